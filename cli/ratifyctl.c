@@ -1,0 +1,70 @@
+/*  ratifyctl: the command line for Ratify. Each command lives in a
+    cmd_*.c file; this file only dispatches and prints the overview. */
+#include "cli.h"
+
+#include "config.h"
+#include "sock.h"
+
+#include <string.h>
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} s_command_t;
+
+static const s_command_t s_commands[] = {
+    {"deposit", cmd_deposit, "record a signature, ratification, accession... or denunciation"},
+    {"load", cmd_load, "send every row of a CSV file to the registry"},
+    {"events", cmd_events, "print the registry's event log"},
+    {"retract", cmd_retract, "mark an event as erroneous (nothing is deleted)"},
+    {"ping", cmd_ping, "ask a service whether it is ready"},
+};
+#define COMMAND_COUNT (sizeof s_commands / sizeof s_commands[0])
+
+static void
+s_usage(FILE *out)
+{
+    fprintf(out, "Usage: ratifyctl COMMAND [ARGS...]   (ratifyctl COMMAND --help for details)\n\n"
+                 "Commands:\n");
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        fprintf(out, "  %-9s %s\n", s_commands[i].name, s_commands[i].summary);
+    fprintf(out, "\nExit codes: 0 success, 1 rejected by the service, 2 usage error,\n"
+                 "3 timeout (service not answering), 4 other failure.\n\n"
+                 "Environment (each with a default on 127.0.0.1):\n");
+    for (int k = 0; k < CONFIG_KEY_COUNT; k++)
+        fprintf(out, "  %-24s %s\n", config_name((config_key_t) k),
+                config_default((config_key_t) k) ? config_default((config_key_t) k) : "(unset)");
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2) {
+        s_usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        s_usage(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(name, "help") == 0) {
+        if (argc < 3) {
+            s_usage(stdout);
+            return CLI_OK;
+        }
+        name = argv[2];
+        char *help_argv[] = {argv[2], "--help", NULL};
+        for (size_t i = 0; i < COMMAND_COUNT; i++)
+            if (strcmp(name, s_commands[i].name) == 0)
+                return s_commands[i].run(2, help_argv);
+    }
+    sock_init();
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        if (strcmp(name, s_commands[i].name) == 0)
+            return s_commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "ratifyctl: unknown command '%s'\n\n", name);
+    s_usage(stderr);
+    return CLI_USAGE;
+}

@@ -1,0 +1,26 @@
+/*  log: structured JSON-lines logs on stdout.
+
+    One line per record: {"ts":"2026-11-27T21:40:00.123Z","level":"info",
+    "service":"registry","msg":"..."}. stdout is line-buffered so `docker
+    logs` and a terminal see each line as it is written. The service name is
+    set once by log_init; the level threshold comes from RATIFY_LOG_LEVEL
+    (debug, info, warn, error; default info). */
+#ifndef RATIFY_LOG_H
+#define RATIFY_LOG_H
+
+typedef enum { RLOG_DEBUG = 0, RLOG_INFO, RLOG_WARN, RLOG_ERROR } log_level_t;
+
+/* Sets the service name written on every line and reads RATIFY_LOG_LEVEL.
+   `service` must outlive all logging (a string literal). */
+void log_init(const char *service);
+
+/* Writes one record when `level` is at or above the threshold. */
+void log_write(log_level_t level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#define log_debug(...) log_write(RLOG_DEBUG, __VA_ARGS__)
+#define log_info(...) log_write(RLOG_INFO, __VA_ARGS__)
+#define log_warn(...) log_write(RLOG_WARN, __VA_ARGS__)
+#define log_error(...) log_write(RLOG_ERROR, __VA_ARGS__)
+
+#endif

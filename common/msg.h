@@ -1,0 +1,163 @@
+/*  msg: the protocol's messages and their typed codecs.
+
+    Every message is one msgpack map whose first two keys are "v" (the
+    protocol version, MSG_VERSION) and "type" (a name such as "deposit"),
+    followed by the fields of that type in a fixed order, so encoding is
+    deterministic and proto/vectors/ can hold byte-exact examples.
+    proto/PROTOCOL.md documents every type below.
+
+    Decoding happens in two steps: msg_in_parse validates the raw frame
+    (wire_check), unpacks it and reads the envelope; then the typed
+    msg_decode_xxx for the announced type fills a plain struct, naming any
+    missing or mistyped field in the error. Unknown keys are ignored, so a
+    newer peer may add fields. */
+#ifndef RATIFY_MSG_H
+#define RATIFY_MSG_H
+
+#include "event.h"
+#include "wire.h"
+
+#include <msgpack.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MSG_VERSION 1
+#define MSG_EVENTS_MAX_BATCH 1000 /* events per "events" reply */
+
+typedef enum {
+    MSG_UNKNOWN = 0,
+    MSG_PING,         /* any API: are you there? */
+    MSG_PONG,         /* reply to ping */
+    MSG_ERROR,        /* reply to any request that failed */
+    MSG_DEPOSIT,      /* registry API: record an action */
+    MSG_RETRACT,      /* registry API: mark an event erroneous */
+    MSG_ACCEPTED,     /* registry reply: stored (or already stored) */
+    MSG_EVENTS_SINCE, /* registry API: replay the log */
+    MSG_EVENTS,       /* reply: a batch of events */
+    MSG_EVENT,        /* registry stream: one stored event */
+    MSG_HEARTBEAT,    /* any stream: I am alive, my last sequence is N */
+    MSG_TYPE_COUNT
+} msg_type_t;
+
+/* Returns the wire name of a type ("events.since"), "" for MSG_UNKNOWN.
+   Static string. */
+const char *msg_type_name(msg_type_t type);
+
+/* Returns the type with that wire name, or MSG_UNKNOWN. */
+msg_type_t msg_type_parse(const char *name);
+
+/* ---- decoded frames ---------------------------------------------------- */
+
+typedef struct _msg_in_t msg_in_t;
+
+/* Validates and unpacks one frame. Returns a new msg_in_t (caller destroys
+   it) when the frame is a map with "v" == MSG_VERSION and a string "type";
+   the type may be one this build does not know (MSG_UNKNOWN). Returns NULL
+   with err filled otherwise: "too_large", "bad_frame", "bad_envelope",
+   "bad_version". */
+msg_in_t *msg_in_parse(const void *data, size_t size, wire_err_t *err);
+
+/* Destroys a frame; accepts NULL and sets *self_p to NULL. */
+void msg_in_destroy(msg_in_t **self_p);
+
+/* Returns the frame's type (MSG_UNKNOWN when not known to this build). */
+msg_type_t msg_in_type(const msg_in_t *self);
+
+/* Returns the type name as sent. Borrowed, valid while the frame lives. */
+const char *msg_in_type_name(const msg_in_t *self);
+
+/* Returns the unpacked root map. Borrowed, valid while the frame lives. */
+const msgpack_object *msg_in_root(const msg_in_t *self);
+
+/* ---- typed messages ---------------------------------------------------- */
+/* Each msg_encode_xxx appends one complete frame to `out` (a caller-owned,
+   initialised msgpack_sbuffer) and returns 0, or -1 when memory ran out.
+   Each msg_decode_xxx checks the frame's type and fills *out; returns 0, or
+   -1 with err filled. */
+
+typedef struct {
+    char service[32];  /* "registry" */
+    char status[16];   /* "ready" */
+    char version[16];  /* software version */
+    int64_t last_seq;  /* last sequence of the service's stream */
+} msg_pong_t;
+
+typedef struct {
+    char code[32];     /* stable, for programs: "unknown_participant" */
+    char message[512]; /* for people */
+} msg_error_t;
+
+typedef struct {
+    char instrument[64];   /* id or UNTC reference, any case */
+    char participant[128]; /* any known name or code */
+    char action[32];       /* "ratification", ... */
+    char date[32];         /* YYYY-MM-DD */
+} msg_deposit_t;
+
+typedef struct {
+    int64_t seq;                   /* the event to retract */
+    char reason[EVENT_REASON_MAX]; /* required, non-empty */
+} msg_retract_t;
+
+typedef struct {
+    int64_t seq;     /* the stored event's sequence (the original one when duplicate) */
+    bool duplicate;  /* the same action was already stored */
+    event_t event;   /* the stored event */
+} msg_accepted_t;
+
+typedef struct {
+    int64_t from;  /* first sequence wanted (events with seq >= from) */
+    int64_t limit; /* at most this many, capped at MSG_EVENTS_MAX_BATCH; 0 = cap */
+} msg_events_since_t;
+
+typedef struct {
+    int64_t last_seq; /* the log's last sequence at the time of the reply */
+    bool more;        /* more events follow: ask again from the last seq + 1 */
+    size_t count;
+    event_t *events;  /* decode: owned by the struct, free with msg_events_clear */
+} msg_events_t;
+
+typedef struct {
+    char service[32];
+    int64_t last_seq;
+} msg_heartbeat_t;
+
+int msg_encode_ping(msgpack_sbuffer *out);
+int msg_decode_ping(const msg_in_t *in, wire_err_t *err);
+
+int msg_encode_pong(const msg_pong_t *m, msgpack_sbuffer *out);
+int msg_decode_pong(const msg_in_t *in, msg_pong_t *out, wire_err_t *err);
+
+int msg_encode_error(const msg_error_t *m, msgpack_sbuffer *out);
+int msg_decode_error(const msg_in_t *in, msg_error_t *out, wire_err_t *err);
+
+int msg_encode_deposit(const msg_deposit_t *m, msgpack_sbuffer *out);
+int msg_decode_deposit(const msg_in_t *in, msg_deposit_t *out, wire_err_t *err);
+
+int msg_encode_retract(const msg_retract_t *m, msgpack_sbuffer *out);
+int msg_decode_retract(const msg_in_t *in, msg_retract_t *out, wire_err_t *err);
+
+int msg_encode_accepted(const msg_accepted_t *m, msgpack_sbuffer *out);
+int msg_decode_accepted(const msg_in_t *in, msg_accepted_t *out, wire_err_t *err);
+
+int msg_encode_events_since(const msg_events_since_t *m, msgpack_sbuffer *out);
+int msg_decode_events_since(const msg_in_t *in, msg_events_since_t *out, wire_err_t *err);
+
+int msg_encode_events(const msg_events_t *m, msgpack_sbuffer *out);
+int msg_decode_events(const msg_in_t *in, msg_events_t *out, wire_err_t *err);
+/* Frees the events a decode allocated and zeroes the struct. */
+void msg_events_clear(msg_events_t *m);
+
+int msg_encode_event(const event_t *m, msgpack_sbuffer *out);
+int msg_decode_event(const msg_in_t *in, event_t *out, wire_err_t *err);
+
+int msg_encode_heartbeat(const msg_heartbeat_t *m, msgpack_sbuffer *out);
+int msg_decode_heartbeat(const msg_in_t *in, msg_heartbeat_t *out, wire_err_t *err);
+
+/* Decodes the frame with the typed decoder of its type and encodes the
+   result again into `out`: the canonical form of a message. Returns 0, or
+   -1 with err filled (unknown type, missing field...). Used to check
+   test vectors byte for byte and to validate what ratifyctl sends. */
+int msg_reencode(const msg_in_t *in, msgpack_sbuffer *out, wire_err_t *err);
+
+#endif

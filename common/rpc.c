@@ -1,0 +1,183 @@
+/*  rpc: ROUTER request envelopes and a DEALER client with timeouts. */
+#include "rpc.h"
+
+#include "log.h"
+#include "sock.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+struct _rpc_req_t {
+    zframe_t *identity;
+    msg_in_t *msg;
+    wire_err_t err;
+};
+
+rpc_req_t *
+rpc_recv(zsock_t *router)
+{
+    zmsg_t *zm = zmsg_recv(router);
+    if (!zm)
+        return NULL;
+    rpc_req_t *req = calloc(1, sizeof *req);
+    if (!req) {
+        zmsg_destroy(&zm);
+        return NULL;
+    }
+    req->identity = zmsg_pop(zm);
+    zframe_t *delimiter = zmsg_pop(zm);
+    const size_t rest = zmsg_size(zm);
+    if (!delimiter || zframe_size(delimiter) != 0 || rest != 1) {
+        wire_fail(&req->err, "bad_frame",
+                  "a request is one body frame after an empty delimiter frame "
+                  "(got %zu frames)",
+                  rest + (delimiter ? 1 : 0));
+        log_warn("dropped a malformed request: %s", req->err.message);
+    }
+    else {
+        zframe_t *body = zmsg_first(zm);
+        req->msg = msg_in_parse(zframe_data(body), zframe_size(body), &req->err);
+        if (!req->msg)
+            log_warn("bad request (%s): %s", req->err.code, req->err.message);
+    }
+    zframe_destroy(&delimiter);
+    zmsg_destroy(&zm);
+    return req;
+}
+
+const msg_in_t *
+rpc_req_msg(const rpc_req_t *req)
+{
+    return req->msg;
+}
+
+const wire_err_t *
+rpc_req_error(const rpc_req_t *req)
+{
+    return &req->err;
+}
+
+void
+rpc_req_destroy(rpc_req_t **req_p)
+{
+    if (!req_p || !*req_p)
+        return;
+    rpc_req_t *req = *req_p;
+    zframe_destroy(&req->identity);
+    msg_in_destroy(&req->msg);
+    free(req);
+    *req_p = NULL;
+}
+
+int
+rpc_reply(zsock_t *router, const rpc_req_t *req, const msgpack_sbuffer *body)
+{
+    if (!req->identity)
+        return -1;
+    zmsg_t *zm = zmsg_new();
+    if (!zm)
+        return -1;
+    zmsg_append(zm, &(zframe_t *){zframe_dup(req->identity)});
+    zmsg_addmem(zm, "", 0);
+    zmsg_addmem(zm, body->data, body->size);
+    return zmsg_send(&zm, router);
+}
+
+int
+rpc_reply_error(zsock_t *router, const rpc_req_t *req, const char *code, const char *fmt, ...)
+{
+    msg_error_t m;
+    snprintf(m.code, sizeof m.code, "%s", code);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m.message, sizeof m.message, fmt, ap);
+    va_end(ap);
+    msgpack_sbuffer buf;
+    msgpack_sbuffer_init(&buf);
+    int rc = msg_encode_error(&m, &buf);
+    if (rc == 0)
+        rc = rpc_reply(router, req, &buf);
+    msgpack_sbuffer_destroy(&buf);
+    return rc;
+}
+
+/* ---- client ----------------------------------------------------------- */
+
+struct _rpc_client_t {
+    char *endpoint;
+    zsock_t *dealer;
+};
+
+rpc_client_t *
+rpc_client_new(const char *endpoint)
+{
+    rpc_client_t *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->endpoint = strdup(endpoint);
+    self->dealer = sock_new_client(ZMQ_DEALER, endpoint, NULL);
+    if (!self->endpoint || !self->dealer)
+        rpc_client_destroy(&self);
+    return self;
+}
+
+void
+rpc_client_destroy(rpc_client_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    rpc_client_t *self = *self_p;
+    if (self->dealer)
+        zsock_set_linger(self->dealer, 0);
+    zsock_destroy(&self->dealer);
+    free(self->endpoint);
+    free(self);
+    *self_p = NULL;
+}
+
+rpc_status_t
+rpc_client_call(rpc_client_t *self, const void *request, size_t size, int timeout_ms,
+                msg_in_t **reply, wire_err_t *err)
+{
+    *reply = NULL;
+    if (!self->dealer) {
+        self->dealer = sock_new_client(ZMQ_DEALER, self->endpoint, NULL);
+        if (!self->dealer) {
+            wire_fail(err, "connect", "cannot connect to %s", self->endpoint);
+            return RPC_FAILED;
+        }
+    }
+    zmsg_t *zm = zmsg_new();
+    zmsg_addmem(zm, "", 0);
+    zmsg_addmem(zm, request, size);
+    if (zmsg_send(&zm, self->dealer) != 0) {
+        zmsg_destroy(&zm);
+        wire_fail(err, "send", "cannot send to %s", self->endpoint);
+        return RPC_FAILED;
+    }
+    zpoller_t *poller = zpoller_new(self->dealer, NULL);
+    void *ready = poller ? zpoller_wait(poller, timeout_ms) : NULL;
+    zpoller_destroy(&poller);
+    if (!ready) {
+        /* a reply may still arrive later: never read it as the next answer */
+        zsock_set_linger(self->dealer, 0);
+        zsock_destroy(&self->dealer);
+        wire_fail(err, "timeout", "no reply from %s within %d ms", self->endpoint, timeout_ms);
+        return RPC_TIMEOUT;
+    }
+    zmsg_t *answer = zmsg_recv(self->dealer);
+    if (!answer) {
+        wire_fail(err, "recv", "receive from %s interrupted", self->endpoint);
+        return RPC_FAILED;
+    }
+    zframe_t *delimiter = zmsg_pop(answer);
+    zframe_t *body = zmsg_first(answer);
+    rpc_status_t status = RPC_FAILED;
+    if (!delimiter || zframe_size(delimiter) != 0 || !body || zmsg_size(answer) != 1)
+        wire_fail(err, "bad_frame", "malformed reply from %s", self->endpoint);
+    else if ((*reply = msg_in_parse(zframe_data(body), zframe_size(body), err)))
+        status = RPC_OK;
+    zframe_destroy(&delimiter);
+    zmsg_destroy(&answer);
+    return status;
+}

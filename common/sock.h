@@ -1,0 +1,43 @@
+/*  sock: every ZeroMQ socket option we rely on, set in one visible place.
+
+    czmq's hidden defaults are switched off by sock_init (it takes no
+    signals); each socket gets an explicit linger, high-water marks, ZMTP
+    heartbeats, and on every receiving socket ZMQ_MAXMSGSIZE, so a peer
+    cannot make us buffer a frame larger than SOCK_MAX_MSG_BYTES.
+
+    Endpoints are the same strings for binding and connecting: a service
+    given "tcp://registry:7101" (a host name, as in docker compose) binds
+    tcp://<any>:7101; an IP address or "localhost" binds as written. */
+#ifndef RATIFY_SOCK_H
+#define RATIFY_SOCK_H
+
+#include <czmq.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SOCK_MAX_MSG_BYTES (1024 * 1024) /* largest frame any socket accepts */
+#define SOCK_LINGER_MSEC 1000            /* unsent data kept this long on close */
+#define SOCK_SNDHWM_MSGS 100000          /* PUB: messages queued per subscriber */
+#define SOCK_RCVHWM_MSGS 100000
+#define SOCK_HEARTBEAT_IVL_MSEC 2000     /* ZMTP ping interval */
+#define SOCK_HEARTBEAT_TIMEOUT_MSEC 6000 /* peer considered gone after */
+
+/* Prepares czmq for our use: no signal handlers of its own, no default
+   linger. Call once at start, before any socket. */
+void sock_init(void);
+
+/* Returns a bound server socket (ZMQ_ROUTER or ZMQ_PUB) with our options,
+   or NULL with a reason in err. Caller owns it (zsock_destroy). */
+zsock_t *sock_new_server(int type, const char *endpoint, char *err, size_t errlen);
+
+/* Returns a connected client socket (ZMQ_DEALER or ZMQ_SUB; a SUB is
+   subscribed to `topic`, "" for all) with our options, or NULL. Caller owns
+   it (zsock_destroy). */
+zsock_t *sock_new_client(int type, const char *endpoint, const char *topic);
+
+/* Writes the address a server binds for `endpoint` into buf: the host part
+   becomes "*" when it is a name other than localhost. Returns 0, or -1 when
+   it does not fit. Pure; exposed for tests. */
+int sock_bind_address(const char *endpoint, char *buf, size_t cap);
+
+#endif

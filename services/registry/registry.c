@@ -1,0 +1,305 @@
+/*  registry: validation and storage of deposits and retractions.
+
+    The rules, in the order they are checked (the first that fails is the
+    reply, and nothing is stored):
+      1. the instrument, participant, action and date are known and well
+         formed (unknown_instrument, unknown_participant, unknown_action,
+         bad_date);
+      2. the same action already stored is a duplicate: accepted again with
+         the original sequence number, whatever today is;
+      3. the date is not after today (future_date);
+      4. a signature lies inside the signature period and is the
+         participant's first (outside_signature_period, already_signed);
+      5. an instrument of consent is the participant's only standing one
+         (already_party) and, for a Protocol, follows the participant's
+         own instrument for the parent on or before the same date
+         (no_parent_consent);
+      6. a denunciation comes from a party (not_a_party).
+    Each check is an indexed lookup: O(log n) in the size of the log. */
+#include "registry.h"
+
+#include "log.h"
+#include "service.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CONSENT_MASK                                                                   \
+    ((1u << ACTION_RATIFICATION) | (1u << ACTION_ACCEPTANCE) | (1u << ACTION_APPROVAL) \
+     | (1u << ACTION_ACCESSION) | (1u << ACTION_SUCCESSION))
+#define SUGGESTIONS_MAX 3
+
+struct _registry_t {
+    const catalog_t *catalog;
+    store_t *store;
+    event_t *batch; /* scratch for events.since replies */
+};
+
+registry_t *
+registry_new(const catalog_t *catalog, store_t *store)
+{
+    registry_t *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->catalog = catalog;
+    self->store = store;
+    self->batch = calloc(MSG_EVENTS_MAX_BATCH, sizeof *self->batch);
+    if (!self->batch)
+        registry_destroy(&self);
+    return self;
+}
+
+void
+registry_destroy(registry_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    free((*self_p)->batch);
+    free(*self_p);
+    *self_p = NULL;
+}
+
+/* Replaces the reply with an error; always returns 0 (nothing stored). */
+static int
+s_error(msgpack_sbuffer *reply, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+s_error(msgpack_sbuffer *reply, const char *code, const char *fmt, ...)
+{
+    msg_error_t m;
+    snprintf(m.code, sizeof m.code, "%s", code);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m.message, sizeof m.message, fmt, ap);
+    va_end(ap);
+    msgpack_sbuffer_clear(reply);
+    msg_encode_error(&m, reply);
+    return 0;
+}
+
+static int
+s_accepted(msgpack_sbuffer *reply, const event_t *ev, bool duplicate)
+{
+    msg_accepted_t m = {.seq = ev->seq, .duplicate = duplicate, .event = *ev};
+    msgpack_sbuffer_clear(reply);
+    msg_encode_accepted(&m, reply);
+    return 0;
+}
+
+static int
+s_storage_error(msgpack_sbuffer *reply, const char *what)
+{
+    log_error("storage failure: %s", what);
+    return s_error(reply, "storage_failed", "the registry could not store or read the log: %s",
+                   what);
+}
+
+/* Appends the event; on success replies "accepted" and returns 1. */
+static int
+s_store(registry_t *self, event_t *ev, msgpack_sbuffer *reply, event_t *stored)
+{
+    char why[256];
+    ev->recorded_ms = service_wall_ms();
+    if (store_append(self->store, ev, why, sizeof why) != 0)
+        return s_storage_error(reply, why);
+    *stored = *ev;
+    s_accepted(reply, ev, false);
+    return 1;
+}
+
+static int
+s_handle_ping(registry_t *self, msgpack_sbuffer *reply)
+{
+    msg_pong_t m = {.service = "registry", .status = "ready", .version = RATIFY_VERSION};
+    m.last_seq = store_last_seq(self->store);
+    msg_encode_pong(&m, reply);
+    return 0;
+}
+
+static int
+s_unknown_participant(registry_t *self, const char *name, msgpack_sbuffer *reply)
+{
+    catalog_suggestion_t near[SUGGESTIONS_MAX];
+    const size_t n = catalog_participant_suggest(self->catalog, name, near, SUGGESTIONS_MAX);
+    char hint[256] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < n && len < sizeof hint; i++)
+        len += (size_t) snprintf(hint + len, sizeof hint - len, "%s'%s'",
+                                 i == 0 ? "; did you mean " : i + 1 == n ? " or " : ", ",
+                                 near[i].name);
+    return s_error(reply, "unknown_participant", "unknown participant '%s'%s%s", name, hint,
+                   n ? "?" : "");
+}
+
+static int
+s_handle_deposit(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sbuffer *reply,
+                 event_t *stored)
+{
+    msg_deposit_t req;
+    wire_err_t err;
+    if (msg_decode_deposit(in, &req, &err) != 0)
+        return s_error(reply, err.code, "%s", err.message);
+
+    const catalog_instrument_t *inst = catalog_instrument_find(self->catalog, req.instrument);
+    if (!inst)
+        return s_error(reply, "unknown_instrument",
+                       "unknown instrument '%s' (give a catalog id such as UNTOC or a UNTC "
+                       "reference such as XVIII-12)",
+                       req.instrument);
+    const catalog_participant_t *party = catalog_participant_find(self->catalog, req.participant);
+    if (!party)
+        return s_unknown_participant(self, req.participant, reply);
+    event_t ev = {.action = action_parse(req.action)};
+    if (ev.action == ACTION_NONE || ev.action == ACTION_RETRACTION)
+        return s_error(reply, "unknown_action",
+                       "unknown action '%s' (signature, ratification, acceptance, approval, "
+                       "accession, succession or denunciation)",
+                       req.action);
+    if (rdate_parse(req.date, &ev.date) != 0)
+        return s_error(reply, "bad_date", "'%s' is not a real date written YYYY-MM-DD",
+                       req.date);
+    snprintf(ev.instrument, sizeof ev.instrument, "%s", catalog_instrument_id(inst));
+    snprintf(ev.participant, sizeof ev.participant, "%s", catalog_participant_id(party));
+
+    event_t found;
+    int rc = store_find_same(self->store, &ev, &found);
+    if (rc < 0)
+        return s_storage_error(reply, "duplicate lookup failed");
+    if (rc == 1)
+        return s_accepted(reply, &found, true);
+
+    char date[RDATE_ISO_SIZE], other[RDATE_ISO_SIZE];
+    rdate_format(ev.date, date);
+    if (ev.date > today)
+        return s_error(reply, "future_date", "%s is after today (%s)", date,
+                       rdate_format(today, other));
+    const char *name = catalog_participant_name(party);
+    const char *id = catalog_instrument_id(inst);
+
+    if (ev.action == ACTION_SIGNATURE) {
+        if (!catalog_instrument_open_for_signature(inst, ev.date)) {
+            char open[RDATE_ISO_SIZE], close[RDATE_ISO_SIZE];
+            return s_error(reply, "outside_signature_period",
+                           "%s was open for signature from %s to %s, not on %s; a State joins "
+                           "later by accession",
+                           id, rdate_format(catalog_instrument_signature_open(inst), open),
+                           rdate_format(catalog_instrument_signature_close(inst), close), date);
+        }
+        rc = store_find_latest(self->store, ev.instrument, ev.participant, 1u << ACTION_SIGNATURE,
+                               RDATE_NONE, &found);
+        if (rc < 0)
+            return s_storage_error(reply, "signature lookup failed");
+        if (rc == 1)
+            return s_error(reply, "already_signed", "%s already signed %s on %s (event %lld)",
+                           name, id, rdate_format(found.date, other), (long long) found.seq);
+    }
+    else if (action_is_consent(ev.action)) {
+        rc = store_find_latest(self->store, ev.instrument, ev.participant,
+                               CONSENT_MASK | (1u << ACTION_DENUNCIATION), RDATE_NONE, &found);
+        if (rc < 0)
+            return s_storage_error(reply, "consent lookup failed");
+        if (rc == 1 && action_is_consent(found.action))
+            return s_error(reply, "already_party",
+                           "%s already deposited an instrument of consent to %s (%s of %s, "
+                           "event %lld)",
+                           name, id, action_name(found.action), rdate_format(found.date, other),
+                           (long long) found.seq);
+        const char *parent = catalog_instrument_parent(inst);
+        if (parent) {
+            rc = store_find_latest(self->store, parent, ev.participant,
+                                   CONSENT_MASK | (1u << ACTION_DENUNCIATION), ev.date, &found);
+            if (rc < 0)
+                return s_storage_error(reply, "parent lookup failed");
+            if (rc == 0 || !action_is_consent(found.action))
+                return s_error(reply, "no_parent_consent",
+                               "%s has no instrument of consent to %s deposited on or before "
+                               "%s, so it cannot become party to %s",
+                               name, parent, date, id);
+        }
+    }
+    else if (ev.action == ACTION_DENUNCIATION) {
+        rc = store_find_latest(self->store, ev.instrument, ev.participant,
+                               CONSENT_MASK | (1u << ACTION_DENUNCIATION), ev.date, &found);
+        if (rc < 0)
+            return s_storage_error(reply, "consent lookup failed");
+        if (rc == 0 || !action_is_consent(found.action))
+            return s_error(reply, "not_a_party",
+                           "%s is not a party to %s on %s, so it cannot denounce it", name, id,
+                           date);
+    }
+    return s_store(self, &ev, reply, stored);
+}
+
+static int
+s_handle_retract(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sbuffer *reply,
+                 event_t *stored)
+{
+    msg_retract_t req;
+    wire_err_t err;
+    if (msg_decode_retract(in, &req, &err) != 0)
+        return s_error(reply, err.code, "%s", err.message);
+    if (req.reason[0] == '\0')
+        return s_error(reply, "bad_field", "a retraction needs a reason");
+    event_t target, found;
+    int rc = store_get(self->store, req.seq, &target);
+    if (rc < 0)
+        return s_storage_error(reply, "event lookup failed");
+    if (rc == 0)
+        return s_error(reply, "unknown_event", "there is no event %lld in the log",
+                       (long long) req.seq);
+    if (target.action == ACTION_RETRACTION)
+        return s_error(reply, "cannot_retract",
+                       "event %lld is itself a retraction; deposit the action again instead",
+                       (long long) req.seq);
+    rc = store_find_retraction(self->store, req.seq, &found);
+    if (rc < 0)
+        return s_storage_error(reply, "retraction lookup failed");
+    if (rc == 1)
+        return s_accepted(reply, &found, true);
+    event_t ev = {.action = ACTION_RETRACTION, .date = today, .retracts = req.seq};
+    memcpy(ev.instrument, target.instrument, sizeof ev.instrument);
+    memcpy(ev.participant, target.participant, sizeof ev.participant);
+    memcpy(ev.reason, req.reason, sizeof ev.reason);
+    return s_store(self, &ev, reply, stored);
+}
+
+static int
+s_handle_events_since(registry_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
+{
+    msg_events_since_t req;
+    wire_err_t err;
+    if (msg_decode_events_since(in, &req, &err) != 0)
+        return s_error(reply, err.code, "%s", err.message);
+    size_t cap = req.limit > 0 && req.limit < MSG_EVENTS_MAX_BATCH ? (size_t) req.limit
+                                                                    : MSG_EVENTS_MAX_BATCH;
+    const int n = store_since(self->store, req.from > 0 ? req.from : 1, self->batch, cap);
+    if (n < 0)
+        return s_storage_error(reply, "replay failed");
+    msg_events_t m = {.last_seq = store_last_seq(self->store), .count = (size_t) n,
+                      .events = self->batch};
+    m.more = n > 0 && self->batch[n - 1].seq < m.last_seq;
+    msg_encode_events(&m, reply);
+    return 0;
+}
+
+int
+registry_handle(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sbuffer *reply,
+                event_t *stored)
+{
+    switch (msg_in_type(in)) {
+    case MSG_PING:
+        return s_handle_ping(self, reply);
+    case MSG_DEPOSIT:
+        return s_handle_deposit(self, in, today, reply, stored);
+    case MSG_RETRACT:
+        return s_handle_retract(self, in, today, reply, stored);
+    case MSG_EVENTS_SINCE:
+        return s_handle_events_since(self, in, reply);
+    default:
+        return s_error(reply, "unknown_type", "the registry does not handle '%s' requests",
+                       msg_in_type_name(in));
+    }
+}

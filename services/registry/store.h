@@ -1,0 +1,58 @@
+/*  store: the registry's append-only event log in SQLite.
+
+    One row per event, never updated or deleted: a correction is a
+    retraction event that names the erroneous one. A row is on disk
+    (WAL, synchronous=FULL) before store_append returns, which is what lets
+    the registry say "accepted". Lookups the validation needs (the same
+    action already stored, a participant's standing consent) are indexed,
+    so each costs O(log n) in the size of the log. */
+#ifndef RATIFY_REGISTRY_STORE_H
+#define RATIFY_REGISTRY_STORE_H
+
+#include "event.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct _store_t store_t;
+
+/* Opens or creates the log at path. Returns the store, or NULL with a
+   reason in err. Caller destroys it. */
+store_t *store_open(const char *path, char *err, size_t errlen);
+
+/* Closes the store; accepts NULL and sets *self_p to NULL. */
+void store_destroy(store_t **self_p);
+
+/* Returns the last sequence number stored, 0 for an empty log. */
+int64_t store_last_seq(store_t *self);
+
+/* Reads event `seq` into *out. Returns 1 when found, 0 when there is no
+   such event, -1 on a storage error. */
+int store_get(store_t *self, int64_t seq, event_t *out);
+
+/* Returns 1 and fills *out with the live (not retracted) event having the
+   same instrument, participant, action and date as `like`; 0 when there is
+   none; -1 on error. */
+int store_find_same(store_t *self, const event_t *like, event_t *out);
+
+/* Returns 1 and fills *out with the newest live event of `participant` for
+   `instrument` whose action is one of `actions` (a bitmask of 1 << action)
+   and whose date is on or before `on_or_before` (RDATE_NONE: any date); 0
+   when there is none; -1 on error. */
+int store_find_latest(store_t *self, const char *instrument, const char *participant,
+                      unsigned actions, rdate_t on_or_before, event_t *out);
+
+/* Returns 1 and fills *out with the retraction of event `seq`; 0 when it is
+   not retracted; -1 on error. */
+int store_find_retraction(store_t *self, int64_t seq, event_t *out);
+
+/* Appends the event and commits. On success sets ev->seq and returns 0;
+   returns -1 with the SQLite reason in err (nothing stored: a full disk or
+   a read-only directory lands here). */
+int store_append(store_t *self, event_t *ev, char *err, size_t errlen);
+
+/* Reads up to `cap` events with seq >= from into out[], in sequence order.
+   Returns how many, or -1 on error. */
+int store_since(store_t *self, int64_t from, event_t *out, size_t cap);
+
+#endif
