@@ -28,12 +28,19 @@
       retracts, and may be given to every instrument (it only affects an
       event this instrument holds). A retraction of a retraction is ignored.
     - Events with the same seq are one event (re-delivery is harmless).
+    - One participant's events are read by date, and within a day in seq
+      (recording) order, the order the registry validated them in.
     - A participant's second consent while it is a party is ignored. A
       denunciation of a party sets the end of its participation at receipt +
-      denunciation_months; from that date it is no longer counted. A consent
-      dated on or after that end starts a new participation, counted again
-      (listed as a second party entry); one dated before it is ignored.
-    - A denunciation by a participant that is not a party is ignored.
+      denunciation_months; from that date it is no longer counted.
+    - A consent after a denunciation (re-accession; the registry accepts
+      it, as did the depositary for Trinidad and Tobago in 1998, on the day
+      of its denunciation) starts a new participation, listed as a second
+      party entry with its own EIF. If it precedes the old end, the old
+      participation still ends then, and the participant is counted once
+      throughout, never twice.
+    - A denunciation by a participant that is not a party, or a second one
+      while the first is pending, is ignored.
 
     How dates are derived (rules_instrument_compute):
     - threshold date: the first date on which the count of counted
@@ -109,7 +116,8 @@ typedef enum {
 typedef struct {
     rdate_t as_of;          /* as given to compute (RDATE_NONE: no cut-off) */
     int counted;            /* counted instruments in force-count at as_of */
-    int parties;            /* parties at as_of, REIOs included */
+    int parties;            /* participants that are parties at as_of (not
+                               ended), REIOs included */
     int signatures;         /* participants that had signed by as_of */
     rdate_t threshold_date; /* date the count first reached N, or RDATE_NONE */
     rdate_t own_eif;        /* EIF from this rule alone, or RDATE_NONE */
