@@ -323,8 +323,8 @@ s_pack_event_fields(msgpack_packer *pk, const event_t *e)
     return rc;
 }
 
-static int
-s_read_event_fields(const msgpack_object *map, event_t *e, wire_err_t *err)
+int
+msg_read_event(const msgpack_object *map, event_t *e, wire_err_t *err)
 {
     char action[32];
     memset(e, 0, sizeof *e);
@@ -370,7 +370,7 @@ msg_decode_accepted(const msg_in_t *in, msg_accepted_t *out, wire_err_t *err)
     const msgpack_object *ev = wire_map_get(map, "event");
     if (!ev || ev->type != MSGPACK_OBJECT_MAP)
         return wire_fail(err, "missing_field", "field 'event' must be a map");
-    return s_read_event_fields(ev, &out->event, err);
+    return msg_read_event(ev, &out->event, err);
 }
 
 /* ---- events ------------------------------------------------------------ */
@@ -438,7 +438,7 @@ msg_decode_events(const msg_in_t *in, msg_events_t *out, wire_err_t *err)
             msg_events_clear(out);
             return wire_fail(err, "bad_field", "events[%u] must be a map", i);
         }
-        if (s_read_event_fields(ev, &out->events[i], err) != 0) {
+        if (msg_read_event(ev, &out->events[i], err) != 0) {
             msg_events_clear(out);
             return -1;
         }
@@ -470,7 +470,7 @@ msg_decode_event(const msg_in_t *in, event_t *out, wire_err_t *err)
     const msgpack_object *map = s_expect(in, MSG_EVENT, err);
     if (!map)
         return -1;
-    return s_read_event_fields(map, out, err);
+    return msg_read_event(map, out, err);
 }
 
 /* ---- canonical re-encoding --------------------------------------------- */

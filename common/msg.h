@@ -151,6 +151,10 @@ void msg_events_clear(msg_events_t *m);
 int msg_encode_event(const event_t *m, msgpack_sbuffer *out);
 int msg_decode_event(const msg_in_t *in, event_t *out, wire_err_t *err);
 
+/* Reads an event's fields from a map: a published "event" message or one
+   element of an "events" batch. Returns 0, or -1 with err filled. */
+int msg_read_event(const msgpack_object *map, event_t *out, wire_err_t *err);
+
 int msg_encode_heartbeat(const msg_heartbeat_t *m, msgpack_sbuffer *out);
 int msg_decode_heartbeat(const msg_in_t *in, msg_heartbeat_t *out, wire_err_t *err);
 

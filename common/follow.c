@@ -1,0 +1,242 @@
+/*  follow: subscribe, replay, deduplicate by sequence. */
+#include "follow.h"
+
+#include "log.h"
+#include "msg.h"
+#include "rpc.h"
+#include "sock.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FOLLOW_BATCH 1000 /* items asked per replay request */
+
+struct _follow_t {
+    char *name, *api, *stream, *topic, *since_type, *array_key, *seq_key;
+    int timeout_ms;
+    zsock_t *sub;
+    rpc_client_t *client;
+    follow_deliver_fn *deliver;
+    void *ctx;
+    int64_t last_seq;  /* last delivered */
+    int64_t known_seq; /* highest announced by the owner */
+    bool behind;       /* a replay is owed */
+    int64_t replays;
+};
+
+follow_t *
+follow_new(const follow_config_t *cfg, int64_t last_seq, follow_deliver_fn *deliver, void *ctx)
+{
+    follow_t *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->name = strdup(cfg->name);
+    self->api = strdup(cfg->api_endpoint);
+    self->stream = strdup(cfg->stream_endpoint);
+    self->topic = strdup(cfg->topic);
+    self->since_type = strdup(cfg->since_type);
+    self->array_key = strdup(cfg->array_key);
+    self->seq_key = strdup(cfg->seq_key);
+    self->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 5000;
+    self->deliver = deliver;
+    self->ctx = ctx;
+    self->last_seq = self->known_seq = last_seq;
+    self->behind = true;
+    /* subscribe before the first replay, so nothing falls in between */
+    self->sub = sock_new_client(ZMQ_SUB, cfg->stream_endpoint, cfg->topic);
+    if (self->sub)
+        zsock_set_subscribe(self->sub, "heartbeat");
+    self->client = rpc_client_new(cfg->api_endpoint);
+    if (!self->name || !self->api || !self->stream || !self->topic || !self->since_type
+        || !self->array_key || !self->seq_key || !self->sub || !self->client)
+        follow_destroy(&self);
+    return self;
+}
+
+void
+follow_destroy(follow_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    follow_t *self = *self_p;
+    if (self->sub)
+        zsock_set_linger(self->sub, 0);
+    zsock_destroy(&self->sub);
+    rpc_client_destroy(&self->client);
+    free(self->name);
+    free(self->api);
+    free(self->stream);
+    free(self->topic);
+    free(self->since_type);
+    free(self->array_key);
+    free(self->seq_key);
+    free(self);
+    *self_p = NULL;
+}
+
+zsock_t *
+follow_socket(follow_t *self)
+{
+    return self->sub;
+}
+
+int64_t
+follow_last_seq(const follow_t *self)
+{
+    return self->last_seq;
+}
+
+int64_t
+follow_known_seq(const follow_t *self)
+{
+    return self->known_seq;
+}
+
+int64_t
+follow_replays(const follow_t *self)
+{
+    return self->replays;
+}
+
+static void
+s_announce(follow_t *self, int64_t seq)
+{
+    if (seq > self->known_seq)
+        self->known_seq = seq;
+    if (self->known_seq > self->last_seq)
+        self->behind = true;
+}
+
+/* Delivers one item if it is the next expected. Returns 0, or -1 when the
+   callback failed. */
+static int
+s_offer(follow_t *self, int64_t seq, const msgpack_object *item)
+{
+    if (seq != self->last_seq + 1)
+        return 0;
+    if (self->deliver(self->ctx, seq, item) != 0) {
+        self->behind = true;
+        return -1;
+    }
+    self->last_seq = seq;
+    return 0;
+}
+
+/* One replay request. Returns 1 when more is to come, 0 when up to date,
+   -2 when the owner did not answer or answered badly, -1 when delivery
+   failed. */
+static int
+s_replay_once(follow_t *self)
+{
+    msgpack_sbuffer req;
+    msgpack_sbuffer_init(&req);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &req, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, 4);
+    wire_pack_kv_int(&pk, "v", MSG_VERSION);
+    wire_pack_kv_str(&pk, "type", self->since_type);
+    wire_pack_kv_int(&pk, "from", self->last_seq + 1);
+    wire_pack_kv_int(&pk, "limit", FOLLOW_BATCH);
+    msg_in_t *reply = NULL;
+    wire_err_t err;
+    self->replays++;
+    rpc_status_t st = rpc_client_call(self->client, req.data, req.size, self->timeout_ms, &reply,
+                                      &err);
+    msgpack_sbuffer_destroy(&req);
+    if (st != RPC_OK) {
+        log_warn("%s: replay from %lld failed: %s", self->name, (long long) self->last_seq + 1,
+                 err.message);
+        return -2;
+    }
+    int rc = -2;
+    const msgpack_object *root = msg_in_root(reply);
+    const msgpack_object *items = wire_map_get(root, self->array_key);
+    int64_t last = 0;
+    bool more = false;
+    if (msg_in_type(reply) == MSG_ERROR || !items || items->type != MSGPACK_OBJECT_ARRAY
+        || wire_get_int(root, "last_seq", &last, true, &err) != 0
+        || wire_get_bool(root, "more", &more, true, &err) != 0) {
+        log_warn("%s: unexpected replay reply of type '%s'", self->name, msg_in_type_name(reply));
+        goto done;
+    }
+    s_announce(self, last);
+    rc = 0;
+    for (uint32_t i = 0; i < items->via.array.size; i++) {
+        int64_t seq = 0;
+        const msgpack_object *item = &items->via.array.ptr[i];
+        if (wire_get_int(item, self->seq_key, &seq, true, &err) != 0) {
+            log_warn("%s: replayed item without '%s'", self->name, self->seq_key);
+            rc = -2;
+            goto done;
+        }
+        if (s_offer(self, seq, item) != 0) {
+            rc = -1;
+            goto done;
+        }
+    }
+    if (more && items->via.array.size > 0)
+        rc = 1;
+    else if (self->last_seq < last && items->via.array.size == 0) {
+        /* the owner says it has more but sent none: its log has a hole */
+        log_warn("%s: owner announces %lld but replays nothing after %lld", self->name,
+                 (long long) last, (long long) self->last_seq);
+        rc = -2;
+    }
+done:
+    msg_in_destroy(&reply);
+    return rc;
+}
+
+int
+follow_tick(follow_t *self)
+{
+    if (!self->behind)
+        return 0;
+    int rc;
+    while ((rc = s_replay_once(self)) == 1)
+        ;
+    if (rc == -1)
+        return -1;
+    if (rc == -2)
+        return 1;
+    self->behind = self->known_seq > self->last_seq;
+    return self->behind ? 1 : 0;
+}
+
+int
+follow_handle(follow_t *self)
+{
+    int rc = 0;
+    while (rc == 0 && (zsock_events(self->sub) & ZMQ_POLLIN)) {
+        zmsg_t *zm = zmsg_recv(self->sub);
+        if (!zm)
+            break;
+        zframe_t *topic = zmsg_first(zm);
+        zframe_t *body = zmsg_next(zm);
+        wire_err_t err;
+        msg_in_t *in = topic && body && zmsg_size(zm) == 2
+                           ? msg_in_parse(zframe_data(body), zframe_size(body), &err)
+                           : NULL;
+        if (!in)
+            log_warn("%s: dropped a malformed stream message", self->name);
+        else if (msg_in_type(in) == MSG_HEARTBEAT) {
+            int64_t last = 0;
+            if (wire_get_int(msg_in_root(in), "last_seq", &last, true, &err) == 0)
+                s_announce(self, last);
+        }
+        else {
+            int64_t seq = 0;
+            if (wire_get_int(msg_in_root(in), self->seq_key, &seq, true, &err) != 0)
+                log_warn("%s: stream item without '%s'", self->name, self->seq_key);
+            else if (seq > self->last_seq + 1 || self->behind)
+                s_announce(self, seq); /* a gap, or a replay pending: replay covers it */
+            else
+                rc = s_offer(self, seq, msg_in_root(in));
+        }
+        msg_in_destroy(&in);
+        zmsg_destroy(&zm);
+    }
+    if (rc == 0 && self->behind)
+        rc = follow_tick(self) < 0 ? -1 : 0;
+    return rc;
+}
