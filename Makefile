@@ -4,6 +4,7 @@
 #   make test     install missing Debian packages (as root), build, run every
 #                 test, then build again with ASan + UBSan and run them again
 #   make run      start the services natively, data under ./var, Ctrl-C stops all
+#   make install  install binaries, catalog and bash completion under PREFIX
 #   make clean    remove the build trees
 
 BUILD      ?= build
@@ -11,7 +12,9 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all build deps test test-plain test-asan run clean
+PREFIX     ?= /usr/local
+
+.PHONY: all build deps test test-plain test-asan run install clean
 
 all: build
 
@@ -19,7 +22,7 @@ deps:
 	@deploy/install-deps.sh
 
 $(BUILD)/CMakeCache.txt:
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS)
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_ARGS)
 
 build: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
@@ -41,6 +44,9 @@ test-asan: $(ASAN_BUILD)/CMakeCache.txt
 
 run: build
 	@deploy/run-native.sh $(BUILD)/bin
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

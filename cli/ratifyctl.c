@@ -22,6 +22,7 @@ static const s_command_t s_commands[] = {
     {"request", cmd_request, "send any message written as JSON to a service"},
     {"watch", cmd_watch, "print every message of a stream as it arrives"},
     {"decode", cmd_decode, "print a msgpack message (hex on stdin) as JSON"},
+    {"catalog", cmd_catalog, "list the instruments or participants the catalog knows"},
     {"encode", cmd_encode, "print the msgpack encoding of a JSON message as hex"},
 };
 #define COMMAND_COUNT (sizeof s_commands / sizeof s_commands[0])

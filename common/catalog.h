@@ -40,7 +40,11 @@ typedef struct _catalog_participant_t catalog_participant_t;
 /* The instruments file catalog_load_default looks for in a directory. */
 #define CATALOG_INSTRUMENTS_FILE "instruments.ini"
 /* The installed catalog directory. */
+/* The installed catalog directory: <install prefix>/share/ratify/catalog,
+   set by the build (`make install` puts the shipped catalog there). */
+#ifndef CATALOG_INSTALLED_DIR
 #define CATALOG_INSTALLED_DIR "/usr/share/ratify/catalog"
+#endif
 /* A suggested size for the err buffer of the load functions. */
 #define CATALOG_ERR_SIZE 512
 

@@ -50,3 +50,13 @@ set +e; err=$(echo 82a17601a474 | ctl decode 2>&1); rc=$?; set -e
 assert_eq "$rc" 1 "decode of a truncated frame exits 1"
 [[ "$err" == *"at byte"* ]] || fail "decode error has no offset: $err"
 stop_service registry
+
+# bash completion: commands, streams, instruments, participants, actions
+export PATH="$RATIFY_BIN:$PATH"
+source "$RATIFY_SOURCE_DIR/cli/ratifyctl.bash"
+complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _ratifyctl; echo "${COMPREPLY[*]}"; }
+assert_eq "$(complete_words ratifyctl depo)" "deposit" "completes commands"
+assert_eq "$(complete_words ratifyctl watch th)" "threshold" "completes streams"
+assert_eq "$(complete_words ratifyctl deposit FIRE)" "FIREARMS" "completes instruments"
+[[ "$(complete_words ratifyctl deposit UNTOC Arm)" == *"Armenia"* ]] || fail "completes participants"
+assert_eq "$(complete_words ratifyctl deposit UNTOC Chad rat)" "ratification" "completes actions"
