@@ -231,6 +231,18 @@ cmd_load(int argc, char **argv)
             memcpy(rej->code, e.code, sizeof rej->code);
             memcpy(rej->message, e.message, sizeof rej->message);
             nrejected++;
+            if (strcmp(e.code, "storage_failed") == 0) {
+                /* the registry cannot store anything: the rows after this
+                   one would fail the same way, or for want of this one */
+                fprintf(stderr,
+                        "ratifyctl load: stopped at line %d: the registry cannot store events "
+                        "(%s). The rows before it are stored; run the same command again "
+                        "once the registry can write: stored rows come back as duplicates.\n",
+                        row->line, e.message);
+                msg_in_destroy(&reply);
+                done++;
+                break;
+            }
         }
         else {
             msg_accepted_t acc;

@@ -19,9 +19,12 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define HEARTBEAT_IVL_MSEC 1000
+#define BATCH_MAX 256 /* requests sharing one commit */
 
 static void
 s_usage(FILE *out)
@@ -40,36 +43,80 @@ s_usage(FILE *out)
             config_default(CONFIG_DATA_DIR));
 }
 
+/*  Group commit: every request already queued on the socket (up to
+    BATCH_MAX) is handled inside one transaction, so many deposits share one
+    fsync; the replies leave only after the commit. If the commit fails,
+    nothing of the batch was stored, and every write request in it is told
+    so (storage_failed) instead of "accepted". */
+typedef struct {
+    rpc_req_t *req[BATCH_MAX];
+    msgpack_sbuffer reply[BATCH_MAX];
+    bool write[BATCH_MAX]; /* a deposit or retract: its reply depends on the commit */
+    event_t stored[BATCH_MAX];
+    int nstored;
+} s_batch_t;
+
 static void
-s_handle_request(zsock_t *api, stream_t *events, registry_t *registry)
+s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *store,
+               s_batch_t *b)
 {
-    rpc_req_t *req = rpc_recv(api);
-    if (!req)
-        return;
-    const msg_in_t *in = rpc_req_msg(req);
-    if (!in) {
-        const wire_err_t *err = rpc_req_error(req);
-        rpc_reply_error(api, req, err->code, "%s", err->message);
-        rpc_req_destroy(&req);
-        return;
-    }
-    msgpack_sbuffer reply;
-    msgpack_sbuffer_init(&reply);
-    event_t stored;
+    char err[256];
+    const bool grouped = store_begin(store, err, sizeof err) == 0;
+    if (!grouped)
+        log_warn("cannot open a write transaction (%s): committing one by one", err);
     const rdate_t today = config_today();
-    if (registry_handle(registry, in, today, &reply, &stored) == 1) {
-        char date[RDATE_ISO_SIZE];
-        log_info("stored event %lld: %s %s %s %s", (long long) stored.seq, stored.instrument,
-                 stored.participant, action_name(stored.action), rdate_format(stored.date, date));
-        msgpack_sbuffer ev;
-        msgpack_sbuffer_init(&ev);
-        if (msg_encode_event(&stored, &ev) == 0)
-            stream_publish(events, "event", stored.seq, &ev);
-        msgpack_sbuffer_destroy(&ev);
+    int n = 0;
+    b->nstored = 0;
+    do {
+        rpc_req_t *req = rpc_recv(api);
+        if (!req)
+            break;
+        msgpack_sbuffer_init(&b->reply[n]);
+        b->req[n] = req;
+        const msg_in_t *in = rpc_req_msg(req);
+        b->write[n] = in && (msg_in_type(in) == MSG_DEPOSIT || msg_in_type(in) == MSG_RETRACT);
+        if (!in) {
+            const wire_err_t *e = rpc_req_error(req);
+            msg_error_t m;
+            snprintf(m.code, sizeof m.code, "%s", e->code);
+            snprintf(m.message, sizeof m.message, "%s", e->message);
+            msg_encode_error(&m, &b->reply[n]);
+        }
+        else if (registry_handle(registry, in, today, &b->reply[n], &b->stored[b->nstored]) == 1)
+            b->nstored++;
+        n++;
+    } while (n < BATCH_MAX && (zsock_events(api) & ZMQ_POLLIN));
+
+    bool committed = true;
+    if (grouped && store_commit(store, err, sizeof err) != 0) {
+        log_error("commit failed, %d events not stored: %s", b->nstored, err);
+        store_rollback(store);
+        committed = false;
+        for (int i = 0; i < n; i++)
+            if (b->write[i]) {
+                msg_error_t m = {.code = "storage_failed"};
+                snprintf(m.message, sizeof m.message,
+                         "the registry could not store the event, nothing was recorded: %s", err);
+                msgpack_sbuffer_clear(&b->reply[i]);
+                msg_encode_error(&m, &b->reply[i]);
+            }
     }
-    rpc_reply(api, req, &reply);
-    msgpack_sbuffer_destroy(&reply);
-    rpc_req_destroy(&req);
+    for (int i = 0; committed && i < b->nstored; i++) {
+        const event_t *ev = &b->stored[i];
+        char date[RDATE_ISO_SIZE];
+        log_info("stored event %lld: %s %s %s %s", (long long) ev->seq, ev->instrument,
+                 ev->participant, action_name(ev->action), rdate_format(ev->date, date));
+        msgpack_sbuffer body;
+        msgpack_sbuffer_init(&body);
+        if (msg_encode_event(ev, &body) == 0)
+            stream_publish(events, "event", ev->seq, &body);
+        msgpack_sbuffer_destroy(&body);
+    }
+    for (int i = 0; i < n; i++) {
+        rpc_reply(api, b->req[i], &b->reply[i]);
+        msgpack_sbuffer_destroy(&b->reply[i]);
+        rpc_req_destroy(&b->req[i]);
+    }
 }
 
 int
@@ -95,6 +142,7 @@ main(int argc, char **argv)
     zsock_t *api = NULL;
     stream_t *events = NULL;
     zpoller_t *poller = NULL;
+    s_batch_t *batch = calloc(1, sizeof *batch);
 
     catalog = catalog_load_default(err, sizeof err);
     if (!catalog) {
@@ -104,6 +152,12 @@ main(int argc, char **argv)
     if (config_data_path("registry.db", path, sizeof path) != 0) {
         log_error("cannot use data directory %s: %s", config_get(CONFIG_DATA_DIR),
                   strerror(errno));
+        goto done;
+    }
+    if (access(config_get(CONFIG_DATA_DIR), W_OK) != 0) {
+        log_error("data directory %s is not writable (%s): the registry refuses to start rather "
+                  "than acknowledge what it cannot store",
+                  config_get(CONFIG_DATA_DIR), strerror(errno));
         goto done;
     }
     store = store_open(path, err, sizeof err);
@@ -123,7 +177,7 @@ main(int argc, char **argv)
         goto done;
     }
     poller = zpoller_new(api, NULL);
-    if (!registry || !poller) {
+    if (!registry || !poller || !batch) {
         log_error("out of memory");
         goto done;
     }
@@ -137,7 +191,7 @@ main(int argc, char **argv)
         int64_t wait = next_beat - service_clock_ms();
         void *which = zpoller_wait(poller, wait > 0 ? (int) wait : 0);
         if (which == api)
-            s_handle_request(api, events, registry);
+            s_handle_batch(api, events, registry, store, batch);
         else if (zpoller_terminated(poller) && !zpoller_expired(poller))
             break;
         if (service_clock_ms() >= next_beat) {
@@ -148,6 +202,7 @@ main(int argc, char **argv)
     log_info("stopping");
     status = 0;
 done:
+    free(batch);
     zpoller_destroy(&poller);
     stream_destroy(&events);
     zsock_destroy(&api);

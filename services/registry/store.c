@@ -46,6 +46,7 @@ struct _store_t {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
     int64_t last_seq;
+    int64_t last_seq_at_begin; /* restored by store_rollback */
 };
 
 store_t *
@@ -214,6 +215,28 @@ store_append(store_t *self, event_t *ev, char *err, size_t errlen)
     ev->seq = sqlite3_last_insert_rowid(self->db);
     self->last_seq = ev->seq;
     return 0;
+}
+
+int
+store_begin(store_t *self, char *err, size_t errlen)
+{
+    self->last_seq_at_begin = self->last_seq;
+    return db_exec(self->db, "BEGIN IMMEDIATE", err, errlen);
+}
+
+int
+store_commit(store_t *self, char *err, size_t errlen)
+{
+    return db_exec(self->db, "COMMIT", err, errlen);
+}
+
+void
+store_rollback(store_t *self)
+{
+    char why[256];
+    if (sqlite3_get_autocommit(self->db) == 0)
+        db_exec(self->db, "ROLLBACK", why, sizeof why);
+    self->last_seq = self->last_seq_at_begin;
 }
 
 int

@@ -46,10 +46,20 @@ int store_find_latest(store_t *self, const char *instrument, const char *partici
    not retracted; -1 on error. */
 int store_find_retraction(store_t *self, int64_t seq, event_t *out);
 
-/* Appends the event and commits. On success sets ev->seq and returns 0;
-   returns -1 with the SQLite reason in err (nothing stored: a full disk or
-   a read-only directory lands here). */
+/* Appends the event: committed at once, or with the open transaction when
+   store_begin was called. On success sets ev->seq and returns 0; returns -1
+   with the SQLite reason in err (nothing stored: a full disk or a read-only
+   directory lands here). */
 int store_append(store_t *self, event_t *ev, char *err, size_t errlen);
+
+/* Group commit: store_begin opens a write transaction; the appends that
+   follow are durable only after store_commit returns 0. When commit fails
+   (full disk, read-only directory), call store_rollback: every append since
+   store_begin is undone and store_last_seq goes back. Each returns 0 or -1
+   with the SQLite reason in err. */
+int store_begin(store_t *self, char *err, size_t errlen);
+int store_commit(store_t *self, char *err, size_t errlen);
+void store_rollback(store_t *self);
 
 /* Reads up to `cap` events with seq >= from into out[], in sequence order.
    Returns how many, or -1 on error. */

@@ -17,7 +17,8 @@ export RATIFY_NOTIFIER_API=tcp://127.0.0.1:$((base + 5))
 export RATIFY_NOTIFIER_ALERTS=tcp://127.0.0.1:$((base + 6))
 export RATIFY_REPORTER_API=tcp://127.0.0.1:$((base + 7))
 export RATIFY_REPORTER_HTTP=127.0.0.1:$((base + 8))
-export RATIFY_DATA_DIR=$(mktemp -d /tmp/ratify-test.XXXXXX)
+TEST_DIR=$(mktemp -d /tmp/ratify-test.XXXXXX) # logs and scratch files
+export RATIFY_DATA_DIR=$TEST_DIR                # a test may point this elsewhere
 export RATIFY_TODAY=${RATIFY_TODAY:-2003-07-02}
 unset RATIFY_CATALOG
 FIXTURE=$RATIFY_SOURCE_DIR/data/fixtures/a58-165.csv
@@ -43,7 +44,7 @@ assert_eq() {
 # start_service NAME: starts ratify-NAME and waits until it answers ping.
 start_service() {
   local name=$1
-  "$RATIFY_BIN/ratify-$name" >>"$RATIFY_DATA_DIR/$name.log" 2>&1 &
+  "$RATIFY_BIN/ratify-$name" >>"$TEST_DIR/$name.log" 2>&1 &
   SERVICE_PIDS[$name]=$!
   for _ in $(seq 1 100); do
     if ctl ping "$name" --timeout 0.2 >/dev/null 2>&1; then return 0; fi
@@ -62,7 +63,7 @@ stop_service() {
   unset "SERVICE_PIDS[$name]"
   # a clean stop must exit 0 (under ASan this is also the leak check)
   if [ "$sig" = TERM ] && [ "$rc" -ne 0 ]; then
-    fail "ratify-$name exited with $rc on SIGTERM (see $RATIFY_DATA_DIR/$name.log)"
+    fail "ratify-$name exited with $rc on SIGTERM (see $TEST_DIR/$name.log)"
   fi
 }
 
@@ -75,15 +76,16 @@ s_cleanup() {
     kill -TERM "${SERVICE_PIDS[$name]}" 2>/dev/null || true
     wait "${SERVICE_PIDS[$name]}" 2>/dev/null || true
   done
+  declare -F test_cleanup >/dev/null && test_cleanup
   if [ $rc -ne 0 ]; then
-    for f in "$RATIFY_DATA_DIR"/*.log; do
+    for f in "$TEST_DIR"/*.log; do
       [ -f "$f" ] || continue
       echo "---- $f (last 40 lines)" >&2
       tail -n 40 "$f" >&2
     done
-    echo "data kept in $RATIFY_DATA_DIR" >&2
+    echo "data kept in $TEST_DIR" >&2
   else
-    rm -rf "$RATIFY_DATA_DIR"
+    rm -rf "$TEST_DIR"
   fi
 }
 trap s_cleanup EXIT

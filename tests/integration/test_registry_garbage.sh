@@ -36,5 +36,5 @@ assert_eq "$out" "no reply" "oversize frame is dropped"
 ctl ping registry >/dev/null || fail "registry stopped answering"
 ctl deposit UNTOC Chad signature 2000-12-12 >/dev/null || fail "valid request not served"
 echo "ok - valid request served after garbage"
-grep -q '"level":"warn".*bad request' "$RATIFY_DATA_DIR/registry.log" || fail "bad frames are logged"
+grep -q '"level":"warn".*bad request' "$TEST_DIR/registry.log" || fail "bad frames are logged"
 stop_service registry
