@@ -133,7 +133,9 @@ rdate_format(rdate_t date, char *buf)
         buf[0] = '\0';
         return buf;
     }
-    snprintf(buf, RDATE_ISO_SIZE, "%04d-%02d-%02d", y, m, d);
+    /* the modulos only tell the compiler the widths: the values are in range */
+    snprintf(buf, RDATE_ISO_SIZE, "%04u-%02u-%02u", (unsigned) y % 10000u, (unsigned) m % 100u,
+             (unsigned) d % 100u);
     return buf;
 }
 

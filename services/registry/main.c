@@ -61,6 +61,7 @@ s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *st
                s_batch_t *b)
 {
     char err[256];
+    const int64_t started_ms = service_clock_ms();
     const bool grouped = store_begin(store, err, sizeof err) == 0;
     if (!grouped)
         log_warn("cannot open a write transaction (%s): committing one by one", err);
@@ -87,6 +88,7 @@ s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *st
         n++;
     } while (n < BATCH_MAX && (zsock_events(api) & ZMQ_POLLIN));
 
+    const int64_t handled_ms = service_clock_ms();
     bool committed = true;
     if (grouped && store_commit(store, err, sizeof err) != 0) {
         log_error("commit failed, %d events not stored: %s", b->nstored, err);
@@ -101,6 +103,9 @@ s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *st
                 msg_encode_error(&m, &b->reply[i]);
             }
     }
+    log_debug("batch of %d requests, %d stored: handled in %lld ms, committed in %lld ms", n,
+              b->nstored, (long long) (handled_ms - started_ms),
+              (long long) (service_clock_ms() - handled_ms));
     for (int i = 0; committed && i < b->nstored; i++) {
         const event_t *ev = &b->stored[i];
         char date[RDATE_ISO_SIZE];

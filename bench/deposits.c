@@ -1,0 +1,106 @@
+/*  bench-deposits: sustained acknowledged durable deposits per second with
+    several concurrent clients (each a DEALER, one request at a time, as
+    ratifyctl is), read from a CSV written by ratify-synth.
+
+    Usage: bench-deposits CSV CLIENTS
+    Rows are dealt to the clients round-robin by instrument, so each client's
+    rows stay in date order for their instruments and every deposit is valid.
+    Prints deposits_per_s and the number of rejections (should be 0). */
+#include "csv.h"
+#include "msg.h"
+#include "rpc.h"
+#include "config.h"
+#include "sock.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct {
+    msg_deposit_t *rows;
+    size_t n;
+    size_t cap;
+    long accepted, rejected;
+} s_client_t;
+
+static void *
+s_run(void *arg)
+{
+    s_client_t *c = arg;
+    rpc_client_t *rpc = rpc_client_new(config_get(CONFIG_REGISTRY_API));
+    for (size_t i = 0; rpc && i < c->n; i++) {
+        msgpack_sbuffer req;
+        msgpack_sbuffer_init(&req);
+        msg_encode_deposit(&c->rows[i], &req);
+        msg_in_t *reply = NULL;
+        wire_err_t err;
+        if (rpc_client_call(rpc, req.data, req.size, 10000, &reply, &err) == RPC_OK
+            && msg_in_type(reply) == MSG_ACCEPTED)
+            c->accepted++;
+        else
+            c->rejected++;
+        msg_in_destroy(&reply);
+        msgpack_sbuffer_destroy(&req);
+    }
+    rpc_client_destroy(&rpc);
+    return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: bench-deposits CSV CLIENTS\n");
+        return 2;
+    }
+    const int k = atoi(argv[2]);
+    FILE *f = fopen(argv[1], "r");
+    if (!f || k < 1 || k > 256) {
+        fprintf(stderr, "bench-deposits: cannot read %s\n", argv[1]);
+        return 2;
+    }
+    sock_init();
+    s_client_t *clients = calloc((size_t) k, sizeof *clients);
+    csv_t *csv = csv_new(f);
+    csv_next(csv); /* header: instrument,participant,action,date */
+    size_t total = 0;
+    while (csv_next(csv) > 0) {
+        const char *inst = csv_field(csv, 0);
+        s_client_t *c = &clients[atoi(inst + 3) % k];
+        if (c->n == c->cap) {
+            c->cap = c->cap ? c->cap * 2 : 1024;
+            c->rows = realloc(c->rows, c->cap * sizeof *c->rows);
+        }
+        msg_deposit_t *d = &c->rows[c->n++];
+        memset(d, 0, sizeof *d);
+        snprintf(d->instrument, sizeof d->instrument, "%s", inst);
+        snprintf(d->participant, sizeof d->participant, "%s", csv_field(csv, 1));
+        snprintf(d->action, sizeof d->action, "%s", csv_field(csv, 2));
+        snprintf(d->date, sizeof d->date, "%s", csv_field(csv, 3));
+        total++;
+    }
+    csv_destroy(&csv);
+    fclose(f);
+    pthread_t *threads = calloc((size_t) k, sizeof *threads);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    for (int i = 0; i < k; i++)
+        pthread_create(&threads[i], NULL, s_run, &clients[i]);
+    long accepted = 0, rejected = 0;
+    for (int i = 0; i < k; i++) {
+        pthread_join(threads[i], NULL);
+        accepted += clients[i].accepted;
+        rejected += clients[i].rejected;
+        free(clients[i].rows);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    const double secs = (double) (b.tv_sec - a.tv_sec) + (double) (b.tv_nsec - a.tv_nsec) / 1e9;
+    printf("deposits_per_s: %.0f /s\n", (double) accepted / secs);
+    printf("deposits_total: %ld accepted, %ld rejected of %zu in %.2f s with %d clients\n",
+           accepted, rejected, total, secs, k);
+    free(threads);
+    free(clients);
+    return rejected ? 1 : 0;
+}
