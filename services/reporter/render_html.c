@@ -18,6 +18,7 @@ static const char s_style[] =
     "td.n{text-align:right}\n"
     "p.note{font-size:.9em;margin:.3em 0}\n"
     "figure{margin:1em 0}\n"
+    "svg{max-width:100%;height:auto}\n"
     "figcaption{font-size:.9em;color:#555}\n";
 
 static void

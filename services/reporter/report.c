@@ -237,10 +237,17 @@ s_read_events(report_t *self, const event_t *events, size_t count)
         }
         if (ev->date > self->as_of)
             continue;
+        /* Bounded copies: an event decoded from the wire need not end its
+           id fields with a NUL. */
+        char inst_id[EVENT_INSTRUMENT_MAX], part_id[EVENT_PARTICIPANT_MAX];
+        snprintf(inst_id, sizeof inst_id, "%.*s",
+                 (int) sizeof inst_id - 1, ev->instrument);
+        snprintf(part_id, sizeof part_id, "%.*s",
+                 (int) sizeof part_id - 1, ev->participant);
         const catalog_instrument_t *inst =
-            catalog_instrument_find(self->catalog, ev->instrument);
+            catalog_instrument_find(self->catalog, inst_id);
         const catalog_participant_t *p =
-            catalog_participant_by_id(self->catalog, ev->participant);
+            catalog_participant_by_id(self->catalog, part_id);
         long index = inst ? s_instrument_index(self, inst) : -1;
         if (index < 0 || !p) {
             self->skipped++;

@@ -130,9 +130,9 @@ s_axes(const s_scale_t *sc, strbuf_t *out)
                        x, sc->bottom, x, sc->bottom + 5, x, sc->bottom + 18, y);
     }
     strbuf_appendf(out,
-                   "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" " S_FONT
+                   "<text x=\"%.1f\" y=\"%.1f\" " S_FONT
                    ">Counted instruments of consent</text>\n",
-                   (sc->left + sc->right) / 2, (double) SVG_HEIGHT - 8);
+                   sc->left - 40, sc->top - 12);
 }
 
 /* A vertical marker with a label at its top; row staggers labels. */

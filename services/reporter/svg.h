@@ -27,7 +27,7 @@
 #define SVG_WIDTH 880
 #define SVG_HEIGHT 420
 /* Projected dates later than this after the as-at date are cut off. */
-#define SVG_HORIZON_DAYS (3 * 365)
+#define SVG_HORIZON_DAYS (2 * 365)
 
 /* Appends the chart as one <svg> element. Returns REPORT_OK,
    REPORT_EINVAL (NULL argument) or REPORT_ENOMEM (out is then marked
