@@ -22,8 +22,11 @@
 #define S_NOTE_SIZE 512   /* a footnote sentence, before falling back to malloc */
 #define S_FOLD_SIZE 128   /* sort key of a name */
 
+#define S_STR_(x) #x
+#define S_STR(x) S_STR_(x)
 static const char s_method[] = "linear projection from the deposits of the "
-                               "last 365 days";
+                               "last " S_STR(REPORT_PROJECTION_WINDOW_DAYS)
+                               " days";
 
 typedef struct {
     const catalog_participant_t *participant;
