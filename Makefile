@@ -4,6 +4,7 @@
 #   make test     install missing Debian packages (as root), build, run every
 #                 test, then build again with ASan + UBSan and run them again
 #   make run      start the services natively, data under ./var, Ctrl-C stops all
+#   make fuzz     run every libFuzzer target for FUZZ_SECONDS (default 60)
 #   make install  install binaries, catalog and bash completion under PREFIX
 #   make clean    remove the build trees
 
@@ -14,7 +15,7 @@ CMAKE_ARGS ?=
 
 PREFIX     ?= /usr/local
 
-.PHONY: all build deps test test-plain test-asan run install clean
+.PHONY: all build deps test test-plain test-asan run install fuzz bench clean
 
 all: build
 
@@ -44,6 +45,11 @@ test-asan: $(ASAN_BUILD)/CMakeCache.txt
 
 run: build
 	@deploy/run-native.sh $(BUILD)/bin
+
+# libFuzzer targets (clang), each for FUZZ_SECONDS
+FUZZ_SECONDS ?= 60
+fuzz:
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)

@@ -22,6 +22,26 @@ static const char *s_type_names[MSG_TYPE_COUNT] = {
     [MSG_EVENTS] = "events",
     [MSG_EVENT] = "event",
     [MSG_HEARTBEAT] = "heartbeat",
+    [MSG_REPORT] = "report",
+    [MSG_REPORT_REPLY] = "report.reply",
+    [MSG_MILESTONE] = "milestone",
+    [MSG_MILESTONES_SINCE] = "milestones.since",
+    [MSG_MILESTONES] = "milestones",
+    [MSG_STATUS] = "status",
+    [MSG_STATUS_REPLY] = "status.reply",
+    [MSG_PARTIES] = "parties",
+    [MSG_PARTIES_REPLY] = "parties.reply",
+    [MSG_ALERTS_SINCE] = "alerts.since",
+    [MSG_ALERTS] = "alerts",
+    [MSG_WEBHOOK_ADD] = "webhook.add",
+    [MSG_WEBHOOK_LIST] = "webhook.list",
+    [MSG_WEBHOOK_REMOVE] = "webhook.remove",
+    [MSG_WEBHOOK_DEAD] = "webhook.dead",
+    [MSG_WEBHOOK_REDELIVER] = "webhook.redeliver",
+    [MSG_WEBHOOK] = "webhook",
+    [MSG_WEBHOOKS] = "webhooks",
+    [MSG_DELIVERY] = "delivery",
+    [MSG_DELIVERIES] = "deliveries",
 };
 
 const char *
@@ -429,6 +449,11 @@ msg_decode_events(const msg_in_t *in, msg_events_t *out, wire_err_t *err)
         return wire_fail(err, "missing_field", "field 'events' must be an array");
     if (arr->via.array.size == 0)
         return 0;
+    /* a small frame can declare a million tiny maps: never allocate more
+       than a batch is allowed to hold */
+    if (arr->via.array.size > MSG_EVENTS_MAX_BATCH)
+        return wire_fail(err, "bad_field", "field 'events' holds %u events, more than %d",
+                         arr->via.array.size, MSG_EVENTS_MAX_BATCH);
     out->events = calloc(arr->via.array.size, sizeof *out->events);
     if (!out->events)
         return wire_fail(err, "internal", "out of memory");

@@ -36,6 +36,26 @@ typedef enum {
     MSG_EVENTS,       /* reply: a batch of events */
     MSG_EVENT,        /* registry stream: one stored event */
     MSG_HEARTBEAT,    /* any stream: I am alive, my last sequence is N */
+    MSG_REPORT,       /* reporter API: render a report (codecs: report_msg.h) */
+    MSG_REPORT_REPLY, /* reply to report */
+    MSG_ALERTS_SINCE,      /* notifier API: replay the alerts (codecs: alert.h) */
+    MSG_ALERTS,            /* reply: a batch of alerts */
+    MSG_WEBHOOK_ADD,       /* notifier API: subscribe a URL to alerts */
+    MSG_WEBHOOK_LIST,      /* notifier API: list the subscriptions */
+    MSG_WEBHOOK_REMOVE,    /* notifier API: remove a subscription */
+    MSG_WEBHOOK_DEAD,      /* notifier API: list the dead-letter deliveries */
+    MSG_WEBHOOK_REDELIVER, /* notifier API: send a dead delivery again */
+    MSG_WEBHOOK,           /* reply: one subscription */
+    MSG_WEBHOOKS,          /* reply: the subscriptions */
+    MSG_DELIVERY,          /* reply: one delivery */
+    MSG_DELIVERIES,        /* reply: deliveries */
+    MSG_MILESTONE,         /* threshold stream: one milestone (codecs: milestone.h) */
+    MSG_MILESTONES_SINCE,  /* threshold API: replay the milestones */
+    MSG_MILESTONES,        /* reply: a batch of milestones */
+    MSG_STATUS,            /* threshold API: instruments' status as at a date */
+    MSG_STATUS_REPLY,      /* reply to status */
+    MSG_PARTIES,           /* threshold API: an instrument's parties as at a date */
+    MSG_PARTIES_REPLY,     /* reply to parties */
     MSG_TYPE_COUNT
 } msg_type_t;
 

@@ -9,6 +9,9 @@
 #include <string.h>
 #include <time.h>
 
+#define S_FIRST_DAY (-719162) /* 0001-01-01 */
+#define S_LAST_DAY 2932896    /* 9999-12-31 */
+
 static const char *s_month_names[12] = {
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};
@@ -73,9 +76,7 @@ rdate_from_ymd(int year, int month, int day)
 int
 rdate_to_ymd(rdate_t date, int *year, int *month, int *day)
 {
-    static const int32_t lo = -719162;  /* 0001-01-01 */
-    static const int32_t hi = 2932896;  /* 9999-12-31 */
-    if (date == RDATE_NONE || date < lo || date > hi)
+    if (date == RDATE_NONE || date < S_FIRST_DAY || date > S_LAST_DAY)
         return -1;
     int y, m, d;
     s_civil_from_days(date, &y, &m, &d);
@@ -156,7 +157,10 @@ rdate_add_days(rdate_t date, int days)
 {
     if (date == RDATE_NONE)
         return RDATE_NONE;
-    return date + days;
+    const int64_t sum = (int64_t) date + days;
+    if (sum < S_FIRST_DAY || sum > S_LAST_DAY)
+        return RDATE_NONE; /* outside years 1..9999 */
+    return (rdate_t) sum;
 }
 
 rdate_t
@@ -165,9 +169,11 @@ rdate_add_months(rdate_t date, int months)
     int y, m, d;
     if (rdate_to_ymd(date, &y, &m, &d) != 0)
         return RDATE_NONE;
-    int total = y * 12 + (m - 1) + months;
-    y = total / 12;
-    m = total % 12 + 1;
+    const int64_t total = (int64_t) y * 12 + (m - 1) + months;
+    if (total < (int64_t) RDATE_MIN_YEAR * 12 || total > (int64_t) RDATE_MAX_YEAR * 12 + 11)
+        return RDATE_NONE; /* outside years 1..9999 */
+    y = (int) (total / 12);
+    m = (int) (total % 12) + 1;
     const int last = s_days_in_month(y, m);
     return rdate_from_ymd(y, m, d > last ? last : d);
 }
@@ -175,6 +181,8 @@ rdate_add_months(rdate_t date, int months)
 rdate_t
 rdate_add_years(rdate_t date, int years)
 {
+    if (years > RDATE_MAX_YEAR || years < -RDATE_MAX_YEAR)
+        return RDATE_NONE;
     return rdate_add_months(date, 12 * years);
 }
 

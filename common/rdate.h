@@ -52,12 +52,14 @@ char *rdate_format(rdate_t date, char *buf);
    least RDATE_LONG_SIZE bytes) and returns buf; "" for RDATE_NONE. */
 char *rdate_format_long(rdate_t date, char *buf);
 
-/* Returns date + days (days may be negative); RDATE_NONE stays RDATE_NONE. */
+/* Returns date + days (days may be negative); RDATE_NONE stays RDATE_NONE,
+   and a result outside years 1..9999 is RDATE_NONE. */
 rdate_t rdate_add_days(rdate_t date, int days);
 
 /* Returns the same day `months` later (or earlier when negative); a day that
    does not exist in the target month is clamped to its last day
-   (31 January + 1 month = 28 or 29 February). RDATE_NONE stays RDATE_NONE. */
+   (31 January + 1 month = 28 or 29 February). RDATE_NONE stays RDATE_NONE,
+   and a result outside years 1..9999 is RDATE_NONE. */
 rdate_t rdate_add_months(rdate_t date, int months);
 
 /* Returns rdate_add_months(date, 12 * years): 29 February + 1 year is

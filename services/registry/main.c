@@ -47,11 +47,14 @@ s_usage(FILE *out)
     BATCH_MAX) is handled inside one transaction, so many deposits share one
     fsync; the replies leave only after the commit. If the commit fails,
     nothing of the batch was stored, and every write request in it is told
-    so (storage_failed) instead of "accepted". */
+    so (storage_failed) instead of "accepted". Reads (ping, events.since)
+    are answered after the commit, so they never show an event that a
+    failed commit then took back. */
 typedef struct {
     rpc_req_t *req[BATCH_MAX];
     msgpack_sbuffer reply[BATCH_MAX];
     bool write[BATCH_MAX]; /* a deposit or retract: its reply depends on the commit */
+    bool read[BATCH_MAX];  /* answered after the commit */
     event_t stored[BATCH_MAX];
     int nstored;
 } s_batch_t;
@@ -75,7 +78,9 @@ s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *st
         msgpack_sbuffer_init(&b->reply[n]);
         b->req[n] = req;
         const msg_in_t *in = rpc_req_msg(req);
-        b->write[n] = in && (msg_in_type(in) == MSG_DEPOSIT || msg_in_type(in) == MSG_RETRACT);
+        const msg_type_t type = in ? msg_in_type(in) : MSG_UNKNOWN;
+        b->write[n] = type == MSG_DEPOSIT || type == MSG_RETRACT;
+        b->read[n] = in && !b->write[n];
         if (!in) {
             const wire_err_t *e = rpc_req_error(req);
             msg_error_t m;
@@ -83,11 +88,12 @@ s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *st
             snprintf(m.message, sizeof m.message, "%s", e->message);
             msg_encode_error(&m, &b->reply[n]);
         }
-        else if (registry_handle(registry, in, today, &b->reply[n], &b->stored[b->nstored]) == 1)
+        else if (b->write[n]
+                 && registry_handle(registry, in, today, &b->reply[n], &b->stored[b->nstored])
+                        == 1)
             b->nstored++;
         n++;
     } while (n < BATCH_MAX && (zsock_events(api) & ZMQ_POLLIN));
-
     const int64_t handled_ms = service_clock_ms();
     bool committed = true;
     if (grouped && store_commit(store, err, sizeof err) != 0) {
@@ -118,6 +124,9 @@ s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *st
         msgpack_sbuffer_destroy(&body);
     }
     for (int i = 0; i < n; i++) {
+        event_t unused;
+        if (b->read[i])
+            registry_handle(registry, rpc_req_msg(b->req[i]), today, &b->reply[i], &unused);
         rpc_reply(api, b->req[i], &b->reply[i]);
         msgpack_sbuffer_destroy(&b->reply[i]);
         rpc_req_destroy(&b->req[i]);

@@ -10,8 +10,9 @@
       3. the date is not after today (future_date);
       4. a signature lies inside the signature period and is the
          participant's first (outside_signature_period, already_signed);
-      5. an instrument of consent is the participant's only standing one
-         (already_party) and, for a Protocol, follows the participant's
+      5. an instrument of consent is the participant's only standing one,
+         and after a denunciation is dated on or after it (already_party);
+         for a Protocol, it follows the participant's
          own instrument for the parent on or before the same date
          (no_parent_consent);
       6. a denunciation comes from a party (not_a_party).
@@ -207,6 +208,14 @@ s_handle_deposit(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sb
                            "event %lld)",
                            name, id, action_name(found.action), rdate_format(found.date, other),
                            (long long) found.seq);
+        /* after a denunciation a State may join again, but only from the
+           date of the denunciation: an earlier date would overlap the
+           participation it ended */
+        if (rc == 1 && ev.date < found.date)
+            return s_error(reply, "already_party",
+                           "%s was a party to %s until its denunciation of %s (event %lld): a "
+                           "new instrument must be dated on or after it",
+                           name, id, rdate_format(found.date, other), (long long) found.seq);
         const char *parent = catalog_instrument_parent(inst);
         if (parent) {
             rc = store_find_latest(self->store, parent, ev.participant,
