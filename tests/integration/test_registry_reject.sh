@@ -57,6 +57,13 @@ expect_reject cannot_retract retract "$(last)" --reason "retract a retraction"
 ctl deposit UNTOC Chad ratification 2003-01-11 >/dev/null
 echo "ok - deposit after retraction"
 
+# a denunciation ends a participation; a new instrument may follow it, never overlap it
+ctl deposit UNTOC Peru denunciation 2003-06-01 >/dev/null
+expect_reject already_party deposit UNTOC Peru accession 2003-01-01
+ctl deposit UNTOC Peru accession 2003-06-02 >/dev/null
+echo "ok - accession after a denunciation accepted"
+expect_reject already_party deposit UNTOC Peru accession 2003-06-03
+
 # usage errors exit 2 and send nothing
 set +e; ctl deposit UNTOC Chad 2>/dev/null; rc=$?; set -e
 assert_eq "$rc" 2 "too few arguments is a usage error"
