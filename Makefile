@@ -15,7 +15,7 @@ CMAKE_ARGS ?=
 
 PREFIX     ?= /usr/local
 
-.PHONY: all build deps test test-plain test-asan run install fuzz bench clean
+.PHONY: all build deps test test-plain test-fuzz test-asan run install fuzz bench clean
 
 all: build
 
@@ -33,10 +33,16 @@ $(ASAN_BUILD)/CMakeCache.txt:
 
 test: deps
 	@$(MAKE) --no-print-directory test-plain
+	@$(MAKE) --no-print-directory test-fuzz
 	@$(MAKE) --no-print-directory test-asan
 
 test-plain: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# every libFuzzer target for a few seconds (clang from deploy/packages-build.txt)
+test-fuzz:
+	@if command -v clang >/dev/null; then tests/fuzz/run.sh 5; \
+	else echo "test-fuzz: clang not installed, fuzz targets not run"; fi
 
 test-asan: $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)

@@ -68,6 +68,7 @@ int cmd_retract(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_ping(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 int cmd_request(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_decode(int argc, char **argv);

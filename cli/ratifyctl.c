@@ -19,6 +19,7 @@ static const s_command_t s_commands[] = {
     {"events", cmd_events, "print the registry's event log"},
     {"retract", cmd_retract, "mark an event as erroneous (nothing is deleted)"},
     {"ping", cmd_ping, "ask a service whether it is ready"},
+    {"status", cmd_status, "where each instrument stands: counts, threshold, entry into force"},
     {"request", cmd_request, "send any message written as JSON to a service"},
     {"watch", cmd_watch, "print every message of a stream as it arrives"},
     {"decode", cmd_decode, "print a msgpack message (hex on stdin) as JSON"},
