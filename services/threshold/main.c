@@ -1,0 +1,268 @@
+/*  ratify-threshold: follows the registry's events and announces each step
+    an instrument takes towards entry into force.
+
+    Sockets: RATIFY_THRESHOLD_API (ROUTER: status, parties,
+    milestones.since, ping) and RATIFY_THRESHOLD_EVENTS (PUB: topic
+    "milestone" for each new milestone, "heartbeat" every
+    HEARTBEAT_IVL_MSEC with the last milestone sequence). It consumes
+    RATIFY_REGISTRY_EVENTS / RATIFY_REGISTRY_API with a follower (follow.h)
+    that resumes after the last registry event held in threshold.db, so the
+    service may be stopped for a day and catch up on start.
+
+    Events are processed in batches: whatever one follower call delivers
+    (at most BATCH_EVENTS_MAX events) is one transaction, committed before
+    its milestones are published. Today (RATIFY_TODAY or the clock) is
+    checked every TICK_IVL_MSEC and before each request; a new day
+    recomputes every instrument, which is when entry_into_force.effective
+    falls due. */
+#include "catalog.h"
+#include "config.h"
+#include "follow.h"
+#include "log.h"
+#include "rpc.h"
+#include "service.h"
+#include "sock.h"
+#include "stream.h"
+#include "threshold.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define HEARTBEAT_IVL_MSEC 1000
+#define TICK_IVL_MSEC 1000        /* follow_tick and the today check */
+#define REPLAY_TIMEOUT_MSEC 2000  /* per events.since request to the registry */
+#define BATCH_EVENTS_MAX 1000     /* events per transaction while catching up */
+
+typedef struct {
+    threshold_t *core;
+    stream_t *stream;
+    follow_t *follow;
+    zpoller_t *poller;
+    follow_config_t follow_cfg;
+    size_t batched;     /* events in the open batch */
+    bool reset_follow;  /* the state was reloaded: resume from its cursor */
+    bool fatal;         /* the state file can no longer be read */
+} s_app_t;
+
+static void
+s_usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: ratify-threshold [--help]\n"
+            "\n"
+            "Follows the registry's events, computes each instrument's threshold and entry\n"
+            "into force, publishes milestones and answers status queries. Configured by\n"
+            "environment variables:\n"
+            "  RATIFY_THRESHOLD_API     request socket     (default %s)\n"
+            "  RATIFY_THRESHOLD_EVENTS  milestone stream   (default %s)\n"
+            "  RATIFY_REGISTRY_API      registry requests  (default %s)\n"
+            "  RATIFY_REGISTRY_EVENTS   registry events    (default %s)\n"
+            "  RATIFY_DATA_DIR          data directory     (default %s; state in threshold.db)\n"
+            "  RATIFY_CATALOG           instruments file   (default: the shipped catalog)\n"
+            "  RATIFY_TODAY             today's date, YYYY-MM-DD (default: the clock)\n",
+            config_default(CONFIG_THRESHOLD_API), config_default(CONFIG_THRESHOLD_EVENTS),
+            config_default(CONFIG_REGISTRY_API), config_default(CONFIG_REGISTRY_EVENTS),
+            config_default(CONFIG_DATA_DIR));
+}
+
+static void
+s_publish(void *ctx, int64_t seq, const void *data, size_t size)
+{
+    /* stream_publish only reads the buffer */
+    const msgpack_sbuffer body = {.size = size, .data = (char *) data, .alloc = size};
+    stream_publish(ctx, "milestone", seq, &body);
+}
+
+/* Commits the open batch and publishes it. On a reload the follower is
+   recreated at the next s_follow_reset. */
+static void
+s_commit(s_app_t *app)
+{
+    const int rc = threshold_commit(app->core, s_publish, app->stream);
+    app->batched = 0;
+    if (rc == -1)
+        app->reset_follow = true;
+    else if (rc == -2)
+        app->fatal = true;
+}
+
+static int
+s_deliver(void *ctx, int64_t seq, const msgpack_object *item)
+{
+    s_app_t *app = ctx;
+    event_t ev;
+    wire_err_t err;
+    if (msg_read_event(item, &ev, &err) != 0) {
+        log_error("registry event %lld is unreadable (%s): skipped", (long long) seq,
+                  err.message);
+        return 0;
+    }
+    if (threshold_apply(app->core, &ev, config_today()) != 0)
+        app->reset_follow = true; /* spoiled: s_commit reloads */
+    else if (++app->batched >= BATCH_EVENTS_MAX)
+        s_commit(app);
+    return app->reset_follow || app->fatal ? -1 : 0;
+}
+
+/* Commits, and after a reload recreates the follower from the state's
+   cursor. Returns 0, or -1 when the service must stop. */
+static int
+s_settle(s_app_t *app)
+{
+    s_commit(app);
+    if (app->reset_follow && !app->fatal) {
+        zpoller_remove(app->poller, follow_socket(app->follow));
+        follow_destroy(&app->follow);
+        app->follow = follow_new(&app->follow_cfg, threshold_cursor(app->core), s_deliver, app);
+        if (!app->follow || zpoller_add(app->poller, follow_socket(app->follow)) != 0) {
+            log_error("cannot recreate the registry follower");
+            return -1;
+        }
+        app->reset_follow = false;
+        log_warn("resuming the registry's events after %lld",
+                 (long long) threshold_cursor(app->core));
+    }
+    return app->fatal ? -1 : 0;
+}
+
+static void
+s_check_today(s_app_t *app)
+{
+    const rdate_t today = config_today();
+    if (today == threshold_today(app->core) || today == RDATE_NONE)
+        return;
+    char date[RDATE_ISO_SIZE];
+    log_info("today is %s: recomputing every instrument", rdate_format(today, date));
+    threshold_set_today(app->core, today); /* a failure spoils the batch: s_settle reloads */
+}
+
+static void
+s_handle_request(zsock_t *api, s_app_t *app)
+{
+    rpc_req_t *req = rpc_recv(api);
+    if (!req)
+        return;
+    const msg_in_t *in = rpc_req_msg(req);
+    if (!in) {
+        const wire_err_t *err = rpc_req_error(req);
+        rpc_reply_error(api, req, err->code, "%s", err->message);
+        rpc_req_destroy(&req);
+        return;
+    }
+    s_check_today(app);
+    s_settle(app);
+    msgpack_sbuffer reply;
+    msgpack_sbuffer_init(&reply);
+    if (threshold_handle(app->core, in, &reply) == 0)
+        rpc_reply(api, req, &reply);
+    else
+        rpc_reply_error(api, req, "internal", "out of memory");
+    msgpack_sbuffer_destroy(&reply);
+    rpc_req_destroy(&req);
+}
+
+int
+main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            s_usage(stdout);
+            return 0;
+        }
+        fprintf(stderr, "ratify-threshold: unknown argument '%s'\n", argv[i]);
+        s_usage(stderr);
+        return 2;
+    }
+    if (service_init("threshold") != 0)
+        return 1;
+
+    int status = 1;
+    char err[CATALOG_ERR_SIZE], path[1024];
+    catalog_t *catalog = NULL;
+    zsock_t *api = NULL;
+    s_app_t app = {
+        .follow_cfg = {.name = "registry events",
+                       .api_endpoint = config_get(CONFIG_REGISTRY_API),
+                       .stream_endpoint = config_get(CONFIG_REGISTRY_EVENTS),
+                       .topic = "event",
+                       .since_type = "events.since",
+                       .array_key = "events",
+                       .seq_key = "seq",
+                       .timeout_ms = REPLAY_TIMEOUT_MSEC},
+    };
+
+    catalog = catalog_load_default(err, sizeof err);
+    if (!catalog) {
+        log_error("cannot load the catalog: %s", err);
+        goto done;
+    }
+    if (config_data_path("threshold.db", path, sizeof path) != 0) {
+        log_error("cannot use data directory %s: %s", config_get(CONFIG_DATA_DIR),
+                  strerror(errno));
+        goto done;
+    }
+    app.core = threshold_new(catalog, path, config_today(), err, sizeof err);
+    if (!app.core) {
+        log_error("cannot open the state %s: %s", path, err);
+        goto done;
+    }
+    api = sock_new_server(ZMQ_ROUTER, config_get(CONFIG_THRESHOLD_API), err, sizeof err);
+    if (!api) {
+        log_error("%s", err);
+        goto done;
+    }
+    app.stream = stream_new("threshold", config_get(CONFIG_THRESHOLD_EVENTS), err, sizeof err);
+    if (!app.stream) {
+        log_error("%s", err);
+        goto done;
+    }
+    s_commit(&app); /* milestones due at start (a new day) */
+    app.follow = follow_new(&app.follow_cfg, threshold_cursor(app.core), s_deliver, &app);
+    app.poller = app.follow ? zpoller_new(api, follow_socket(app.follow), NULL) : NULL;
+    if (!app.poller || app.fatal) {
+        log_error("cannot start following the registry");
+        goto done;
+    }
+    log_info("ready: api %s, milestones %s, state %s (registry seq %lld, last milestone %lld), "
+             "catalog %s",
+             config_get(CONFIG_THRESHOLD_API), config_get(CONFIG_THRESHOLD_EVENTS), path,
+             (long long) threshold_cursor(app.core), (long long) threshold_last_seq(app.core),
+             catalog_source(catalog));
+
+    stream_heartbeat(app.stream, threshold_last_seq(app.core));
+    int64_t next_beat = service_clock_ms() + HEARTBEAT_IVL_MSEC;
+    int64_t next_tick = service_clock_ms();
+    while (!service_stopping()) {
+        const int64_t next = next_beat < next_tick ? next_beat : next_tick;
+        const int64_t wait = next - service_clock_ms();
+        void *which = zpoller_wait(app.poller, wait > 0 ? (int) wait : 0);
+        if (which == api)
+            s_handle_request(api, &app);
+        else if (which == follow_socket(app.follow))
+            follow_handle(app.follow);
+        else if (zpoller_terminated(app.poller) && !zpoller_expired(app.poller))
+            break;
+        if (service_clock_ms() >= next_tick) {
+            s_check_today(&app);
+            follow_tick(app.follow);
+            next_tick = service_clock_ms() + TICK_IVL_MSEC;
+        }
+        if (s_settle(&app) != 0)
+            goto done;
+        if (service_clock_ms() >= next_beat) {
+            stream_heartbeat(app.stream, threshold_last_seq(app.core));
+            next_beat = service_clock_ms() + HEARTBEAT_IVL_MSEC;
+        }
+    }
+    log_info("stopping");
+    status = s_settle(&app) == 0 ? 0 : 1;
+done:
+    zpoller_destroy(&app.poller);
+    follow_destroy(&app.follow);
+    stream_destroy(&app.stream);
+    zsock_destroy(&api);
+    threshold_destroy(&app.core);
+    catalog_destroy(&catalog);
+    return status;
+}

@@ -1,0 +1,298 @@
+/*  thstore: SQLite mirror and milestones. Statements are prepared once at
+    open; every function resets its statement before returning. */
+#include "thstore.h"
+
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *s_schema =
+    "CREATE TABLE IF NOT EXISTS events ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  action TEXT NOT NULL,"
+    "  instrument TEXT NOT NULL,"
+    "  participant TEXT NOT NULL,"
+    "  date TEXT,"
+    "  retracts INTEGER,"
+    "  reason TEXT,"
+    "  recorded_ms INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS milestones ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL,"
+    "  instrument TEXT NOT NULL,"
+    "  level INTEGER,"
+    "  date TEXT,"
+    "  body BLOB NOT NULL);";
+
+enum {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_CURSOR,
+    ST_LAST_MILESTONE,
+    ST_ADD_EVENT,
+    ST_EVENTS,
+    ST_ADD_MILESTONE,
+    ST_MILESTONES,
+    ST_SINCE,
+    ST_COUNT
+};
+
+static const char *s_sql[ST_COUNT] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_CURSOR] = "SELECT COALESCE(MAX(seq), 0) FROM events",
+    [ST_LAST_MILESTONE] = "SELECT COALESCE(MAX(seq), 0) FROM milestones",
+    [ST_ADD_EVENT] = "INSERT OR IGNORE INTO events (seq, action, instrument, participant, date,"
+                     " retracts, reason, recorded_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [ST_EVENTS] = "SELECT seq, action, instrument, participant, date, retracts, reason,"
+                  " recorded_ms FROM events ORDER BY seq",
+    [ST_ADD_MILESTONE] = "INSERT INTO milestones (seq, id, kind, instrument, level, date, body)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [ST_MILESTONES] = "SELECT seq, id, kind, instrument, level, date FROM milestones"
+                      " ORDER BY seq",
+    [ST_SINCE] = "SELECT seq, body FROM milestones WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
+};
+
+struct _thstore_t {
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT];
+};
+
+thstore_t *
+thstore_open(const char *path, char *err, size_t errlen)
+{
+    thstore_t *self = calloc(1, sizeof *self);
+    if (!self) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    self->db = db_open(path, s_schema, err, errlen);
+    if (!self->db)
+        goto fail;
+    for (int i = 0; i < ST_COUNT; i++)
+        if (sqlite3_prepare_v3(self->db, s_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &self->st[i],
+                               NULL)
+            != SQLITE_OK) {
+            snprintf(err, errlen, "cannot prepare statement %d: %s", i, sqlite3_errmsg(self->db));
+            goto fail;
+        }
+    return self;
+fail:
+    thstore_destroy(&self);
+    return NULL;
+}
+
+void
+thstore_destroy(thstore_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    thstore_t *self = *self_p;
+    if (self->db && !sqlite3_get_autocommit(self->db))
+        thstore_rollback(self);
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(self->st[i]);
+    db_close(&self->db);
+    free(self);
+    *self_p = NULL;
+}
+
+/* Steps a statement with no result rows. Returns 0, or -1 with err. */
+static int
+s_exec(thstore_t *self, int which, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = self->st[which];
+    const int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE) {
+        if (err)
+            snprintf(err, errlen, "%s", sqlite3_errmsg(self->db));
+        return -1;
+    }
+    return 0;
+}
+
+int
+thstore_begin(thstore_t *self, char *err, size_t errlen)
+{
+    return s_exec(self, ST_BEGIN, err, errlen);
+}
+
+int
+thstore_commit(thstore_t *self, char *err, size_t errlen)
+{
+    if (s_exec(self, ST_COMMIT, err, errlen) == 0)
+        return 0;
+    thstore_rollback(self);
+    return -1;
+}
+
+void
+thstore_rollback(thstore_t *self)
+{
+    if (!sqlite3_get_autocommit(self->db))
+        s_exec(self, ST_ROLLBACK, NULL, 0);
+}
+
+static int64_t
+s_scalar(thstore_t *self, int which)
+{
+    sqlite3_stmt *st = self->st[which];
+    const int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_reset(st);
+    return v;
+}
+
+int64_t
+thstore_cursor(thstore_t *self)
+{
+    return s_scalar(self, ST_CURSOR);
+}
+
+int64_t
+thstore_last_milestone(thstore_t *self)
+{
+    return s_scalar(self, ST_LAST_MILESTONE);
+}
+
+static void
+s_bind_date(sqlite3_stmt *st, int idx, rdate_t date)
+{
+    char buf[RDATE_ISO_SIZE];
+    if (date == RDATE_NONE || !*rdate_format(date, buf))
+        sqlite3_bind_null(st, idx);
+    else
+        sqlite3_bind_text(st, idx, buf, -1, SQLITE_TRANSIENT);
+}
+
+static rdate_t
+s_column_date(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    rdate_t d = RDATE_NONE;
+    if (!t || rdate_parse((const char *) t, &d) != 0)
+        return RDATE_NONE;
+    return d;
+}
+
+static void
+s_copy_text(sqlite3_stmt *st, int col, char *buf, size_t cap)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    snprintf(buf, cap, "%s", t ? (const char *) t : "");
+}
+
+int
+thstore_add_event(thstore_t *self, const event_t *ev, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = self->st[ST_ADD_EVENT];
+    sqlite3_bind_int64(st, 1, ev->seq);
+    sqlite3_bind_text(st, 2, action_name(ev->action), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, ev->instrument, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, ev->participant, -1, SQLITE_STATIC);
+    s_bind_date(st, 5, ev->date);
+    if (ev->action == ACTION_RETRACTION) {
+        sqlite3_bind_int64(st, 6, ev->retracts);
+        sqlite3_bind_text(st, 7, ev->reason, -1, SQLITE_STATIC);
+    }
+    sqlite3_bind_int64(st, 8, ev->recorded_ms);
+    if (s_exec(self, ST_ADD_EVENT, err, errlen) != 0)
+        return -1;
+    return sqlite3_changes(self->db) > 0 ? 1 : 0;
+}
+
+int
+thstore_each_event(thstore_t *self, thstore_event_fn *fn, void *ctx)
+{
+    sqlite3_stmt *st = self->st[ST_EVENTS];
+    int rc, result = 0;
+    char action[32];
+    event_t ev;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&ev, 0, sizeof ev);
+        ev.seq = sqlite3_column_int64(st, 0);
+        s_copy_text(st, 1, action, sizeof action);
+        ev.action = action_parse(action);
+        s_copy_text(st, 2, ev.instrument, sizeof ev.instrument);
+        s_copy_text(st, 3, ev.participant, sizeof ev.participant);
+        ev.date = s_column_date(st, 4);
+        ev.retracts = sqlite3_column_int64(st, 5);
+        s_copy_text(st, 6, ev.reason, sizeof ev.reason);
+        ev.recorded_ms = sqlite3_column_int64(st, 7);
+        if ((result = fn(ctx, &ev)) != 0)
+            break;
+    }
+    if (result == 0 && rc != SQLITE_DONE)
+        result = -1;
+    sqlite3_reset(st);
+    return result;
+}
+
+int
+thstore_add_milestone(thstore_t *self, int64_t seq, const char *id, milestone_kind_t kind,
+                      const char *instrument, int level, rdate_t date, const void *body,
+                      size_t size, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = self->st[ST_ADD_MILESTONE];
+    sqlite3_bind_int64(st, 1, seq);
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, milestone_kind_name(kind), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, instrument, -1, SQLITE_STATIC);
+    if (kind == MILESTONE_APPROACHING)
+        sqlite3_bind_int(st, 5, level);
+    s_bind_date(st, 6, date);
+    sqlite3_bind_blob(st, 7, body, (int) size, SQLITE_STATIC);
+    return s_exec(self, ST_ADD_MILESTONE, err, errlen);
+}
+
+int
+thstore_each_milestone(thstore_t *self, thstore_milestone_fn *fn, void *ctx)
+{
+    sqlite3_stmt *st = self->st[ST_MILESTONES];
+    int rc, result = 0;
+    char id[MILESTONE_ID_MAX], kind[32], instrument[EVENT_INSTRUMENT_MAX];
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        s_copy_text(st, 1, id, sizeof id);
+        s_copy_text(st, 2, kind, sizeof kind);
+        s_copy_text(st, 3, instrument, sizeof instrument);
+        if ((result = fn(ctx, sqlite3_column_int64(st, 0), id, milestone_kind_parse(kind),
+                         instrument, sqlite3_column_int(st, 4), s_column_date(st, 5)))
+            != 0)
+            break;
+    }
+    if (result == 0 && rc != SQLITE_DONE)
+        result = -1;
+    sqlite3_reset(st);
+    return result;
+}
+
+int
+thstore_milestones_since(thstore_t *self, int64_t from, size_t limit, thstore_body_fn *fn,
+                         void *ctx)
+{
+    sqlite3_stmt *st = self->st[ST_SINCE];
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64) limit);
+    int rc, n = 0;
+    bool stopped = false;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const void *data = sqlite3_column_blob(st, 1);
+        const int size = sqlite3_column_bytes(st, 1);
+        if (fn(ctx, sqlite3_column_int64(st, 0), data, (size_t) (size > 0 ? size : 0)) != 0) {
+            stopped = true;
+            break;
+        }
+        n++;
+    }
+    if (!stopped && rc != SQLITE_DONE)
+        n = -1;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return n;
+}
