@@ -19,6 +19,8 @@ static const s_command_t s_commands[] = {
     {"events", cmd_events, "print the registry's event log"},
     {"retract", cmd_retract, "mark an event as erroneous (nothing is deleted)"},
     {"ping", cmd_ping, "ask a service whether it is ready"},
+    {"subscribe", cmd_subscribe, "print the notifier's alerts, each once, in order"},
+    {"webhook", cmd_webhook, "add, list or remove webhooks; show and redeliver dead ones"},
     {"status", cmd_status, "where each instrument stands: counts, threshold, entry into force"},
     {"request", cmd_request, "send any message written as JSON to a service"},
     {"watch", cmd_watch, "print every message of a stream as it arrives"},

@@ -1,0 +1,246 @@
+/*  ratify-notifier: turns threshold milestones into alerts, stores each
+    before publishing it, and delivers it to webhooks.
+
+    Sockets: RATIFY_NOTIFIER_API (ROUTER: ping, alerts.since, webhook.*),
+    RATIFY_NOTIFIER_ALERTS (PUB: topic = the alert's type for each alert,
+    "heartbeat" every HEARTBEAT_IVL_MSEC with the last sequence), and a
+    follower (follow.h) of RATIFY_THRESHOLD_EVENTS that resumes from the
+    stored cursor, replaying through RATIFY_THRESHOLD_API. An alert is
+    committed (with the cursor and its webhook deliveries) before it is
+    published; a subscriber that misses it sees the gap in the sequence or a
+    heartbeat and replays with alerts.since. Webhooks are posted by the
+    delivery thread (deliverer.h), which the loop only wakes.
+
+    A replay from the threshold service is a blocking request of at most
+    REPLAY_TIMEOUT_MSEC; while that service is down, the follower is asked
+    again every FOLLOW_RETRY_MSEC, so the API stays responsive. */
+#include "alertlog.h"
+#include "config.h"
+#include "db.h"
+#include "deliverer.h"
+#include "follow.h"
+#include "hookstore.h"
+#include "log.h"
+#include "notifier.h"
+#include "notifydb.h"
+#include "rpc.h"
+#include "service.h"
+#include "sock.h"
+#include "stream.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#define HEARTBEAT_IVL_MSEC 1000
+#define FOLLOW_TICK_MSEC 1000   /* replay check while caught up */
+#define FOLLOW_RETRY_MSEC 2000  /* and after the threshold service did not answer */
+#define REPLAY_TIMEOUT_MSEC 1000
+
+typedef struct {
+    zsock_t *api;
+    stream_t *alerts;
+    alertlog_t *log;
+    notifier_t *notifier;
+    follow_t *follow;
+    deliverer_t *deliverer;
+    int64_t next_beat, next_tick; /* monotonic ms */
+} s_ctx_t;
+
+static void
+s_usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: ratify-notifier [--help]\n"
+            "\n"
+            "Turns the threshold service's milestones into CloudEvents alerts, stores each\n"
+            "(SQLite) before publishing it, and POSTs it to subscribed webhooks.\n"
+            "Configured by environment variables:\n"
+            "  RATIFY_NOTIFIER_API       request socket      (default %s)\n"
+            "  RATIFY_NOTIFIER_ALERTS    alert stream        (default %s)\n"
+            "  RATIFY_THRESHOLD_API      milestone replays   (default %s)\n"
+            "  RATIFY_THRESHOLD_EVENTS   milestone stream    (default %s)\n"
+            "  RATIFY_DATA_DIR           data directory      (default %s; notifier.db)\n"
+            "  RATIFY_WEBHOOK_TIMEOUT_MS    per attempt             (default 5000)\n"
+            "  RATIFY_WEBHOOK_ATTEMPTS      before the dead letters (default 8)\n"
+            "  RATIFY_WEBHOOK_BACKOFF_MS    first retry delay       (default 10000)\n"
+            "  RATIFY_WEBHOOK_BACKOFF_MAX_MS  longest retry delay   (default 3600000)\n",
+            config_default(CONFIG_NOTIFIER_API), config_default(CONFIG_NOTIFIER_ALERTS),
+            config_default(CONFIG_THRESHOLD_API), config_default(CONFIG_THRESHOLD_EVENTS),
+            config_default(CONFIG_DATA_DIR));
+}
+
+/* follow.h delivery: store, then publish, then wake the webhooks. */
+static int
+s_on_milestone(void *arg, int64_t seq, const msgpack_object *item)
+{
+    s_ctx_t *ctx = arg;
+    alert_t alert;
+    msgpack_sbuffer body;
+    msgpack_sbuffer_init(&body);
+    int queued = 0;
+    const int rc = notifier_ingest(ctx->notifier, seq, item, service_wall_ms(), &alert, &body,
+                                   &queued);
+    if (rc == 1) {
+        log_info("alert %lld: %s %s (milestone %lld, %d webhook deliveries)",
+                 (long long) alert.sequence, alert.type, alert.id, (long long) seq, queued);
+        stream_publish(ctx->alerts, alert.type, alert.sequence, &body);
+        if (queued > 0)
+            deliverer_wake(ctx->deliverer);
+    }
+    alert_clear(&alert);
+    msgpack_sbuffer_destroy(&body);
+    return rc < 0 ? -1 : 0;
+}
+
+static void
+s_handle_request(s_ctx_t *ctx)
+{
+    rpc_req_t *req = rpc_recv(ctx->api);
+    if (!req)
+        return;
+    const msg_in_t *in = rpc_req_msg(req);
+    if (!in) {
+        const wire_err_t *err = rpc_req_error(req);
+        rpc_reply_error(ctx->api, req, err->code, "%s", err->message);
+        rpc_req_destroy(&req);
+        return;
+    }
+    msgpack_sbuffer reply;
+    msgpack_sbuffer_init(&reply);
+    if (notifier_handle(ctx->notifier, in, service_wall_ms(), &reply) == 1)
+        deliverer_wake(ctx->deliverer);
+    rpc_reply(ctx->api, req, &reply);
+    msgpack_sbuffer_destroy(&reply);
+    rpc_req_destroy(&req);
+}
+
+static void
+s_handle_milestones(s_ctx_t *ctx)
+{
+    if (follow_handle(ctx->follow) != 0)
+        ctx->next_tick = service_clock_ms() + FOLLOW_RETRY_MSEC;
+}
+
+static void
+s_handle_timers(s_ctx_t *ctx)
+{
+    const int64_t now = service_clock_ms();
+    if (now >= ctx->next_tick) {
+        const int rc = follow_tick(ctx->follow);
+        ctx->next_tick = service_clock_ms() + (rc == 0 ? FOLLOW_TICK_MSEC : FOLLOW_RETRY_MSEC);
+    }
+    if (now >= ctx->next_beat) {
+        stream_heartbeat(ctx->alerts, alertlog_last_seq(ctx->log));
+        ctx->next_beat = now + HEARTBEAT_IVL_MSEC;
+    }
+}
+
+/* Opens everything the loop needs. Returns 0, or -1 (logged). */
+static int
+s_open(s_ctx_t *ctx, sqlite3 **db, hookstore_t **hooks, const char *path)
+{
+    char err[512];
+    webhook_policy_t policy;
+    if (webhook_policy_from_env(&policy, err, sizeof err) != 0
+        || !(*db = notifydb_open(path, err, sizeof err))
+        || !(ctx->log = alertlog_new(*db, err, sizeof err))
+        || !(*hooks = hookstore_new(*db, err, sizeof err))
+        || !(ctx->api = sock_new_server(ZMQ_ROUTER, config_get(CONFIG_NOTIFIER_API), err,
+                                        sizeof err))
+        || !(ctx->alerts = stream_new("notifier", config_get(CONFIG_NOTIFIER_ALERTS), err,
+                                      sizeof err))
+        || !(ctx->deliverer = deliverer_new(path, &policy, err, sizeof err))) {
+        log_error("%s", err);
+        return -1;
+    }
+    ctx->notifier = notifier_new(ctx->log, *hooks);
+    const follow_config_t cfg = {.name = "threshold milestones",
+                                 .api_endpoint = config_get(CONFIG_THRESHOLD_API),
+                                 .stream_endpoint = config_get(CONFIG_THRESHOLD_EVENTS),
+                                 .topic = "milestone",
+                                 .since_type = "milestones.since",
+                                 .array_key = "milestones",
+                                 .seq_key = "seq",
+                                 .timeout_ms = REPLAY_TIMEOUT_MSEC};
+    ctx->follow = follow_new(&cfg, alertlog_cursor(ctx->log), s_on_milestone, ctx);
+    if (!ctx->notifier || !ctx->follow) {
+        log_error("out of memory");
+        return -1;
+    }
+    log_info("ready: api %s, alerts %s, database %s (last alert %lld, milestone cursor %lld); "
+             "webhooks: timeout %lld ms, %lld attempts, back-off %lld..%lld ms",
+             config_get(CONFIG_NOTIFIER_API), config_get(CONFIG_NOTIFIER_ALERTS), path,
+             (long long) alertlog_last_seq(ctx->log), (long long) alertlog_cursor(ctx->log),
+             (long long) policy.timeout_ms, (long long) policy.attempts,
+             (long long) policy.backoff_ms, (long long) policy.backoff_max_ms);
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            s_usage(stdout);
+            return 0;
+        }
+        fprintf(stderr, "ratify-notifier: unknown argument '%s'\n", argv[i]);
+        s_usage(stderr);
+        return 2;
+    }
+    if (service_init("notifier") != 0)
+        return 1;
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || sodium_init() < 0) {
+        log_error("cannot initialise libcurl or libsodium");
+        return 1;
+    }
+    int status = 1;
+    char path[1024];
+    s_ctx_t ctx = {0};
+    sqlite3 *db = NULL;
+    hookstore_t *hooks = NULL;
+    zpoller_t *poller = NULL;
+    if (config_data_path("notifier.db", path, sizeof path) != 0) {
+        log_error("cannot use data directory %s: %s", config_get(CONFIG_DATA_DIR),
+                  strerror(errno));
+        goto done;
+    }
+    if (s_open(&ctx, &db, &hooks, path) != 0)
+        goto done;
+    poller = zpoller_new(ctx.api, follow_socket(ctx.follow), deliverer_socket(ctx.deliverer),
+                         NULL);
+    if (!poller)
+        goto done;
+
+    while (!service_stopping()) {
+        const int64_t next = ctx.next_beat < ctx.next_tick ? ctx.next_beat : ctx.next_tick;
+        const int64_t wait = next - service_clock_ms();
+        void *which = zpoller_wait(poller, wait > 0 ? (int) wait : 0);
+        if (which == ctx.api)
+            s_handle_request(&ctx);
+        else if (which == follow_socket(ctx.follow))
+            s_handle_milestones(&ctx);
+        else if (which == deliverer_socket(ctx.deliverer))
+            deliverer_handle(ctx.deliverer);
+        else if (zpoller_terminated(poller) && !zpoller_expired(poller))
+            break;
+        s_handle_timers(&ctx);
+    }
+    log_info("stopping");
+    status = 0;
+done:
+    zpoller_destroy(&poller);
+    deliverer_destroy(&ctx.deliverer);
+    follow_destroy(&ctx.follow);
+    notifier_destroy(&ctx.notifier);
+    stream_destroy(&ctx.alerts);
+    zsock_destroy(&ctx.api);
+    hookstore_destroy(&hooks);
+    alertlog_destroy(&ctx.log);
+    db_close(&db);
+    curl_global_cleanup();
+    return status;
+}

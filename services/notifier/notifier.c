@@ -1,0 +1,272 @@
+/*  notifier: milestones in, alerts and webhook management out.
+
+    Every request is answered, with an "error" whose code is stable
+    (bad_field, unknown_webhook, unknown_delivery, not_dead, webhook_gone,
+    storage_failed, unknown_type) when it cannot be served. A request that
+    lists allocates its reply rows for the call only (at most
+    ALERT_LIST_MAX). */
+#include "notifier.h"
+
+#include "log.h"
+#include "webhook.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct _notifier_t {
+    alertlog_t *log;
+    hookstore_t *hooks;
+};
+
+notifier_t *
+notifier_new(alertlog_t *log, hookstore_t *hooks)
+{
+    notifier_t *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->log = log;
+    self->hooks = hooks;
+    return self;
+}
+
+void
+notifier_destroy(notifier_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    free(*self_p);
+    *self_p = NULL;
+}
+
+/* ---- milestones --------------------------------------------------------- */
+
+int
+notifier_ingest(notifier_t *self, int64_t seq, const msgpack_object *item, int64_t now_ms,
+                alert_t *alert, msgpack_sbuffer *body, int *queued)
+{
+    milestone_t m;
+    wire_err_t err;
+    char why[256];
+    *queued = 0;
+    memset(alert, 0, sizeof *alert);
+    if (milestone_read(item, &m, &err) != 0 || alert_from_milestone(&m, alert, &err) != 0) {
+        milestone_clear(&m);
+        log_error("milestone %lld cannot become an alert (%s: %s); skipped", (long long) seq,
+                  err.code, err.message);
+        if (alertlog_skip(self->log, seq, why, sizeof why) != 0) {
+            log_error("cannot move past milestone %lld: %s", (long long) seq, why);
+            return -1;
+        }
+        return 0;
+    }
+    milestone_clear(&m);
+    const int rc = alertlog_append(self->log, alert, seq, now_ms, body, queued, why, sizeof why);
+    if (rc < 0)
+        log_error("cannot store the alert of milestone %lld (%s): %s", (long long) seq,
+                  alert->id, why);
+    else if (rc == 0)
+        log_info("milestone %lld (%s) was already alerted", (long long) seq, alert->id);
+    if (rc != 1)
+        alert_clear(alert);
+    return rc;
+}
+
+/* ---- requests ----------------------------------------------------------- */
+
+/* Replaces the reply with an error; returns 0. */
+static int
+s_error(msgpack_sbuffer *reply, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+s_error(msgpack_sbuffer *reply, const char *code, const char *fmt, ...)
+{
+    msg_error_t m;
+    snprintf(m.code, sizeof m.code, "%s", code);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m.message, sizeof m.message, fmt, ap);
+    va_end(ap);
+    msgpack_sbuffer_clear(reply);
+    msg_encode_error(&m, reply);
+    return 0;
+}
+
+static int
+s_storage_error(msgpack_sbuffer *reply, const char *what)
+{
+    log_error("storage failure: %s", what);
+    return s_error(reply, "storage_failed", "the notifier could not read or write its database: %s",
+                   what);
+}
+
+static int
+s_handle_ping(notifier_t *self, msgpack_sbuffer *reply)
+{
+    msg_pong_t m = {.service = "notifier", .status = "ready", .version = RATIFY_VERSION};
+    m.last_seq = alertlog_last_seq(self->log);
+    msg_encode_pong(&m, reply);
+    return 0;
+}
+
+static int
+s_handle_since(notifier_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
+{
+    alert_since_t req;
+    wire_err_t err;
+    if (alert_decode_since(in, &req, &err) != 0)
+        return s_error(reply, err.code, "%s", err.message);
+    if (alertlog_since(self->log, req.from, req.limit, reply) != 0)
+        return s_storage_error(reply, "replay failed");
+    return 0;
+}
+
+/* A type prefix must select alert types: "" (all), a prefix of
+   "org.ratify." or a string starting with it. */
+static bool
+s_prefix_ok(const char *p)
+{
+    const size_t n = strlen(p), base = strlen(ALERT_TYPE_PREFIX);
+    return strncmp(p, ALERT_TYPE_PREFIX, n < base ? n : base) == 0;
+}
+
+static int
+s_handle_add(notifier_t *self, const msg_in_t *in, int64_t now_ms, msgpack_sbuffer *reply)
+{
+    alert_hook_add_t req;
+    wire_err_t err;
+    char why[256];
+    if (alert_decode_hook_add(in, &req, &err) != 0)
+        return s_error(reply, err.code, "%s", err.message);
+    if (webhook_url_check(req.url, why, sizeof why) != 0)
+        return s_error(reply, "bad_url", "%s", why);
+    if (!s_prefix_ok(req.type_prefix))
+        return s_error(reply, "bad_field",
+                       "type prefix '%s' selects no alert: alert types start with \"%s\" "
+                       "(e.g. %sthreshold.)",
+                       req.type_prefix, ALERT_TYPE_PREFIX, ALERT_TYPE_PREFIX);
+    if (req.secret[0] == '\0') {
+        if (webhook_secret_generate(req.secret, sizeof req.secret) != 0)
+            return s_error(reply, "internal", "cannot generate a secret");
+    }
+    else if (webhook_secret_check(req.secret, why, sizeof why) != 0)
+        return s_error(reply, "bad_secret", "%s", why);
+    alert_hook_t hook;
+    if (hookstore_add(self->hooks, req.url, req.type_prefix, req.secret, now_ms, &hook) != 0)
+        return s_storage_error(reply, "cannot add the webhook");
+    log_info("webhook %lld added: %s (types %s*)", (long long) hook.id, hook.url,
+             hook.type_prefix[0] ? hook.type_prefix : ALERT_TYPE_PREFIX);
+    alert_encode_hook(&hook, reply);
+    return 0;
+}
+
+static int
+s_handle_list(notifier_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
+{
+    int64_t limit;
+    wire_err_t err;
+    if (alert_decode_hook_query(in, MSG_WEBHOOK_LIST, &limit, &err) != 0)
+        return s_error(reply, err.code, "%s", err.message);
+    const size_t cap = limit > 0 && limit < ALERT_LIST_MAX ? (size_t) limit : ALERT_LIST_MAX;
+    alert_hook_t *rows = calloc(cap, sizeof *rows);
+    if (!rows)
+        return s_error(reply, "internal", "out of memory");
+    const int n = hookstore_list(self->hooks, rows, cap);
+    if (n < 0)
+        s_storage_error(reply, "cannot list the webhooks");
+    else
+        alert_encode_hooks(rows, (size_t) n, reply);
+    free(rows);
+    return 0;
+}
+
+static int
+s_handle_remove(notifier_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
+{
+    int64_t id;
+    wire_err_t err;
+    if (alert_decode_hook_id(in, MSG_WEBHOOK_REMOVE, &id, &err) != 0)
+        return s_error(reply, err.code, "%s", err.message);
+    alert_hook_t hook;
+    const int rc = hookstore_remove(self->hooks, id, &hook);
+    if (rc < 0)
+        return s_storage_error(reply, "cannot remove the webhook");
+    if (rc == 0)
+        return s_error(reply, "unknown_webhook", "there is no webhook %lld", (long long) id);
+    log_info("webhook %lld removed: %s", (long long) hook.id, hook.url);
+    alert_encode_hook(&hook, reply);
+    return 0;
+}
+
+static int
+s_handle_dead(notifier_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
+{
+    int64_t limit;
+    wire_err_t err;
+    if (alert_decode_hook_query(in, MSG_WEBHOOK_DEAD, &limit, &err) != 0)
+        return s_error(reply, err.code, "%s", err.message);
+    const size_t cap = limit > 0 && limit < ALERT_LIST_MAX ? (size_t) limit : ALERT_LIST_MAX;
+    alert_delivery_t *rows = calloc(cap, sizeof *rows);
+    if (!rows)
+        return s_error(reply, "internal", "out of memory");
+    const int n = hookstore_dead(self->hooks, rows, cap);
+    if (n < 0)
+        s_storage_error(reply, "cannot list the dead deliveries");
+    else
+        alert_encode_deliveries(rows, (size_t) n, reply);
+    free(rows);
+    return 0;
+}
+
+static int
+s_handle_redeliver(notifier_t *self, const msg_in_t *in, int64_t now_ms,
+                   msgpack_sbuffer *reply)
+{
+    int64_t id;
+    wire_err_t err;
+    if (alert_decode_hook_id(in, MSG_WEBHOOK_REDELIVER, &id, &err) != 0)
+        return s_error(reply, err.code, "%s", err.message);
+    alert_delivery_t d;
+    char why[32] = "";
+    const int rc = hookstore_redeliver(self->hooks, id, now_ms, &d, why, sizeof why);
+    if (rc < 0)
+        return s_storage_error(reply, "cannot redeliver");
+    if (rc == 0) {
+        if (strcmp(why, "unknown_delivery") == 0)
+            return s_error(reply, why, "there is no delivery %lld", (long long) id);
+        if (strcmp(why, "webhook_gone") == 0)
+            return s_error(reply, why, "delivery %lld is for webhook %lld, which is gone",
+                           (long long) id, (long long) d.webhook);
+        return s_error(reply, why, "delivery %lld is %s, not dead", (long long) id, d.status);
+    }
+    log_info("delivery %lld of %s to webhook %lld: redelivering", (long long) d.id, d.alert,
+             (long long) d.webhook);
+    alert_encode_delivery(&d, reply);
+    return 1;
+}
+
+int
+notifier_handle(notifier_t *self, const msg_in_t *in, int64_t now_ms, msgpack_sbuffer *reply)
+{
+    switch (msg_in_type(in)) {
+    case MSG_PING:
+        return s_handle_ping(self, reply);
+    case MSG_ALERTS_SINCE:
+        return s_handle_since(self, in, reply);
+    case MSG_WEBHOOK_ADD:
+        return s_handle_add(self, in, now_ms, reply);
+    case MSG_WEBHOOK_LIST:
+        return s_handle_list(self, in, reply);
+    case MSG_WEBHOOK_REMOVE:
+        return s_handle_remove(self, in, reply);
+    case MSG_WEBHOOK_DEAD:
+        return s_handle_dead(self, in, reply);
+    case MSG_WEBHOOK_REDELIVER:
+        return s_handle_redeliver(self, in, now_ms, reply);
+    default:
+        return s_error(reply, "unknown_type", "the notifier does not handle '%s' requests",
+                       msg_in_type_name(in));
+    }
+}

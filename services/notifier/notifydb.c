@@ -1,0 +1,63 @@
+/*  notifydb: schema and statement preparation. */
+#include "notifydb.h"
+
+#include "db.h"
+
+#include <stdio.h>
+
+/* alerts.body is the alert's msgpack form exactly as published (alert.h);
+   a replay sends these bytes again. deliveries.next_attempt_ms is wall
+   clock: a due row is sent, and while an attempt runs it holds a lease
+   (now + timeout) so a crash mid-attempt retries it after the lease. */
+static const char *s_schema =
+    "CREATE TABLE IF NOT EXISTS alerts ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  type TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  milestone_seq INTEGER NOT NULL,"
+    "  stored_ms INTEGER NOT NULL,"
+    "  body BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS cursors ("
+    "  stream TEXT PRIMARY KEY,"
+    "  seq INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS webhooks ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  url TEXT NOT NULL,"
+    "  type_prefix TEXT NOT NULL,"
+    "  secret TEXT NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  created_ms INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS deliveries ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,"
+    "  alert_seq INTEGER NOT NULL REFERENCES alerts(seq),"
+    "  status TEXT NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_attempt_ms INTEGER NOT NULL,"
+    "  last_code INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT,"
+    "  updated_ms INTEGER NOT NULL,"
+    "  UNIQUE (webhook_id, alert_seq));"
+    "CREATE INDEX IF NOT EXISTS deliveries_due"
+    "  ON deliveries(webhook_id, status, next_attempt_ms);"
+    "CREATE INDEX IF NOT EXISTS deliveries_by_status ON deliveries(status, id);";
+
+sqlite3 *
+notifydb_open(const char *path, char *err, size_t errlen)
+{
+    return db_open(path, s_schema, err, errlen);
+}
+
+int
+notifydb_prepare(sqlite3 *db, const char *const *sql, sqlite3_stmt **st, int count, char *err,
+                 size_t errlen)
+{
+    for (int i = 0; i < count; i++)
+        if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st[i], NULL)
+            != SQLITE_OK) {
+            snprintf(err, errlen, "cannot prepare statement %d: %s", i, sqlite3_errmsg(db));
+            return -1;
+        }
+    return 0;
+}
