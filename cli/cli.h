@@ -68,6 +68,7 @@ int cmd_retract(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_ping(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_subscribe(int argc, char **argv);
 int cmd_webhook(int argc, char **argv);
 int cmd_status(int argc, char **argv);

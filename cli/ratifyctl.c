@@ -19,6 +19,7 @@ static const s_command_t s_commands[] = {
     {"events", cmd_events, "print the registry's event log"},
     {"retract", cmd_retract, "mark an event as erroneous (nothing is deleted)"},
     {"ping", cmd_ping, "ask a service whether it is ready"},
+    {"report", cmd_report, "print a report: the annex, a status table, or progress"},
     {"subscribe", cmd_subscribe, "print the notifier's alerts, each once, in order"},
     {"webhook", cmd_webhook, "add, list or remove webhooks; show and redeliver dead ones"},
     {"status", cmd_status, "where each instrument stands: counts, threshold, entry into force"},

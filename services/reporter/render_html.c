@@ -17,6 +17,7 @@ static const char s_style[] =
     "th{border-bottom:2px solid #888}\n"
     "td.n{text-align:right}\n"
     "p.note{font-size:.9em;margin:.3em 0}\n"
+    "sup{line-height:0}\n"
     "figure{margin:1em 0}\n"
     "svg{max-width:100%;height:auto}\n"
     "figcaption{font-size:.9em;color:#555}\n";
@@ -203,16 +204,45 @@ s_status(const report_t *report, size_t i, strbuf_t *out)
 }
 
 int
+render_html_begin(const char *title, const char *css, strbuf_t *out)
+{
+    if (!title || !out)
+        return REPORT_EINVAL;
+    strbuf_append(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+                       "<meta charset=\"utf-8\">\n"
+                       "<meta name=\"viewport\" content=\"width=device-width\">\n"
+                       "<title>");
+    escape_html(out, title);
+    strbuf_appendf(out, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n",
+                   s_style, css ? css : "");
+    return strbuf_failed(out) ? REPORT_ENOMEM : REPORT_OK;
+}
+
+int
+render_html_end(strbuf_t *out)
+{
+    if (!out)
+        return REPORT_EINVAL;
+    strbuf_append(out, "</body>\n</html>\n");
+    return strbuf_failed(out) ? REPORT_ENOMEM : REPORT_OK;
+}
+
+int
+render_html_progress_section(const report_t *report, strbuf_t *out)
+{
+    if (!report || !out)
+        return REPORT_EINVAL;
+    s_progress(report, out);
+    return strbuf_failed(out) ? REPORT_ENOMEM : REPORT_OK;
+}
+
+int
 render_html(const report_t *report, strbuf_t *out)
 {
     if (!report || !out)
         return REPORT_EINVAL;
-    strbuf_append(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-                       "<meta charset=\"utf-8\">\n<title>");
-    escape_html(out, report_title(report));
-    strbuf_appendf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n"
-                        "<h1>Annex</h1>\n<p>",
-                   s_style);
+    render_html_begin(report_title(report), NULL, out);
+    strbuf_append(out, "<h1>Annex</h1>\n<p>");
     escape_html(out, report_title(report));
     strbuf_append(out, "</p>\n");
     s_annex(report, out);
@@ -221,6 +251,44 @@ render_html(const report_t *report, strbuf_t *out)
     size_t n = report_instrument_count(report);
     for (size_t i = 0; i < n; i++)
         s_status(report, i, out);
-    strbuf_append(out, "</body>\n</html>\n");
-    return strbuf_failed(out) ? REPORT_ENOMEM : REPORT_OK;
+    return render_html_end(out);
+}
+
+int
+render_html_status(const report_t *report, size_t i, strbuf_t *out)
+{
+    if (!report || !out || i >= report_instrument_count(report))
+        return REPORT_EINVAL;
+    const report_instrument_t *inst = report_instrument(report, i);
+    char date[RDATE_LONG_SIZE];
+    strbuf_t *title = strbuf_new();
+    if (!title) {
+        strbuf_fail(out);
+        return REPORT_ENOMEM;
+    }
+    strbuf_appendf(title, "Status of %s (%s) as at %s", inst->short_title,
+                   inst->reference, rdate_format_long(report_as_of(report), date));
+    if (strbuf_failed(title))
+        strbuf_fail(out);
+    render_html_begin(strbuf_data(title), NULL, out);
+    strbuf_append(out, "<h1>");
+    escape_html(out, strbuf_data(title));
+    strbuf_append(out, "</h1>\n");
+    strbuf_destroy(&title);
+    s_status(report, i, out);
+    return render_html_end(out);
+}
+
+int
+render_html_progress(const report_t *report, strbuf_t *out)
+{
+    if (!report || !out)
+        return REPORT_EINVAL;
+    char date[RDATE_LONG_SIZE];
+    render_html_begin("Progress towards entry into force", NULL, out);
+    strbuf_appendf(out, "<h1>Progress towards entry into force</h1>\n"
+                        "<p>As at %s.</p>\n",
+                   rdate_format_long(report_as_of(report), date));
+    s_progress(report, out);
+    return render_html_end(out);
 }

@@ -21,4 +21,24 @@
    failed). */
 int render_html(const report_t *report, strbuf_t *out);
 
+/* Appends a standalone page holding instrument i's UNTC status table and
+   its footnotes. Returns as render_html (REPORT_EINVAL also for i out of
+   range). */
+int render_html_status(const report_t *report, size_t i, strbuf_t *out);
+
+/* Appends a standalone page holding the progress section alone. Returns
+   as render_html. */
+int render_html_progress(const report_t *report, strbuf_t *out);
+
+/* The pieces the pages above are made of, for pages composed elsewhere
+   (the reporter's dashboard). render_html_begin appends <!DOCTYPE html>
+   through <body> with the shared inline style, then `css` (trusted, may be
+   NULL) in the same <style> element, and `title` (escaped) as the
+   document title; render_html_end appends </body></html>;
+   render_html_progress_section appends the progress heading, the chart and
+   the table of figures and projections. Each returns as render_html. */
+int render_html_begin(const char *title, const char *css, strbuf_t *out);
+int render_html_end(strbuf_t *out);
+int render_html_progress_section(const report_t *report, strbuf_t *out);
+
 #endif

@@ -9,6 +9,7 @@
 #include "repfmt.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 /* Sets key to value (stolen, also on failure); a NULL object or value or
@@ -199,11 +200,11 @@ s_instrument(const report_t *report, size_t i, bool *ok)
     return obj;
 }
 
-int
-render_json(const report_t *report, strbuf_t *out)
+/* Renders every instrument, or instrument `only` alone when it is in
+   range. */
+static int
+s_render(const report_t *report, size_t only, strbuf_t *out)
 {
-    if (!report || !out)
-        return REPORT_EINVAL;
     bool ok = true;
     json_t *root = json_object();
     s_set(root, "title", s_str(report_title(report)), &ok);
@@ -216,7 +217,8 @@ render_json(const report_t *report, strbuf_t *out)
               s_str(report_instrument(report, 0)->projection.method), &ok);
     json_t *instruments = json_array();
     for (size_t i = 0; i < n && ok; i++)
-        s_push(instruments, s_instrument(report, i, &ok), &ok);
+        if (only >= n || i == only)
+            s_push(instruments, s_instrument(report, i, &ok), &ok);
     s_set(root, "instruments", instruments, &ok);
     char *text = ok ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
                     : NULL;
@@ -229,4 +231,20 @@ render_json(const report_t *report, strbuf_t *out)
     strbuf_putc(out, '\n');
     free(text);
     return strbuf_failed(out) ? REPORT_ENOMEM : REPORT_OK;
+}
+
+int
+render_json(const report_t *report, strbuf_t *out)
+{
+    if (!report || !out)
+        return REPORT_EINVAL;
+    return s_render(report, SIZE_MAX, out);
+}
+
+int
+render_json_instrument(const report_t *report, size_t i, strbuf_t *out)
+{
+    if (!report || !out || i >= report_instrument_count(report))
+        return REPORT_EINVAL;
+    return s_render(report, i, out);
 }

@@ -32,4 +32,9 @@
    or a catalog string that is not UTF-8; out is then marked failed). */
 int render_json(const report_t *report, strbuf_t *out);
 
+/* Appends the same document with "instruments" holding instrument i alone
+   (the status report of one instrument). Returns as render_json, and
+   REPORT_EINVAL when i is out of range. */
+int render_json_instrument(const report_t *report, size_t i, strbuf_t *out);
+
 #endif

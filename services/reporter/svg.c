@@ -3,7 +3,9 @@
     Coordinates are computed in doubles and written with one decimal; the
     scale maps day numbers linearly onto the plot's width. Colours come
     from a fixed palette readable on white and by most colour-blind
-    readers (Okabe-Ito), cycling after eight instruments. */
+    readers (Okabe-Ito), cycling after eight instruments. A date line's
+    label has a white halo (paint-order="stroke"), so it stays readable
+    where it crosses a line drawn before it. */
 #include "svg.h"
 
 #include "escape.h"
@@ -150,6 +152,7 @@ s_vline(const s_scale_t *sc, rdate_t date, const char *colour,
                    dash, dash[0] ? "\"" : "");
     strbuf_appendf(out,
                    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"%s\" "
+                   "stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\" "
                    S_FONT ">",
                    x - 3, sc->top + 12 + 13.0 * row, colour);
     escape_html(out, label);
@@ -227,6 +230,18 @@ s_markers(const report_t *report, const s_scale_t *sc, strbuf_t *out)
 {
     int row = 0;
     size_t n = report_instrument_count(report);
+    /* The as-at line first, its label on the row below the instruments',
+       so that no line is drawn over an instrument's label. */
+    int labelled = 0;
+    for (size_t i = 0; i < n; i++) {
+        const report_instrument_t *inst = report_instrument(report, i);
+        labelled += inst->eif != RDATE_NONE
+                    || (inst->projection.available && inst->projection.eif != RDATE_NONE);
+    }
+    char as_of[REPFMT_SIZE], as_of_label[REPFMT_SIZE + 8];
+    snprintf(as_of_label, sizeof as_of_label, "as at %s",
+             repfmt_date_short(report_as_of(report), as_of));
+    s_vline(sc, report_as_of(report), "#777777", "", as_of_label, labelled, out);
     for (size_t i = 0; i < n; i++) {
         const report_instrument_t *inst = report_instrument(report, i);
         const char *colour = s_palette[i % S_COLOURS];
@@ -252,10 +267,6 @@ s_markers(const report_t *report, const s_scale_t *sc, strbuf_t *out)
             strbuf_fail(out);
         strbuf_destroy(&label);
     }
-    char date[REPFMT_SIZE], label[REPFMT_SIZE + 8];
-    snprintf(label, sizeof label, "as at %s",
-             repfmt_date_short(report_as_of(report), date));
-    s_vline(sc, report_as_of(report), "#777777", "", label, row, out);
 }
 
 static void
