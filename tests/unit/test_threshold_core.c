@@ -10,8 +10,10 @@
     reverse date order giving the same status and ids; one batch or one
     commit per event giving the same milestones; a restart publishing
     nothing; a deleted state file rebuilt from the events giving the same
-    ids in the same order; a retraction of Armenia's deposit (revised to
-    none, 39, pending) and a deposit again; the effective date; status and
+    ids in the same order; a batch whose commit fails (another writer holds
+    the file) discarded and the state reloaded, the same events then giving
+    the clean run's milestones; a retraction of Armenia's deposit (revised
+    to none, 39, pending) and a deposit again; the effective date; status and
     parties as at other dates (and today's answers unchanged afterwards);
     replay paging; request errors. The temporary directory is removed at
     the end. */
@@ -21,6 +23,7 @@
 #include "milestone.h"
 #include "threshold.h"
 
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -560,6 +563,41 @@ test_queries(void)
     threshold_destroy(&t);
 }
 
+/* A batch that cannot be written (another writer holds the file) is
+   discarded, the state reloaded from the file, and the same events
+   applied again afterwards give exactly the milestones of a clean run. */
+static void
+test_failed_commit(void)
+{
+    s_seen_t seen = {0};
+    threshold_t *t = s_open("lock.db", "2003-07-02");
+    CHECK(t != NULL);
+    if (!t)
+        return;
+    const size_t half = 460; /* before the 35th UNTOC ratification */
+    s_apply(t, s_events, half, true, &seen, "2003-07-02");
+    CHECK_INT(seen.count, 0);
+
+    char path[PATH_SIZE];
+    s_path("lock.db", path);
+    sqlite3 *other = NULL;
+    CHECK_INT(sqlite3_open(path, &other), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    /* the service's transaction waits out its busy timeout, then fails */
+    CHECK_INT(threshold_apply(t, &s_events[half], D("2003-07-02")), -1);
+    CHECK_INT(threshold_commit(t, s_publish, &seen), -1);
+    CHECK_INT(threshold_cursor(t), (int64_t) half);
+    CHECK_INT(seen.count, 0);
+    sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(other);
+
+    /* the follower resumes after the cursor: the rest, as if nothing happened */
+    s_apply(t, s_events + half, s_nevents - half, true, &seen, "2003-07-02");
+    s_check_seed_ids(&seen);
+    s_check_seed_status(t);
+    threshold_destroy(&t);
+}
+
 static void
 test_unknown_instrument_event(void)
 {
@@ -598,12 +636,13 @@ main(void)
         test_reverse_and_batched();
         test_retraction();
         test_queries();
+        test_failed_commit();
         test_unknown_instrument_event();
     }
     else
         fprintf(stderr, "catalog: %s\n", err);
     catalog_destroy(&s_catalog);
-    const char *names[] = {"fwd.db", "rev.db", "batch.db", "odd.db"};
+    const char *names[] = {"fwd.db", "rev.db", "batch.db", "odd.db", "lock.db"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         s_remove_db(names[i]);
     rmdir(s_dir);
