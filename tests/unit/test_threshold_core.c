@@ -12,7 +12,10 @@
     nothing; a deleted state file rebuilt from the events giving the same
     ids in the same order; a batch whose commit fails (another writer holds
     the file) discarded and the state reloaded, the same events then giving
-    the clean run's milestones; a retraction of Armenia's deposit (revised
+    the clean run's milestones; a late deposit dated before the threshold
+    date revising the announced date; a Protocol reaching its threshold
+    before its Convention (reached, waiting) and scheduled when the
+    Convention's date becomes known; a retraction of Armenia's deposit (revised
     to none, 39, pending) and a deposit again; the effective date; status and
     parties as at other dates (and today's answers unchanged afterwards);
     replay paging; request errors. The temporary directory is removed at
@@ -598,6 +601,91 @@ test_failed_commit(void)
     threshold_destroy(&t);
 }
 
+/* A late deposit dated before the threshold date (Chad's accession of
+   2003-06-20, recorded after the seed): the threshold is now reached on
+   2003-06-25 (Belarus's deposit becomes the 40th), the announced EIF is
+   revised to 2003-09-23, and no second threshold.reached is published. */
+static void
+test_backdated(void)
+{
+    s_seen_t seen = {0};
+    threshold_t *t = s_open("late.db", "2003-07-02");
+    CHECK(t != NULL);
+    if (!t)
+        return;
+    s_apply(t, s_events, s_nevents, false, &seen, "2003-07-02");
+    s_check_seed_ids(&seen);
+    event_t late = {.seq = (int64_t) s_nevents + 1, .action = ACTION_ACCESSION,
+                    .date = D("2003-06-20")};
+    snprintf(late.instrument, sizeof late.instrument, "UNTOC");
+    snprintf(late.participant, sizeof late.participant, "TCD");
+    s_apply(t, &late, 1, true, &seen, "2003-07-02");
+    CHECK_INT(seen.count, 5);
+    CHECK_STR(seen.ids[4], "UNTOC/entry_into_force.revised/2003-09-23");
+    milestone_status_reply_t st;
+    CHECK_INT(s_status(t, "UNTOC", RDATE_NONE, &st), 0);
+    CHECK(st.count == 1 && st.instruments[0].counted == 41
+          && st.instruments[0].threshold_date == D("2003-06-25")
+          && st.instruments[0].entry_into_force == D("2003-09-23"));
+    milestone_status_reply_clear(&st);
+    threshold_destroy(&t);
+}
+
+/* A Protocol reaching its threshold before its Convention: reached,
+   waiting for UNTOC, and scheduled only when the Convention's date becomes
+   known, at the later of the two dates. The engine does not check that a
+   Protocol's party is a Convention party (the registry does). */
+static void
+test_waiting_for_parent(void)
+{
+    s_seen_t seen = {0};
+    threshold_t *t = s_open("wait.db", "2003-07-02");
+    CHECK(t != NULL);
+    if (!t)
+        return;
+    event_t ev[80];
+    size_t n = 0;
+    for (size_t i = 0, k = 0; k < 40 && i < catalog_participant_count(s_catalog); i++) {
+        const catalog_participant_t *p = catalog_participant_at(s_catalog, i);
+        if (catalog_participant_is_reio(p))
+            continue;
+        event_t tip = {.seq = (int64_t) n + 1, .action = ACTION_RATIFICATION,
+                       .date = D("2002-01-01") + (rdate_t) k};
+        snprintf(tip.instrument, sizeof tip.instrument, "TIP");
+        snprintf(tip.participant, sizeof tip.participant, "%s", catalog_participant_id(p));
+        ev[n++] = tip;
+        k++;
+    }
+    CHECK_INT(n, 40);
+    s_apply(t, ev, n, true, &seen, "2003-07-02");
+    CHECK_INT(seen.count, 3);
+    CHECK_STR(seen.ids[2], "TIP/threshold.reached/2002-02-09");
+    milestone_status_reply_t st;
+    CHECK_INT(s_status(t, "TIP", RDATE_NONE, &st), 0);
+    CHECK(st.count == 1 && strcmp(st.instruments[0].waiting_for, "UNTOC") == 0
+          && st.instruments[0].stage == RULES_STAGE_PENDING
+          && st.instruments[0].entry_into_force == RDATE_NONE);
+    milestone_status_reply_clear(&st);
+
+    /* the same forty ratify the Convention in 2003 */
+    for (size_t i = 0; i < 40; i++) {
+        ev[i].seq = (int64_t) (41 + i);
+        snprintf(ev[i].instrument, sizeof ev[i].instrument, "UNTOC");
+        ev[i].date = D("2003-03-01") + (rdate_t) i;
+    }
+    s_apply(t, ev, 40, true, &seen, "2003-07-02");
+    CHECK_INT(seen.count, 8);
+    CHECK_STR(seen.ids[5], "UNTOC/threshold.reached/2003-04-09");
+    CHECK_STR(seen.ids[6], "UNTOC/entry_into_force.scheduled/2003-07-08");
+    CHECK_STR(seen.ids[7], "TIP/entry_into_force.scheduled/2003-07-08");
+    CHECK_INT(s_status(t, "TIP", RDATE_NONE, &st), 0);
+    CHECK(st.count == 1 && st.instruments[0].waiting_for[0] == '\0'
+          && st.instruments[0].entry_into_force == D("2003-07-08")
+          && st.instruments[0].threshold_date == D("2002-02-09"));
+    milestone_status_reply_clear(&st);
+    threshold_destroy(&t);
+}
+
 static void
 test_unknown_instrument_event(void)
 {
@@ -637,12 +725,14 @@ main(void)
         test_retraction();
         test_queries();
         test_failed_commit();
+        test_backdated();
+        test_waiting_for_parent();
         test_unknown_instrument_event();
     }
     else
         fprintf(stderr, "catalog: %s\n", err);
     catalog_destroy(&s_catalog);
-    const char *names[] = {"fwd.db", "rev.db", "batch.db", "odd.db", "lock.db"};
+    const char *names[] = {"fwd.db", "rev.db", "batch.db", "odd.db", "lock.db", "late.db", "wait.db"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         s_remove_db(names[i]);
     rmdir(s_dir);
