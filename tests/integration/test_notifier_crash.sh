@@ -15,11 +15,17 @@ export RATIFY_CATALOG=$d/synth/instruments.ini
 ids() { sed -n 's/^{"specversion":"1.0","id":"\([^"]*\)".*/\1/p' "$1"; }
 seqs() { sed -n 's/.*,"sequence":"\([0-9]*\)",.*/\1/p' "$1" | tr '\n' ' '; }
 last_seq() { ctl ping "$1" --json --timeout 2 | sed -n 's/.*"last_seq":\([0-9]*\).*/\1/p'; }
+# settled: the threshold service has read every registry event, the notifier
+# has alerted every milestone, and nothing moved for 1 s
+state() {
+  echo "$(last_seq registry)/$(ctl request threshold '{"type":"status"}' 2>/dev/null |
+    sed -n 's/.*"registry_seq":\([0-9]*\).*/\1/p')/$(last_seq threshold)/$(last_seq notifier)"
+}
 settled() {
   local a b
-  a="$(last_seq threshold)/$(last_seq notifier)"; sleep 1
-  b="$(last_seq threshold)/$(last_seq notifier)"
-  [ "$a" = "$b" ] && [ "${b%/*}" = "${b#*/}" ] && [ "${b#*/}" -gt 0 ]
+  a=$(state); sleep 1; b=$(state)
+  IFS=/ read -r reg seen mil alerts <<<"$b"
+  [ "$a" = "$b" ] && [ "$reg" = "$seen" ] && [ "$mil" = "$alerts" ] && [ "$alerts" -gt 0 ]
 }
 wait_settled() {
   for _ in $(seq 1 60); do settled && return 0; done
@@ -29,7 +35,7 @@ wait_settled() {
 start_service registry
 start_service threshold
 start_service notifier
-ctl subscribe --from 1 --json --timeout 20 >"$d/live.json" 2>"$d/live.err" &
+ctl subscribe --from 1 --json --timeout 30 >"$d/live.json" 2>"$d/live.err" &
 live=$!
 ctl load "$d/synth/events.csv" >"$d/load.out" &
 load=$!

@@ -13,22 +13,27 @@ start_service notifier
 ids() { sed -n 's/^{"specversion":"1.0","id":"\([^"]*\)".*/\1/p' "$1"; }
 seqs() { sed -n 's/.*,"sequence":"\([0-9]*\)",.*/\1/p' "$1" | tr '\n' ' '; }
 last_seq() { ctl ping "$1" --json | sed -n 's/.*"last_seq":\([0-9]*\).*/\1/p'; }
-# settled: the notifier has alerted every milestone, and nothing moved for 1 s
+# settled: the threshold service has read every registry event, the notifier
+# has alerted every milestone, and nothing moved for 1 s
+state() {
+  echo "$(last_seq registry)/$(ctl request threshold '{"type":"status"}' 2>/dev/null |
+    sed -n 's/.*"registry_seq":\([0-9]*\).*/\1/p')/$(last_seq threshold)/$(last_seq notifier)"
+}
 settled() {
   local a b
-  a="$(last_seq threshold)/$(last_seq notifier)"; sleep 1
-  b="$(last_seq threshold)/$(last_seq notifier)"
-  [ "$a" = "$b" ] && [ "${b%/*}" = "${b#*/}" ] && [ "${b#*/}" -gt 0 ]
+  a=$(state); sleep 1; b=$(state)
+  IFS=/ read -r reg seen mil alerts <<<"$b"
+  [ "$a" = "$b" ] && [ "$reg" = "$seen" ] && [ "$mil" = "$alerts" ] && [ "$alerts" -gt 0 ]
 }
 d=$RATIFY_DATA_DIR
 
-ctl subscribe --json --timeout 6 >"$d/before.json" 2>"$d/before.err" &
+ctl subscribe --json --timeout 10 >"$d/before.json" 2>"$d/before.err" &
 before=$!
 sleep 0.5 # the subscriber has asked for the last sequence and subscribed
 ctl load "$FIXTURE" >"$d/load.out" &
 load=$!
 sleep 0.3
-ctl subscribe --from 1 --json --timeout 6 >"$d/during.json" 2>"$d/during.err" &
+ctl subscribe --from 1 --json --timeout 10 >"$d/during.json" 2>"$d/during.err" &
 during=$!
 wait "$load" || fail "the load failed: $(cat "$d/load.out")"
 for _ in $(seq 1 30); do settled && break; done

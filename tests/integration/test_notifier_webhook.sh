@@ -10,6 +10,7 @@ export RATIFY_WEBHOOK_ATTEMPTS=3
 export RATIFY_WEBHOOK_BACKOFF_MS=50
 export RATIFY_WEBHOOK_BACKOFF_MAX_MS=200
 source "$(dirname "$0")/lib.sh"
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY # the endpoints are on loopback
 d=$RATIFY_DATA_DIR
 SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 declare -A HOOK_PIDS=()
@@ -58,7 +59,7 @@ out=$(ctl webhook add "$(url 16 none)") || fail "add without a secret"
 echo "ok - eight webhooks added, one with a generated secret"
 assert_eq "$(ctl webhook list --json | wc -l)" 8 "webhook list --json: one line per webhook"
 
-ctl subscribe --json --timeout 4 >"$d/zmq.json" &
+ctl subscribe --json --timeout 10 >"$d/zmq.json" &
 sub=$!
 sleep 0.5
 ctl load "$FIXTURE" >/dev/null
