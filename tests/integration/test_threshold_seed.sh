@@ -22,11 +22,13 @@ ids_of() { jq -r .id; }
 
 start_service registry
 start_service threshold
-"$RATIFY_TOOLS/ratify-milestones" listen --for 120000 >"$TEST_DIR/listened.jsonl" &
+"$RATIFY_TOOLS/ratify-milestones" listen --for 120000 --ready "$TEST_DIR/listening" \
+  >"$TEST_DIR/listened.jsonl" &
 listener=$!
 # stop the listener too when the test fails (s_cleanup reads the exit status)
 trap 'rc=$?; set +e; kill "$listener" 2>/dev/null; (exit $rc); s_cleanup' EXIT
-sleep 0.5 # the subscription reaches the PUB socket
+for _ in $(seq 1 100); do [ -e "$TEST_DIR/listening" ] && break; sleep 0.1; done
+[ -e "$TEST_DIR/listening" ] || fail "the subscriber got no heartbeat"
 ctl load "$FIXTURE" >/dev/null || fail "load"
 wait_threshold
 

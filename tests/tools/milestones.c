@@ -2,14 +2,17 @@
     for the integration tests.
 
     Usage: ratify-milestones replay [--from SEQ] [--timeout MS]
-           ratify-milestones listen --for MS
+           ratify-milestones listen --for MS [--ready FILE]
            ratify-milestones follow --for MS [--from SEQ]
 
       replay  asks RATIFY_THRESHOLD_API with milestones.since until the
               batch says nothing more follows;
       listen  subscribes to RATIFY_THRESHOLD_EVENTS (topic "milestone") and
               prints what is published during MS milliseconds, nothing else:
-              this is the test that milestones are published at all;
+              this is the test that milestones are published at all. With
+              --ready FILE, FILE is created on the first heartbeat received:
+              from then on the subscription is in place (a PUB socket drops
+              what it publishes before a subscriber is connected);
       follow  consumes the stream with follow.h as the notifier does
               (subscribe, replay, deduplicate by seq) during MS ms.
 
@@ -101,9 +104,11 @@ s_replay(int64_t from, int timeout_ms)
 }
 
 static int
-s_listen(int for_ms)
+s_listen(int for_ms, const char *ready)
 {
     zsock_t *sub = sock_new_client(ZMQ_SUB, config_get(CONFIG_THRESHOLD_EVENTS), "milestone");
+    if (sub)
+        zsock_set_subscribe(sub, "heartbeat");
     zpoller_t *poller = sub ? zpoller_new(sub, NULL) : NULL;
     int rc = poller ? 0 : 4;
     const int64_t end = s_now_ms() + for_ms;
@@ -117,7 +122,13 @@ s_listen(int for_ms)
         wire_err_t err;
         msg_in_t *in = topic && body ? msg_in_parse(zframe_data(body), zframe_size(body), &err)
                                      : NULL;
-        if (!in || msg_in_type(in) != MSG_MILESTONE || s_print(msg_in_root(in)) != 0)
+        if (in && msg_in_type(in) == MSG_HEARTBEAT) {
+            FILE *f = ready ? fopen(ready, "a") : NULL;
+            if (f)
+                fclose(f);
+            ready = NULL; /* once */
+        }
+        else if (!in || msg_in_type(in) != MSG_MILESTONE || s_print(msg_in_root(in)) != 0)
             rc = 4;
         msg_in_destroy(&in);
         zmsg_destroy(&zm);
@@ -174,11 +185,12 @@ main(int argc, char **argv)
 {
     if (argc < 2) {
         fprintf(stderr, "usage: ratify-milestones replay|listen|follow [--for MS] [--from SEQ]"
-                        " [--timeout MS]\n");
+                        " [--timeout MS] [--ready FILE]\n");
         return 2;
     }
     int for_ms = 0, timeout_ms = 3000;
     int64_t from = 1;
+    const char *ready = NULL;
     for (int i = 2; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--for") == 0)
             for_ms = atoi(argv[i + 1]);
@@ -186,6 +198,8 @@ main(int argc, char **argv)
             from = atoll(argv[i + 1]);
         else if (strcmp(argv[i], "--timeout") == 0)
             timeout_ms = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--ready") == 0)
+            ready = argv[i + 1];
         else {
             fprintf(stderr, "ratify-milestones: unknown option %s\n", argv[i]);
             return 2;
@@ -195,7 +209,7 @@ main(int argc, char **argv)
     if (strcmp(argv[1], "replay") == 0)
         return s_replay(from, timeout_ms);
     if (strcmp(argv[1], "listen") == 0)
-        return s_listen(for_ms);
+        return s_listen(for_ms, ready);
     if (strcmp(argv[1], "follow") == 0)
         return s_follow(for_ms, from);
     fprintf(stderr, "ratify-milestones: unknown mode %s\n", argv[1]);
