@@ -7,6 +7,8 @@
     byte offset of a bad frame. */
 #include "cli.h"
 
+#include "codec.h"
+
 #include "sock.h"
 #include "wirejson.h"
 
@@ -101,12 +103,8 @@ s_build(const char *text, bool raw, msgpack_sbuffer *out)
     if (msg_in_type(in) == MSG_UNKNOWN)
         fprintf(stderr, "ratifyctl: unknown message type '%s' (use --raw to send it anyway)\n",
                 msg_in_type_name(in));
-    else if (msg_reencode(in, out, &err) == 0)
+    else if (codec_reencode(in, out, &err) == 0)
         rc = 0;
-    else if (strcmp(err.code, "unknown_type") == 0) { /* known type, no codec here */
-        msgpack_sbuffer_write(out, first.data, first.size);
-        rc = 0;
-    }
     else
         fprintf(stderr, "ratifyctl: not a valid '%s' message (%s): %s\n", msg_in_type_name(in),
                 err.code, err.message);
@@ -430,7 +428,7 @@ cmd_decode(int argc, char **argv)
         if (msg_in_type(in) == MSG_UNKNOWN)
             fprintf(stderr, "ratifyctl decode: note: type '%s' is not known to this build\n",
                     msg_in_type_name(in));
-        else if (msg_reencode(in, &canon, &err) != 0 && strcmp(err.code, "unknown_type") != 0) {
+        else if (codec_reencode(in, &canon, &err) != 0) {
             fprintf(stderr, "ratifyctl decode: not a valid '%s' message (%s): %s\n",
                     msg_in_type_name(in), err.code, err.message);
             rc = CLI_REJECTED;

@@ -54,8 +54,11 @@ log_write(log_level_t level, const char *fmt, ...)
                         s_level_names[level], "service", s_service, "msg",
                         "(message not valid UTF-8)");
     if (rec) {
+        /* one locked write per record: lines of two threads never interleave */
+        flockfile(stdout);
         json_dumpf(rec, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
         fputc('\n', stdout);
+        funlockfile(stdout);
         json_decref(rec);
     }
 }
