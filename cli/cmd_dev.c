@@ -7,6 +7,7 @@
     byte offset of a bad frame. */
 #include "cli.h"
 
+#include "catalog.h"
 #include "codec.h"
 
 #include "sock.h"
@@ -34,27 +35,38 @@ s_show(const json_t *v, bool json)
         cli_print_json_value(stdout, v);
 }
 
-/* Replaces every "{{n}}" in text with n. Returns a new string (caller
-   frees) or NULL. */
+/* Replaces every "{{n}}" in text with n, and every "{{participant}}" with
+   the id of the n-th participant of the catalog (NULL catalog: left as
+   is). Returns a new string (caller frees) or NULL. */
 static char *
-s_substitute(const char *text, long long n)
+s_substitute(const char *text, long long n, const catalog_t *catalog)
 {
     char num[32];
     snprintf(num, sizeof num, "%lld", n);
-    size_t count = 0;
-    for (const char *p = text; (p = strstr(p, "{{n}}")); p += 5)
-        count++;
-    char *out = malloc(strlen(text) + count * strlen(num) + 1);
+    const catalog_participant_t *p =
+        catalog && n >= 1 ? catalog_participant_at(catalog, (size_t) (n - 1)) : NULL;
+    const char *party = p ? catalog_participant_id(p) : "{{participant}}";
+    const struct {
+        const char *tag, *value;
+    } subs[] = {{"{{n}}", num}, {"{{participant}}", party}};
+    size_t len = strlen(text) + 1;
+    for (size_t k = 0; k < 2; k++)
+        for (const char *q = text; (q = strstr(q, subs[k].tag)); q += strlen(subs[k].tag))
+            len += strlen(subs[k].value);
+    char *out = malloc(len);
     if (!out)
         return NULL;
     char *w = out;
-    for (const char *p = text; *p;) {
-        if (strncmp(p, "{{n}}", 5) == 0) {
-            w = stpcpy(w, num);
-            p += 5;
+    for (const char *q = text; *q;) {
+        size_t k = 0;
+        while (k < 2 && strncmp(q, subs[k].tag, strlen(subs[k].tag)) != 0)
+            k++;
+        if (k < 2) {
+            w = stpcpy(w, subs[k].value);
+            q += strlen(subs[k].tag);
         }
         else
-            *w++ = *p++;
+            *w++ = *q++;
     }
     *w = '\0';
     return out;
@@ -124,14 +136,18 @@ static const char *s_request_usage =
     "message is checked against the protocol first; --raw sends the JSON's msgpack\n"
     "encoding exactly as written, to see how a service handles bad input.\n"
     "Without JSON, reads one message per line from stdin (or -f FILE).\n"
-    "--count N sends it N times, with {{n}} in the JSON replaced by 1..N.\n"
+    "--count N sends it N times, with {{n}} in the JSON replaced by 1..N and\n"
+    "{{participant}} by the id of the n-th participant of the catalog (so N\n"
+    "deposits come from N different participants).\n"
     "Exit 0 when every reply was a success, 1 when one was an error reply, 2 on a\n"
     "usage error or an invalid message, 3 on a timeout.\n"
     "\n"
     "Examples:\n"
     "  ratifyctl request registry '{\"type\":\"ping\"}'\n"
     "  ratifyctl request registry '{\"type\":\"events.since\",\"from\":1,\"limit\":5}'\n"
-    "  ratifyctl request registry --raw '{\"v\":1,\"type\":\"deposit\"}'\n";
+    "  ratifyctl request registry --raw '{\"v\":1,\"type\":\"deposit\"}'\n"
+    "  ratifyctl request registry --count 40 '{\"type\":\"deposit\",\"instrument\":\"UNTOC\",\n"
+    "      \"participant\":\"{{participant}}\",\"action\":\"accession\",\"date\":\"2003-07-01\"}'\n";
 
 /* Sends one JSON text; returns an exit code. */
 static int
@@ -214,10 +230,12 @@ cmd_request(int argc, char **argv)
     rpc_client_t *client = rpc_client_new(endpoint);
     if (!client)
         return CLI_FAILED;
+    char cerr[CATALOG_ERR_SIZE];
+    catalog_t *catalog = catalog_load_default(cerr, sizeof cerr); /* for {{participant}} */
     int worst = CLI_OK;
     if (npos == 2) {
         for (long long n = 1; n <= count; n++) {
-            char *text = s_substitute(argv[optind + 1], n);
+            char *text = s_substitute(argv[optind + 1], n, catalog);
             int rc = text ? s_request_one(client, service, text, raw, &opts) : CLI_FAILED;
             free(text);
             if (rc != CLI_OK)
@@ -230,6 +248,7 @@ cmd_request(int argc, char **argv)
         FILE *in = file ? fopen(file, "r") : stdin;
         if (!in) {
             fprintf(stderr, "ratifyctl request: cannot open %s: %s\n", file, strerror(errno));
+            catalog_destroy(&catalog);
             rpc_client_destroy(&client);
             return CLI_USAGE;
         }
@@ -248,7 +267,7 @@ cmd_request(int argc, char **argv)
             if (!*p || *p == '#')
                 continue;
             for (long long n = 1; n <= count; n++) {
-                char *text = s_substitute(p, n);
+                char *text = s_substitute(p, n, catalog);
                 int rc = text ? s_request_one(client, service, text, raw, &opts) : CLI_FAILED;
                 free(text);
                 if (rc != CLI_OK)
@@ -261,6 +280,7 @@ cmd_request(int argc, char **argv)
         if (file)
             fclose(in);
     }
+    catalog_destroy(&catalog);
     rpc_client_destroy(&client);
     return worst;
 }
