@@ -232,28 +232,12 @@ s_done(int rc)
     return rc ? -1 : 0;
 }
 
-/* Starts a message map of `fields` fields plus the envelope. */
-static int
-s_begin(msgpack_packer *pk, const char *type, size_t fields)
-{
-    int rc = msgpack_pack_map(pk, fields + 2);
-    rc = rc ? rc : wire_pack_kv_int(pk, "v", MSG_VERSION);
-    return rc ? rc : wire_pack_kv_str(pk, "type", type);
-}
-
-/* Packs key/value where "" means nil. */
-static int
-s_pack_kv_opt(msgpack_packer *pk, const char *key, const char *value)
-{
-    return wire_pack_kv_str(pk, key, value && value[0] ? value : NULL);
-}
-
 int
 alert_encode(const alert_t *a, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, a->type, 8);
+    int rc = msg_pack_begin_named(&pk, a->type, 8);
     rc = rc ? rc : wire_pack_kv_str(&pk, "specversion", ALERT_SPECVERSION);
     rc = rc ? rc : wire_pack_kv_str(&pk, "id", a->id);
     rc = rc ? rc : wire_pack_kv_str(&pk, "source", ALERT_SOURCE);
@@ -270,7 +254,7 @@ alert_encode(const alert_t *a, msgpack_sbuffer *out)
     rc = rc ? rc : wire_pack_kv_int(&pk, "count", a->count);
     rc = rc ? rc : wire_pack_kv_date(&pk, "threshold_date", a->threshold_date);
     rc = rc ? rc : wire_pack_kv_date(&pk, "entry_into_force", a->entry_into_force);
-    rc = rc ? rc : s_pack_kv_opt(&pk, "waiting_for", a->waiting_for);
+    rc = rc ? rc : wire_pack_kv_opt_str(&pk, "waiting_for", a->waiting_for);
     rc = rc ? rc : wire_pack_str(&pk, "participants");
     rc = rc ? rc : msgpack_pack_array(&pk, a->participant_count);
     for (size_t i = 0; !rc && i < a->participant_count; i++) {
@@ -278,7 +262,7 @@ alert_encode(const alert_t *a, msgpack_sbuffer *out)
         rc = rc ? rc : wire_pack_kv_str(&pk, "participant", a->participants[i].participant);
         rc = rc ? rc : wire_pack_kv_str(&pk, "name", a->participants[i].name);
     }
-    rc = rc ? rc : s_pack_kv_opt(&pk, "stage", a->stage);
+    rc = rc ? rc : wire_pack_kv_opt_str(&pk, "stage", a->stage);
     return s_done(rc);
 }
 
@@ -369,18 +353,6 @@ alert_to_json_text(const alert_t *a)
 
 /* ---- API messages ------------------------------------------------------- */
 
-/* Checks the frame is of the expected type; returns its root map or NULL. */
-static const msgpack_object *
-s_expect(const msg_in_t *in, msg_type_t type, wire_err_t *err)
-{
-    if (msg_in_type(in) != type) {
-        wire_fail(err, "wrong_type", "expected a '%s' message, got '%s'", msg_type_name(type),
-                  msg_in_type_name(in));
-        return NULL;
-    }
-    return msg_in_root(in);
-}
-
 /* Returns the array under key, or NULL with err filled. */
 static const msgpack_object *
 s_array(const msgpack_object *map, const char *key, uint32_t max, wire_err_t *err)
@@ -403,7 +375,7 @@ alert_encode_since(const alert_since_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, msg_type_name(MSG_ALERTS_SINCE), 2);
+    int rc = msg_pack_begin_named(&pk, msg_type_name(MSG_ALERTS_SINCE), 2);
     rc = rc ? rc : wire_pack_kv_int(&pk, "from", m->from);
     rc = rc ? rc : wire_pack_kv_int(&pk, "limit", m->limit);
     return s_done(rc);
@@ -412,7 +384,7 @@ alert_encode_since(const alert_since_t *m, msgpack_sbuffer *out)
 int
 alert_decode_since(const msg_in_t *in, alert_since_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_ALERTS_SINCE, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_ALERTS_SINCE, err);
     memset(out, 0, sizeof *out);
     if (!map || wire_get_int(map, "from", &out->from, true, err) < 0
         || wire_get_int(map, "limit", &out->limit, false, err) < 0)
@@ -428,7 +400,7 @@ alert_encode_batch(int64_t last_seq, bool more, const alert_bytes_t *items, size
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, msg_type_name(MSG_ALERTS), 3);
+    int rc = msg_pack_begin_named(&pk, msg_type_name(MSG_ALERTS), 3);
     rc = rc ? rc : wire_pack_kv_int(&pk, "last_seq", last_seq);
     rc = rc ? rc : wire_pack_kv_bool(&pk, "more", more);
     rc = rc ? rc : wire_pack_str(&pk, "alerts");
@@ -450,7 +422,7 @@ alert_batch_clear(alert_batch_t *b)
 int
 alert_decode_batch(const msg_in_t *in, alert_batch_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_ALERTS, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_ALERTS, err);
     memset(out, 0, sizeof *out);
     if (!map || wire_get_int(map, "last_seq", &out->last_seq, true, err) < 0
         || wire_get_bool(map, "more", &out->more, true, err) < 0)
@@ -478,17 +450,17 @@ alert_encode_hook_add(const alert_hook_add_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, msg_type_name(MSG_WEBHOOK_ADD), 3);
+    int rc = msg_pack_begin_named(&pk, msg_type_name(MSG_WEBHOOK_ADD), 3);
     rc = rc ? rc : wire_pack_kv_str(&pk, "url", m->url);
     rc = rc ? rc : wire_pack_kv_str(&pk, "type_prefix", m->type_prefix);
-    rc = rc ? rc : s_pack_kv_opt(&pk, "secret", m->secret);
+    rc = rc ? rc : wire_pack_kv_opt_str(&pk, "secret", m->secret);
     return s_done(rc);
 }
 
 int
 alert_decode_hook_add(const msg_in_t *in, alert_hook_add_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_WEBHOOK_ADD, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_WEBHOOK_ADD, err);
     memset(out, 0, sizeof *out);
     if (!map || wire_get_str(map, "url", out->url, sizeof out->url, true, err) < 0
         || wire_get_str(map, "type_prefix", out->type_prefix, sizeof out->type_prefix, false,
@@ -504,7 +476,7 @@ alert_encode_hook_id(msg_type_t type, int64_t id, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, msg_type_name(type), 1);
+    int rc = msg_pack_begin_named(&pk, msg_type_name(type), 1);
     rc = rc ? rc : wire_pack_kv_int(&pk, "id", id);
     return s_done(rc);
 }
@@ -512,7 +484,7 @@ alert_encode_hook_id(msg_type_t type, int64_t id, msgpack_sbuffer *out)
 int
 alert_decode_hook_id(const msg_in_t *in, msg_type_t type, int64_t *id, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, type, err);
+    const msgpack_object *map = msg_in_expect(in, type, err);
     *id = 0;
     if (!map || wire_get_int(map, "id", id, true, err) < 0)
         return -1;
@@ -524,7 +496,7 @@ alert_encode_hook_query(msg_type_t type, int64_t limit, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, msg_type_name(type), 1);
+    int rc = msg_pack_begin_named(&pk, msg_type_name(type), 1);
     rc = rc ? rc : wire_pack_kv_int(&pk, "limit", limit);
     return s_done(rc);
 }
@@ -532,7 +504,7 @@ alert_encode_hook_query(msg_type_t type, int64_t limit, msgpack_sbuffer *out)
 int
 alert_decode_hook_query(const msg_in_t *in, msg_type_t type, int64_t *limit, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, type, err);
+    const msgpack_object *map = msg_in_expect(in, type, err);
     *limit = 0;
     if (!map || wire_get_int(map, "limit", limit, false, err) < 0)
         return -1;
@@ -550,7 +522,7 @@ s_pack_hook_fields(msgpack_packer *pk, const alert_hook_t *h)
     rc = rc ? rc : wire_pack_kv_str(pk, "type_prefix", h->type_prefix);
     rc = rc ? rc : wire_pack_kv_str(pk, "status", h->status);
     rc = rc ? rc : wire_pack_kv_str(pk, "created", h->created);
-    rc = rc ? rc : s_pack_kv_opt(pk, "secret", h->secret);
+    rc = rc ? rc : wire_pack_kv_opt_str(pk, "secret", h->secret);
     rc = rc ? rc : wire_pack_kv_int(pk, "pending", h->pending);
     rc = rc ? rc : wire_pack_kv_int(pk, "delivered", h->delivered);
     rc = rc ? rc : wire_pack_kv_int(pk, "dead", h->dead);
@@ -580,7 +552,7 @@ alert_encode_hook(const alert_hook_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, msg_type_name(MSG_WEBHOOK), 9);
+    int rc = msg_pack_begin_named(&pk, msg_type_name(MSG_WEBHOOK), 9);
     rc = rc ? rc : s_pack_hook_fields(&pk, m);
     return s_done(rc);
 }
@@ -588,7 +560,7 @@ alert_encode_hook(const alert_hook_t *m, msgpack_sbuffer *out)
 int
 alert_decode_hook(const msg_in_t *in, alert_hook_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_WEBHOOK, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_WEBHOOK, err);
     if (!map) {
         memset(out, 0, sizeof *out);
         return -1;
@@ -601,7 +573,7 @@ alert_encode_hooks(const alert_hook_t *hooks, size_t count, msgpack_sbuffer *out
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, msg_type_name(MSG_WEBHOOKS), 1);
+    int rc = msg_pack_begin_named(&pk, msg_type_name(MSG_WEBHOOKS), 1);
     rc = rc ? rc : wire_pack_str(&pk, "webhooks");
     rc = rc ? rc : msgpack_pack_array(&pk, count);
     for (size_t i = 0; !rc && i < count; i++) {
@@ -621,7 +593,7 @@ alert_hooks_clear(alert_hooks_t *m)
 int
 alert_decode_hooks(const msg_in_t *in, alert_hooks_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_WEBHOOKS, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_WEBHOOKS, err);
     memset(out, 0, sizeof *out);
     const msgpack_object *arr = map ? s_array(map, "webhooks", ALERT_LIST_MAX, err) : NULL;
     if (!arr)
@@ -654,8 +626,8 @@ s_pack_delivery_fields(msgpack_packer *pk, const alert_delivery_t *d)
     rc = rc ? rc : wire_pack_kv_str(pk, "status", d->status);
     rc = rc ? rc : wire_pack_kv_int(pk, "attempts", d->attempts);
     rc = rc ? rc : wire_pack_kv_int(pk, "last_code", d->last_code);
-    rc = rc ? rc : s_pack_kv_opt(pk, "last_error", d->last_error);
-    rc = rc ? rc : s_pack_kv_opt(pk, "next_attempt", d->next_attempt);
+    rc = rc ? rc : wire_pack_kv_opt_str(pk, "last_error", d->last_error);
+    rc = rc ? rc : wire_pack_kv_opt_str(pk, "next_attempt", d->next_attempt);
     rc = rc ? rc : wire_pack_kv_str(pk, "updated", d->updated);
     return rc;
 }
@@ -687,7 +659,7 @@ alert_encode_delivery(const alert_delivery_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, msg_type_name(MSG_DELIVERY), 12);
+    int rc = msg_pack_begin_named(&pk, msg_type_name(MSG_DELIVERY), 12);
     rc = rc ? rc : s_pack_delivery_fields(&pk, m);
     return s_done(rc);
 }
@@ -695,7 +667,7 @@ alert_encode_delivery(const alert_delivery_t *m, msgpack_sbuffer *out)
 int
 alert_decode_delivery(const msg_in_t *in, alert_delivery_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_DELIVERY, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_DELIVERY, err);
     if (!map) {
         memset(out, 0, sizeof *out);
         return -1;
@@ -708,7 +680,7 @@ alert_encode_deliveries(const alert_delivery_t *d, size_t count, msgpack_sbuffer
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, msg_type_name(MSG_DELIVERIES), 1);
+    int rc = msg_pack_begin_named(&pk, msg_type_name(MSG_DELIVERIES), 1);
     rc = rc ? rc : wire_pack_str(&pk, "deliveries");
     rc = rc ? rc : msgpack_pack_array(&pk, count);
     for (size_t i = 0; !rc && i < count; i++) {
@@ -728,7 +700,7 @@ alert_deliveries_clear(alert_deliveries_t *m)
 int
 alert_decode_deliveries(const msg_in_t *in, alert_deliveries_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_DELIVERIES, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_DELIVERIES, err);
     memset(out, 0, sizeof *out);
     const msgpack_object *arr = map ? s_array(map, "deliveries", ALERT_LIST_MAX, err) : NULL;
     if (!arr)

@@ -81,34 +81,6 @@ milestone_make_id(const char *instrument, milestone_kind_t kind, int level, rdat
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* Starts a message map of `fields` fields plus the envelope. */
-static int
-s_begin(msgpack_packer *pk, msg_type_t type, size_t fields)
-{
-    int rc = msgpack_pack_map(pk, fields + 2);
-    rc = rc ? rc : wire_pack_kv_int(pk, "v", MSG_VERSION);
-    return rc ? rc : wire_pack_kv_str(pk, "type", msg_type_name(type));
-}
-
-/* Checks the frame is of the expected type; returns its root map or NULL. */
-static const msgpack_object *
-s_expect(const msg_in_t *in, msg_type_t type, wire_err_t *err)
-{
-    if (msg_in_type(in) != type) {
-        wire_fail(err, "wrong_type", "expected a '%s' message, got '%s'", msg_type_name(type),
-                  msg_in_type_name(in));
-        return NULL;
-    }
-    return msg_in_root(in);
-}
-
-/* Packs key: value, or key: nil when value is "". */
-static int
-s_pack_kv_opt_str(msgpack_packer *pk, const char *key, const char *value)
-{
-    return wire_pack_kv_str(pk, key, value && *value ? value : NULL);
-}
-
 /* Returns the array under key, checking its type and size; NULL with err
    filled otherwise. */
 static const msgpack_object *
@@ -165,7 +137,7 @@ s_done(int rc)
 static int
 s_pack_milestone(msgpack_packer *pk, const milestone_t *m)
 {
-    int rc = s_begin(pk, MSG_MILESTONE, MILESTONE_FIELDS);
+    int rc = msg_pack_begin(pk, MSG_MILESTONE, MILESTONE_FIELDS);
     rc = rc ? rc : wire_pack_kv_int(pk, "seq", m->seq);
     rc = rc ? rc : wire_pack_kv_str(pk, "id", m->id);
     rc = rc ? rc : wire_pack_kv_str(pk, "kind", milestone_kind_name(m->kind));
@@ -181,7 +153,7 @@ s_pack_milestone(msgpack_packer *pk, const milestone_t *m)
     rc = rc ? rc : wire_pack_kv_date(pk, "date", m->date);
     rc = rc ? rc : wire_pack_kv_date(pk, "threshold_date", m->threshold_date);
     rc = rc ? rc : wire_pack_kv_date(pk, "entry_into_force", m->entry_into_force);
-    rc = rc ? rc : s_pack_kv_opt_str(pk, "waiting_for", m->waiting_for);
+    rc = rc ? rc : wire_pack_kv_opt_str(pk, "waiting_for", m->waiting_for);
     rc = rc ? rc : wire_pack_kv_str(pk, "stage", milestone_stage_name(m->stage));
     rc = rc ? rc : wire_pack_str(pk, "participants");
     rc = rc ? rc : msgpack_pack_array(pk, m->participant_count);
@@ -262,7 +234,7 @@ int
 milestone_decode(const msg_in_t *in, milestone_t *out, wire_err_t *err)
 {
     memset(out, 0, sizeof *out);
-    const msgpack_object *map = s_expect(in, MSG_MILESTONE, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_MILESTONE, err);
     return map ? milestone_read(map, out, err) : -1;
 }
 
@@ -282,7 +254,7 @@ milestone_encode_since(const milestone_since_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, MSG_MILESTONES_SINCE, 2);
+    int rc = msg_pack_begin(&pk, MSG_MILESTONES_SINCE, 2);
     rc = rc ? rc : wire_pack_kv_int(&pk, "from", m->from);
     rc = rc ? rc : wire_pack_kv_int(&pk, "limit", m->limit);
     return s_done(rc);
@@ -291,7 +263,7 @@ milestone_encode_since(const milestone_since_t *m, msgpack_sbuffer *out)
 int
 milestone_decode_since(const msg_in_t *in, milestone_since_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_MILESTONES_SINCE, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_MILESTONES_SINCE, err);
     memset(out, 0, sizeof *out);
     if (!map || wire_get_int(map, "from", &out->from, true, err) < 0
         || wire_get_int(map, "limit", &out->limit, false, err) < 0)
@@ -304,7 +276,7 @@ milestone_decode_since(const msg_in_t *in, milestone_since_t *out, wire_err_t *e
 static int
 s_begin_batch(msgpack_packer *pk, int64_t last_seq, bool more, size_t count)
 {
-    int rc = s_begin(pk, MSG_MILESTONES, 3);
+    int rc = msg_pack_begin(pk, MSG_MILESTONES, 3);
     rc = rc ? rc : wire_pack_kv_int(pk, "last_seq", last_seq);
     rc = rc ? rc : wire_pack_kv_bool(pk, "more", more);
     rc = rc ? rc : wire_pack_str(pk, "milestones");
@@ -341,7 +313,7 @@ milestone_encode_batch_raw(int64_t last_seq, bool more, const milestone_raw_t *i
 int
 milestone_decode_batch(const msg_in_t *in, milestone_batch_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_MILESTONES, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_MILESTONES, err);
     memset(out, 0, sizeof *out);
     if (!map || wire_get_int(map, "last_seq", &out->last_seq, true, err) < 0
         || wire_get_bool(map, "more", &out->more, true, err) < 0)
@@ -382,8 +354,8 @@ milestone_encode_status(const milestone_status_req_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, MSG_STATUS, 2);
-    rc = rc ? rc : s_pack_kv_opt_str(&pk, "instrument", m->instrument);
+    int rc = msg_pack_begin(&pk, MSG_STATUS, 2);
+    rc = rc ? rc : wire_pack_kv_opt_str(&pk, "instrument", m->instrument);
     rc = rc ? rc : wire_pack_kv_date(&pk, "as_of", m->as_of);
     return s_done(rc);
 }
@@ -391,7 +363,7 @@ milestone_encode_status(const milestone_status_req_t *m, msgpack_sbuffer *out)
 int
 milestone_decode_status(const msg_in_t *in, milestone_status_req_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_STATUS, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_STATUS, err);
     memset(out, 0, sizeof *out);
     out->as_of = RDATE_NONE;
     if (!map
@@ -411,7 +383,7 @@ s_pack_status(msgpack_packer *pk, const milestone_status_t *s)
     rc = rc ? rc : wire_pack_kv_str(pk, "instrument", s->instrument);
     rc = rc ? rc : wire_pack_kv_str(pk, "reference", s->reference);
     rc = rc ? rc : wire_pack_kv_str(pk, "title", s->title);
-    rc = rc ? rc : s_pack_kv_opt_str(pk, "parent", s->parent);
+    rc = rc ? rc : wire_pack_kv_opt_str(pk, "parent", s->parent);
     rc = rc ? rc : wire_pack_kv_int(pk, "signatures", s->signatures);
     rc = rc ? rc : wire_pack_kv_int(pk, "parties", s->parties);
     rc = rc ? rc : wire_pack_kv_int(pk, "counted", s->counted);
@@ -419,7 +391,7 @@ s_pack_status(msgpack_packer *pk, const milestone_status_t *s)
     rc = rc ? rc : wire_pack_kv_date(pk, "threshold_date", s->threshold_date);
     rc = rc ? rc : wire_pack_kv_date(pk, "entry_into_force", s->entry_into_force);
     rc = rc ? rc : wire_pack_kv_str(pk, "stage", milestone_stage_name(s->stage));
-    rc = rc ? rc : s_pack_kv_opt_str(pk, "waiting_for", s->waiting_for);
+    rc = rc ? rc : wire_pack_kv_opt_str(pk, "waiting_for", s->waiting_for);
     return rc;
 }
 
@@ -451,7 +423,7 @@ milestone_encode_status_reply(const milestone_status_reply_t *m, msgpack_sbuffer
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, MSG_STATUS_REPLY, 3);
+    int rc = msg_pack_begin(&pk, MSG_STATUS_REPLY, 3);
     rc = rc ? rc : wire_pack_kv_date(&pk, "as_of", m->as_of);
     rc = rc ? rc : wire_pack_kv_int(&pk, "registry_seq", m->registry_seq);
     rc = rc ? rc : wire_pack_str(&pk, "instruments");
@@ -468,7 +440,7 @@ int
 milestone_decode_status_reply(const msg_in_t *in, milestone_status_reply_t *out,
                               wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_STATUS_REPLY, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_STATUS_REPLY, err);
     memset(out, 0, sizeof *out);
     if (!map || wire_get_date(map, "as_of", &out->as_of, true, err) < 0
         || wire_get_int(map, "registry_seq", &out->registry_seq, true, err) < 0)
@@ -507,7 +479,7 @@ milestone_encode_parties(const milestone_parties_req_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, MSG_PARTIES, 2);
+    int rc = msg_pack_begin(&pk, MSG_PARTIES, 2);
     rc = rc ? rc : wire_pack_kv_str(&pk, "instrument", m->instrument);
     rc = rc ? rc : wire_pack_kv_date(&pk, "as_of", m->as_of);
     return s_done(rc);
@@ -516,7 +488,7 @@ milestone_encode_parties(const milestone_parties_req_t *m, msgpack_sbuffer *out)
 int
 milestone_decode_parties(const msg_in_t *in, milestone_parties_req_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_PARTIES, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_PARTIES, err);
     memset(out, 0, sizeof *out);
     out->as_of = RDATE_NONE;
     if (!map
@@ -532,7 +504,7 @@ milestone_encode_parties_reply(const milestone_parties_reply_t *m, msgpack_sbuff
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, MSG_PARTIES_REPLY, 3);
+    int rc = msg_pack_begin(&pk, MSG_PARTIES_REPLY, 3);
     rc = rc ? rc : wire_pack_kv_str(&pk, "instrument", m->instrument);
     rc = rc ? rc : wire_pack_kv_date(&pk, "as_of", m->as_of);
     rc = rc ? rc : wire_pack_str(&pk, "parties");
@@ -578,7 +550,7 @@ int
 milestone_decode_parties_reply(const msg_in_t *in, milestone_parties_reply_t *out,
                                wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_PARTIES_REPLY, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_PARTIES_REPLY, err);
     memset(out, 0, sizeof *out);
     if (!map
         || wire_get_str(map, "instrument", out->instrument, sizeof out->instrument, true, err)

@@ -156,18 +156,22 @@ msg_in_root(const msg_in_t *self)
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* Starts a message map of `fields` fields plus the envelope. */
-static int
-s_begin(msgpack_packer *pk, msg_type_t type, size_t fields)
+int
+msg_pack_begin_named(msgpack_packer *pk, const char *type_name, size_t fields)
 {
     int rc = msgpack_pack_map(pk, fields + 2);
     rc = rc ? rc : wire_pack_kv_int(pk, "v", MSG_VERSION);
-    return rc ? rc : wire_pack_kv_str(pk, "type", msg_type_name(type));
+    return rc ? rc : wire_pack_kv_str(pk, "type", type_name);
 }
 
-/* Checks the frame is of the expected type; returns its root map or NULL. */
-static const msgpack_object *
-s_expect(const msg_in_t *in, msg_type_t type, wire_err_t *err)
+int
+msg_pack_begin(msgpack_packer *pk, msg_type_t type, size_t fields)
+{
+    return msg_pack_begin_named(pk, msg_type_name(type), fields);
+}
+
+const msgpack_object *
+msg_in_expect(const msg_in_t *in, msg_type_t type, wire_err_t *err)
 {
     if (in->type != type) {
         wire_fail(err, "wrong_type", "expected a '%s' message, got '%s'", msg_type_name(type),
@@ -190,13 +194,13 @@ msg_encode_ping(msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    return s_done(s_begin(&pk, MSG_PING, 0));
+    return s_done(msg_pack_begin(&pk, MSG_PING, 0));
 }
 
 int
 msg_decode_ping(const msg_in_t *in, wire_err_t *err)
 {
-    return s_expect(in, MSG_PING, err) ? 0 : -1;
+    return msg_in_expect(in, MSG_PING, err) ? 0 : -1;
 }
 
 int
@@ -204,7 +208,7 @@ msg_encode_pong(const msg_pong_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, MSG_PONG, 4);
+    int rc = msg_pack_begin(&pk, MSG_PONG, 4);
     rc = rc ? rc : wire_pack_kv_str(&pk, "service", m->service);
     rc = rc ? rc : wire_pack_kv_str(&pk, "status", m->status);
     rc = rc ? rc : wire_pack_kv_str(&pk, "version", m->version);
@@ -215,7 +219,7 @@ msg_encode_pong(const msg_pong_t *m, msgpack_sbuffer *out)
 int
 msg_decode_pong(const msg_in_t *in, msg_pong_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_PONG, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_PONG, err);
     memset(out, 0, sizeof *out);
     if (!map || wire_get_str(map, "service", out->service, sizeof out->service, true, err) < 0
         || wire_get_str(map, "status", out->status, sizeof out->status, true, err) < 0
@@ -230,7 +234,7 @@ msg_encode_error(const msg_error_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, MSG_ERROR, 2);
+    int rc = msg_pack_begin(&pk, MSG_ERROR, 2);
     rc = rc ? rc : wire_pack_kv_str(&pk, "code", m->code);
     rc = rc ? rc : wire_pack_kv_str(&pk, "message", m->message);
     return s_done(rc);
@@ -239,7 +243,7 @@ msg_encode_error(const msg_error_t *m, msgpack_sbuffer *out)
 int
 msg_decode_error(const msg_in_t *in, msg_error_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_ERROR, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_ERROR, err);
     memset(out, 0, sizeof *out);
     if (!map || wire_get_str(map, "code", out->code, sizeof out->code, true, err) < 0
         || wire_get_str(map, "message", out->message, sizeof out->message, true, err) < 0)
@@ -252,7 +256,7 @@ msg_encode_heartbeat(const msg_heartbeat_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, MSG_HEARTBEAT, 2);
+    int rc = msg_pack_begin(&pk, MSG_HEARTBEAT, 2);
     rc = rc ? rc : wire_pack_kv_str(&pk, "service", m->service);
     rc = rc ? rc : wire_pack_kv_int(&pk, "last_seq", m->last_seq);
     return s_done(rc);
@@ -261,7 +265,7 @@ msg_encode_heartbeat(const msg_heartbeat_t *m, msgpack_sbuffer *out)
 int
 msg_decode_heartbeat(const msg_in_t *in, msg_heartbeat_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_HEARTBEAT, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_HEARTBEAT, err);
     memset(out, 0, sizeof *out);
     if (!map || wire_get_str(map, "service", out->service, sizeof out->service, true, err) < 0
         || wire_get_int(map, "last_seq", &out->last_seq, true, err) < 0)
@@ -276,7 +280,7 @@ msg_encode_deposit(const msg_deposit_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, MSG_DEPOSIT, 4);
+    int rc = msg_pack_begin(&pk, MSG_DEPOSIT, 4);
     rc = rc ? rc : wire_pack_kv_str(&pk, "instrument", m->instrument);
     rc = rc ? rc : wire_pack_kv_str(&pk, "participant", m->participant);
     rc = rc ? rc : wire_pack_kv_str(&pk, "action", m->action);
@@ -287,7 +291,7 @@ msg_encode_deposit(const msg_deposit_t *m, msgpack_sbuffer *out)
 int
 msg_decode_deposit(const msg_in_t *in, msg_deposit_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_DEPOSIT, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_DEPOSIT, err);
     memset(out, 0, sizeof *out);
     if (!map
         || wire_get_str(map, "instrument", out->instrument, sizeof out->instrument, true, err) < 0
@@ -303,7 +307,7 @@ msg_encode_retract(const msg_retract_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, MSG_RETRACT, 2);
+    int rc = msg_pack_begin(&pk, MSG_RETRACT, 2);
     rc = rc ? rc : wire_pack_kv_int(&pk, "seq", m->seq);
     rc = rc ? rc : wire_pack_kv_str(&pk, "reason", m->reason);
     return s_done(rc);
@@ -312,7 +316,7 @@ msg_encode_retract(const msg_retract_t *m, msgpack_sbuffer *out)
 int
 msg_decode_retract(const msg_in_t *in, msg_retract_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_RETRACT, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_RETRACT, err);
     memset(out, 0, sizeof *out);
     if (!map || wire_get_int(map, "seq", &out->seq, true, err) < 0
         || wire_get_str(map, "reason", out->reason, sizeof out->reason, true, err) < 0)
@@ -370,7 +374,7 @@ msg_encode_accepted(const msg_accepted_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, MSG_ACCEPTED, 3);
+    int rc = msg_pack_begin(&pk, MSG_ACCEPTED, 3);
     rc = rc ? rc : wire_pack_kv_int(&pk, "seq", m->seq);
     rc = rc ? rc : wire_pack_kv_bool(&pk, "duplicate", m->duplicate);
     rc = rc ? rc : wire_pack_str(&pk, "event");
@@ -382,7 +386,7 @@ msg_encode_accepted(const msg_accepted_t *m, msgpack_sbuffer *out)
 int
 msg_decode_accepted(const msg_in_t *in, msg_accepted_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_ACCEPTED, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_ACCEPTED, err);
     memset(out, 0, sizeof *out);
     if (!map || wire_get_int(map, "seq", &out->seq, true, err) < 0
         || wire_get_bool(map, "duplicate", &out->duplicate, true, err) < 0)
@@ -400,7 +404,7 @@ msg_encode_events_since(const msg_events_since_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, MSG_EVENTS_SINCE, 2);
+    int rc = msg_pack_begin(&pk, MSG_EVENTS_SINCE, 2);
     rc = rc ? rc : wire_pack_kv_int(&pk, "from", m->from);
     rc = rc ? rc : wire_pack_kv_int(&pk, "limit", m->limit);
     return s_done(rc);
@@ -409,7 +413,7 @@ msg_encode_events_since(const msg_events_since_t *m, msgpack_sbuffer *out)
 int
 msg_decode_events_since(const msg_in_t *in, msg_events_since_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_EVENTS_SINCE, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_EVENTS_SINCE, err);
     memset(out, 0, sizeof *out);
     if (!map || wire_get_int(map, "from", &out->from, true, err) < 0
         || wire_get_int(map, "limit", &out->limit, false, err) < 0)
@@ -424,7 +428,7 @@ msg_encode_events(const msg_events_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, MSG_EVENTS, 3);
+    int rc = msg_pack_begin(&pk, MSG_EVENTS, 3);
     rc = rc ? rc : wire_pack_kv_int(&pk, "last_seq", m->last_seq);
     rc = rc ? rc : wire_pack_kv_bool(&pk, "more", m->more);
     rc = rc ? rc : wire_pack_str(&pk, "events");
@@ -439,7 +443,7 @@ msg_encode_events(const msg_events_t *m, msgpack_sbuffer *out)
 int
 msg_decode_events(const msg_in_t *in, msg_events_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_EVENTS, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_EVENTS, err);
     memset(out, 0, sizeof *out);
     if (!map || wire_get_int(map, "last_seq", &out->last_seq, true, err) < 0
         || wire_get_bool(map, "more", &out->more, true, err) < 0)
@@ -484,7 +488,7 @@ msg_encode_event(const event_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, MSG_EVENT, s_event_field_count(m));
+    int rc = msg_pack_begin(&pk, MSG_EVENT, s_event_field_count(m));
     rc = rc ? rc : s_pack_event_fields(&pk, m);
     return s_done(rc);
 }
@@ -492,7 +496,7 @@ msg_encode_event(const event_t *m, msgpack_sbuffer *out)
 int
 msg_decode_event(const msg_in_t *in, event_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_EVENT, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_EVENT, err);
     if (!map)
         return -1;
     return msg_read_event(map, out, err);

@@ -89,6 +89,19 @@ const char *msg_in_type_name(const msg_in_t *self);
 /* Returns the unpacked root map. Borrowed, valid while the frame lives. */
 const msgpack_object *msg_in_root(const msg_in_t *self);
 
+/* ---- writing codecs (msg.c, milestone.c, alert.c, report_msg.c) -------- */
+
+/* Starts a message: a map of `fields` fields plus the envelope, "v" and
+   "type". Returns msgpack-c's result: 0, or negative when memory ran out. */
+int msg_pack_begin(msgpack_packer *pk, msg_type_t type, size_t fields);
+
+/* Same, with the type given by name (CloudEvents alert types). */
+int msg_pack_begin_named(msgpack_packer *pk, const char *type_name, size_t fields);
+
+/* Returns the root map of a frame of the expected type, or NULL with err
+   "wrong_type". Borrowed, valid while the frame lives. */
+const msgpack_object *msg_in_expect(const msg_in_t *in, msg_type_t type, wire_err_t *err);
+
 /* ---- typed messages ---------------------------------------------------- */
 /* Each msg_encode_xxx appends one complete frame to `out` (a caller-owned,
    initialised msgpack_sbuffer) and returns 0, or -1 when memory ran out.

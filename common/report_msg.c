@@ -9,51 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Starts a message map of `fields` fields plus the envelope. */
-static int
-s_begin(msgpack_packer *pk, msg_type_t type, size_t fields)
-{
-    int rc = msgpack_pack_map(pk, fields + 2);
-    rc = rc ? rc : wire_pack_kv_int(pk, "v", MSG_VERSION);
-    return rc ? rc : wire_pack_kv_str(pk, "type", msg_type_name(type));
-}
-
-/* Checks the frame is of the expected type; returns its root map or NULL. */
-static const msgpack_object *
-s_expect(const msg_in_t *in, msg_type_t type, wire_err_t *err)
-{
-    if (msg_in_type(in) != type) {
-        wire_fail(err, "wrong_type", "expected a '%s' message, got '%s'", msg_type_name(type),
-                  msg_in_type_name(in));
-        return NULL;
-    }
-    return msg_in_root(in);
-}
-
-/* Packs key and the string, or nil when it is empty. */
-static int
-s_pack_kv_opt(msgpack_packer *pk, const char *key, const char *value)
-{
-    return value[0] ? wire_pack_kv_str(pk, key, value) : wire_pack_kv_nil(pk, key);
-}
-
 int
 report_msg_encode_request(const report_msg_request_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, MSG_REPORT, 4);
+    int rc = msg_pack_begin(&pk, MSG_REPORT, 4);
     rc = rc ? rc : wire_pack_kv_str(&pk, "kind", m->kind);
-    rc = rc ? rc : s_pack_kv_opt(&pk, "format", m->format);
-    rc = rc ? rc : s_pack_kv_opt(&pk, "as_of", m->as_of);
-    rc = rc ? rc : s_pack_kv_opt(&pk, "instrument", m->instrument);
+    rc = rc ? rc : wire_pack_kv_opt_str(&pk, "format", m->format);
+    rc = rc ? rc : wire_pack_kv_opt_str(&pk, "as_of", m->as_of);
+    rc = rc ? rc : wire_pack_kv_opt_str(&pk, "instrument", m->instrument);
     return rc ? -1 : 0;
 }
 
 int
 report_msg_decode_request(const msg_in_t *in, report_msg_request_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_REPORT, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_REPORT, err);
     memset(out, 0, sizeof *out);
     if (!map || wire_get_str(map, "kind", out->kind, sizeof out->kind, true, err) < 0
         || wire_get_str(map, "format", out->format, sizeof out->format, false, err) < 0
@@ -69,7 +41,7 @@ report_msg_encode_reply(const report_msg_reply_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin(&pk, MSG_REPORT_REPLY, 6);
+    int rc = msg_pack_begin(&pk, MSG_REPORT_REPLY, 6);
     rc = rc ? rc : wire_pack_kv_str(&pk, "kind", m->kind);
     rc = rc ? rc : wire_pack_kv_str(&pk, "format", m->format);
     rc = rc ? rc : wire_pack_kv_str(&pk, "as_of", m->as_of);
@@ -84,7 +56,7 @@ report_msg_encode_reply(const report_msg_reply_t *m, msgpack_sbuffer *out)
 int
 report_msg_decode_reply(const msg_in_t *in, report_msg_reply_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = s_expect(in, MSG_REPORT_REPLY, err);
+    const msgpack_object *map = msg_in_expect(in, MSG_REPORT_REPLY, err);
     memset(out, 0, sizeof *out);
     if (!map || wire_get_str(map, "kind", out->kind, sizeof out->kind, true, err) < 0
         || wire_get_str(map, "format", out->format, sizeof out->format, true, err) < 0

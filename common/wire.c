@@ -258,6 +258,12 @@ wire_pack_kv_nil(msgpack_packer *pk, const char *key)
 }
 
 int
+wire_pack_kv_opt_str(msgpack_packer *pk, const char *key, const char *value)
+{
+    return wire_pack_kv_str(pk, key, value && *value ? value : NULL);
+}
+
+int
 wire_pack_kv_date(msgpack_packer *pk, const char *key, rdate_t value)
 {
     if (value == RDATE_NONE)

@@ -67,6 +67,8 @@ int wire_pack_kv_str(msgpack_packer *pk, const char *key, const char *value);
 int wire_pack_kv_int(msgpack_packer *pk, const char *key, int64_t value);
 int wire_pack_kv_bool(msgpack_packer *pk, const char *key, bool value);
 int wire_pack_kv_nil(msgpack_packer *pk, const char *key);
+/* Packs the string, or nil when it is NULL or "". */
+int wire_pack_kv_opt_str(msgpack_packer *pk, const char *key, const char *value);
 /* Packs the date as "YYYY-MM-DD", or nil for RDATE_NONE. */
 int wire_pack_kv_date(msgpack_packer *pk, const char *key, rdate_t value);
 
