@@ -4,14 +4,15 @@
 docker-compose.yml: accepted by docker-compose 1.29 and Compose v2 (no
 top-level `version:` or `name:`), the four services on one image with their
 own commands and named volumes, health checks that run ratifyctl ping,
-depends_on with condition service_healthy, restart unless-stopped, the
+depends_on (condition service_healthy) on exactly the services whose
+endpoints each one's sources read, restart unless-stopped, the
 reporter's HTTP port published, the ratifyctl service under a profile.
 
 deploy/k8s/: every file parses and is listed in kustomization.yaml; the
 registry is a one-replica StatefulSet with a volume, the others Deployments;
 every workload runs the compose file's image with the compose file's
 command, as 10001, with the same RATIFY_* settings (every one of them a
-variable common/config.h knows); every endpoint names a Service that
+variable some binary reads); every endpoint names a Service that
 selects its owner and exposes that port on a port the container declares;
 readiness and liveness probes run ratifyctl ping against the process itself.
 
@@ -132,8 +133,15 @@ for s in SERVICES:
     for dep, cond in (svc.get("depends_on") or {}).items():
         check(isinstance(cond, dict) and cond.get("condition") == "service_healthy",
               f"compose {s}: depends on {dep} with condition service_healthy")
-for s in ["threshold", "notifier", "reporter"]:
-    check(bool(svcs.get(s, {}).get("depends_on")), f"compose {s}: waits for what it consumes (depends_on)")
+for s in SERVICES:
+    # the services whose endpoints its sources read: what it must wait for
+    consumed = set()
+    for path in glob.glob(os.path.join(ROOT, "services", s, "*.c")):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            consumed.update(o.lower() for o in re.findall(r"CONFIG_(REGISTRY|THRESHOLD|NOTIFIER|REPORTER)_", f.read()))
+    consumed.discard(s)
+    deps = set(svcs.get(s, {}).get("depends_on") or {})
+    check(deps == consumed, f"compose {s}: depends_on {sorted(deps)}, the services it reads ({sorted(consumed)})")
 check(svcs.get("ratifyctl", {}).get("profiles") and svcs["ratifyctl"].get("entrypoint") == ["ratifyctl"],
       "compose ratifyctl: under a profile, entrypoint ratifyctl (docker compose run --rm ratifyctl ...)")
 envs = list(compose_env.values())
