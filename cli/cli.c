@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "config.h"
+#include "security.h"
 #include "wirejson.h"
 
 #include <errno.h>
@@ -36,6 +37,10 @@ cli_call(rpc_client_t *client, const char *service, const msgpack_sbuffer *reque
                 "ratifyctl: the %s did not answer within %.1f s at %s (is it running? "
                 "`ratifyctl ping %s`)\n",
                 service, timeout_ms / 1000.0, cli_service_endpoint(service), service);
+        if (security_curve_on())
+            fprintf(stderr, "ratifyctl: with RATIFY_CURVE=1 a key the %s does not admit looks "
+                            "the same: is this client's key in its writers/ or readers/?\n",
+                    service);
         return CLI_TIMEOUT;
     }
     fprintf(stderr, "ratifyctl: %s: %s\n", service, err.message);

@@ -77,5 +77,6 @@ int cmd_watch(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
 
 #endif

@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "config.h"
+#include "security.h"
 #include "sock.h"
 
 #include <string.h>
@@ -28,8 +29,17 @@ static const s_command_t s_commands[] = {
     {"decode", cmd_decode, "print a msgpack message (hex on stdin) as JSON"},
     {"catalog", cmd_catalog, "list the instruments or participants the catalog knows"},
     {"encode", cmd_encode, "print the msgpack encoding of a JSON message as hex"},
+    {"keygen", cmd_keygen, "make a CURVE key pair for a service or a client"},
 };
 #define COMMAND_COUNT (sizeof s_commands / sizeof s_commands[0])
+
+/* Commands that open no socket need no certificate, even with CURVE on. */
+static bool
+s_offline(const char *name)
+{
+    return strcmp(name, "keygen") == 0 || strcmp(name, "decode") == 0
+           || strcmp(name, "encode") == 0 || strcmp(name, "catalog") == 0;
+}
 
 static void
 s_usage(FILE *out)
@@ -44,6 +54,9 @@ s_usage(FILE *out)
     for (int k = 0; k < CONFIG_KEY_COUNT; k++)
         fprintf(out, "  %-24s %s\n", config_name((config_key_t) k),
                 config_default((config_key_t) k) ? config_default((config_key_t) k) : "(unset)");
+    fprintf(out, "  %-24s %s\n", "RATIFY_CURVE", "1: CURVE on every socket (README: Security)");
+    fprintf(out, "  %-24s %s\n", "RATIFY_KEYS_DIR", "(unset) the certificates, with CURVE");
+    fprintf(out, "  %-24s %s\n", "RATIFY_CLIENT_KEY", "client: ratifyctl's certificate");
 }
 
 int
@@ -70,9 +83,18 @@ main(int argc, char **argv)
                 return s_commands[i].run(2, help_argv);
     }
     sock_init();
-    for (size_t i = 0; i < COMMAND_COUNT; i++)
-        if (strcmp(name, s_commands[i].name) == 0)
-            return s_commands[i].run(argc - 1, argv + 1);
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        if (strcmp(name, s_commands[i].name) != 0)
+            continue;
+        char err[512];
+        if (!s_offline(name) && security_init(NULL, SECURITY_CLIENT, err, sizeof err) != 0) {
+            fprintf(stderr, "ratifyctl: %s\n", err);
+            return CLI_FAILED;
+        }
+        const int rc = s_commands[i].run(argc - 1, argv + 1);
+        security_shutdown();
+        return rc;
+    }
     fprintf(stderr, "ratifyctl: unknown command '%s'\n\n", name);
     s_usage(stderr);
     return CLI_USAGE;

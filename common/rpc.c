@@ -6,11 +6,14 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 struct _rpc_req_t {
     zframe_t *identity;
     msg_in_t *msg;
     wire_err_t err;
+    char *user_id; /* the connection's ZAP User-Id (CURVE: the client's key), or NULL */
 };
 
 rpc_req_t *
@@ -24,6 +27,10 @@ rpc_recv(zsock_t *router)
         zmsg_destroy(&zm);
         return NULL;
     }
+    /* the ROUTER makes the identity frame; the peer's frames carry the metadata */
+    const char *user_id = zmsg_size(zm) > 1 ? zframe_meta(zmsg_last(zm), "User-Id") : NULL;
+    if (user_id && *user_id)
+        req->user_id = strdup(user_id);
     req->identity = zmsg_pop(zm);
     zframe_t *delimiter = zmsg_pop(zm);
     const size_t rest = zmsg_size(zm);
@@ -57,6 +64,12 @@ rpc_req_error(const rpc_req_t *req)
     return &req->err;
 }
 
+const char *
+rpc_req_user_id(const rpc_req_t *req)
+{
+    return req->user_id;
+}
+
 void
 rpc_req_destroy(rpc_req_t **req_p)
 {
@@ -65,6 +78,7 @@ rpc_req_destroy(rpc_req_t **req_p)
     rpc_req_t *req = *req_p;
     zframe_destroy(&req->identity);
     msg_in_destroy(&req->msg);
+    free(req->user_id);
     free(req);
     *req_p = NULL;
 }

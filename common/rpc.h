@@ -35,6 +35,11 @@ const msg_in_t *rpc_req_msg(const rpc_req_t *req);
 /* Returns why the body could not be parsed. Borrowed. */
 const wire_err_t *rpc_req_error(const rpc_req_t *req);
 
+/* Returns the User-Id of the connection the request came on (with CURVE:
+   the client's public key in Z85, set by the ZAP handler), or NULL when it
+   has none (CURVE off). Borrowed. */
+const char *rpc_req_user_id(const rpc_req_t *req);
+
 /* Destroys a request; accepts NULL and sets *req_p to NULL. */
 void rpc_req_destroy(rpc_req_t **req_p);
 

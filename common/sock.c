@@ -1,6 +1,8 @@
 /*  sock: socket construction with explicit options. */
 #include "sock.h"
 
+#include "security.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -68,6 +70,10 @@ sock_new_server(int type, const char *endpoint, char *err, size_t errlen)
         return NULL;
     }
     s_set_common(sock);
+    if (security_apply_server(sock, err, errlen) != 0) {
+        zsock_destroy(&sock);
+        return NULL;
+    }
     if (type == ZMQ_ROUTER)
         zsock_set_router_mandatory(sock, 0); /* replies to gone peers are dropped */
     if (zsock_bind(sock, "%s", address) < 0) {
@@ -85,6 +91,12 @@ sock_new_client(int type, const char *endpoint, const char *topic)
     if (!sock)
         return NULL;
     s_set_common(sock);
+    char err[512];
+    if (security_apply_client(sock, endpoint, err, sizeof err) != 0) {
+        security_report(err);
+        zsock_destroy(&sock);
+        return NULL;
+    }
     if (type == ZMQ_SUB)
         zsock_set_subscribe(sock, topic ? topic : "");
     if (zsock_connect(sock, "%s", endpoint) < 0) {

@@ -5,6 +5,10 @@
     heartbeats, and on every receiving socket ZMQ_MAXMSGSIZE, so a peer
     cannot make us buffer a frame larger than SOCK_MAX_MSG_BYTES.
 
+    With RATIFY_CURVE=1 every socket made here is a CURVE socket (servers
+    authenticate clients through the ZAP handler): see security.h, whose
+    security_init must run first.
+
     Endpoints are the same strings for binding and connecting: a service
     given "tcp://registry:7101" (a host name, as in docker compose) binds
     tcp://<any>:7101; an IP address or "localhost" binds as written. */
@@ -27,12 +31,15 @@
 void sock_init(void);
 
 /* Returns a bound server socket (ZMQ_ROUTER or ZMQ_PUB) with our options,
-   or NULL with a reason in err. Caller owns it (zsock_destroy). */
+   or NULL with a reason in err. With CURVE on it is a CURVE server with
+   this process's certificate. Caller owns it (zsock_destroy). */
 zsock_t *sock_new_server(int type, const char *endpoint, char *err, size_t errlen);
 
 /* Returns a connected client socket (ZMQ_DEALER or ZMQ_SUB; a SUB is
-   subscribed to `topic`, "" for all) with our options, or NULL. Caller owns
-   it (zsock_destroy). */
+   subscribed to `topic`, "" for all) with our options, or NULL. With CURVE
+   on, `endpoint` must be one of the RATIFY_* endpoints, which names the
+   server's public key; a failure is reported (security_report). Caller
+   owns it (zsock_destroy). */
 zsock_t *sock_new_client(int type, const char *endpoint, const char *topic);
 
 /* Writes the address a server binds for `endpoint` into buf: the host part

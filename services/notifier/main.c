@@ -24,6 +24,7 @@
 #include "notifier.h"
 #include "notifydb.h"
 #include "rpc.h"
+#include "security.h"
 #include "service.h"
 #include "sock.h"
 #include "stream.h"
@@ -191,10 +192,16 @@ main(int argc, char **argv)
         s_usage(stderr);
         return 2;
     }
+    char serr[512];
     if (service_init("notifier") != 0)
         return 1;
+    if (security_init("notifier", SECURITY_SERVER, serr, sizeof serr) != 0) {
+        log_error("%s", serr);
+        return 1;
+    }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || sodium_init() < 0) {
         log_error("cannot initialise libcurl or libsodium");
+        security_shutdown();
         return 1;
     }
     int status = 1;
@@ -242,5 +249,6 @@ done:
     alertlog_destroy(&ctx.log);
     db_close(&db);
     curl_global_cleanup();
+    security_shutdown(); /* after the last socket */
     return status;
 }

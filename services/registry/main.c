@@ -12,6 +12,7 @@
 #include "log.h"
 #include "registry.h"
 #include "rpc.h"
+#include "security.h"
 #include "service.h"
 #include "sock.h"
 #include "store.h"
@@ -59,6 +60,21 @@ typedef struct {
     int nstored;
 } s_batch_t;
 
+/* Answers a deposit or retract from a key that may not write. */
+static void
+s_refuse_unauthorized(const rpc_req_t *req, msg_type_t type, msgpack_sbuffer *reply)
+{
+    const char *key = rpc_req_user_id(req);
+    const char *what = type == MSG_DEPOSIT ? "deposit" : "retract";
+    log_warn("refused a %s from key %s: not in the writers directory", what, key ? key : "-");
+    msg_error_t m = {.code = "unauthorized"};
+    snprintf(m.message, sizeof m.message,
+             "this client's key may read but not write: a %s needs a key in the registry's "
+             "writers directory",
+             what);
+    msg_encode_error(&m, reply);
+}
+
 static void
 s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *store,
                s_batch_t *b)
@@ -79,8 +95,11 @@ s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *st
         b->req[n] = req;
         const msg_in_t *in = rpc_req_msg(req);
         const msg_type_t type = in ? msg_in_type(in) : MSG_UNKNOWN;
-        b->write[n] = type == MSG_DEPOSIT || type == MSG_RETRACT;
-        b->read[n] = in && !b->write[n];
+        const bool wants_write = type == MSG_DEPOSIT || type == MSG_RETRACT;
+        /* with CURVE, only a key in the writers directory may write (security.h) */
+        const bool denied = wants_write && !security_may_write(rpc_req_user_id(req));
+        b->write[n] = wants_write && !denied;
+        b->read[n] = in && !wants_write;
         if (!in) {
             const wire_err_t *e = rpc_req_error(req);
             msg_error_t m;
@@ -88,6 +107,8 @@ s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *st
             snprintf(m.message, sizeof m.message, "%s", e->message);
             msg_encode_error(&m, &b->reply[n]);
         }
+        else if (denied)
+            s_refuse_unauthorized(req, type, &b->reply[n]);
         else if (b->write[n]
                  && registry_handle(registry, in, today, &b->reply[n], &b->stored[b->nstored])
                         == 1)
@@ -145,8 +166,13 @@ main(int argc, char **argv)
         s_usage(stderr);
         return 2;
     }
+    char serr[512];
     if (service_init("registry") != 0)
         return 1;
+    if (security_init("registry", SECURITY_SERVER, serr, sizeof serr) != 0) {
+        log_error("%s", serr);
+        return 1;
+    }
 
     int status = 1;
     char err[CATALOG_ERR_SIZE], path[1024];
@@ -223,5 +249,6 @@ done:
     registry_destroy(&registry);
     store_destroy(&store);
     catalog_destroy(&catalog);
+    security_shutdown(); /* after the last socket */
     return status;
 }

@@ -27,6 +27,7 @@
 #include "report_msg.h"
 #include "reportreq.h"
 #include "rpc.h"
+#include "security.h"
 #include "service.h"
 #include "sock.h"
 #include "view.h"
@@ -272,8 +273,13 @@ main(int argc, char **argv)
         s_usage(stderr);
         return 2;
     }
+    char serr[512];
     if (service_init("reporter") != 0)
         return 1;
+    if (security_init("reporter", SECURITY_SERVER, serr, sizeof serr) != 0) {
+        log_error("%s", serr);
+        return 1;
+    }
 
     int status = 1;
     char err[CATALOG_ERR_SIZE], path[1024];
@@ -359,5 +365,6 @@ done:
     view_destroy(&app.view);
     metrics_destroy(&app.metrics);
     catalog_destroy(&catalog);
+    security_shutdown(); /* after the last socket */
     return status;
 }

@@ -20,6 +20,7 @@
 #include "follow.h"
 #include "log.h"
 #include "rpc.h"
+#include "security.h"
 #include "service.h"
 #include "sock.h"
 #include "stream.h"
@@ -174,8 +175,13 @@ main(int argc, char **argv)
         s_usage(stderr);
         return 2;
     }
+    char serr[512];
     if (service_init("threshold") != 0)
         return 1;
+    if (security_init("threshold", SECURITY_SERVER, serr, sizeof serr) != 0) {
+        log_error("%s", serr);
+        return 1;
+    }
 
     int status = 1;
     char err[CATALOG_ERR_SIZE], path[1024];
@@ -264,5 +270,6 @@ done:
     zsock_destroy(&api);
     threshold_destroy(&app.core);
     catalog_destroy(&catalog);
+    security_shutdown(); /* after the last socket */
     return status;
 }
