@@ -9,7 +9,10 @@
     A .hex file is lower-case hex, 32 bytes a line, after `#` comment lines
     naming the vector, its JSON form (when it unpacks) and, for a malformed
     vector, the line "# expect: <code>" the receiver must answer with.
-    proto/make-vectors builds and runs this program. */
+    A valid vector that does not parse, or that codec_reencode does not
+    give back byte for byte, is refused here already (test_msg checks it
+    again, with more). proto/make-vectors builds and runs this program. */
+#include "codec.h"
 #include "vectors.h"
 #include "wirejson.h"
 
@@ -65,6 +68,33 @@ s_json(const msgpack_sbuffer *frame)
     }
     msgpack_unpacked_destroy(&u);
     return text;
+}
+
+/* Returns 0 when the valid frame parses and codec_reencode gives it back
+   byte for byte, else -1 after saying why. */
+static int
+s_check_canonical(const vector_t *v, const msgpack_sbuffer *frame)
+{
+    wire_err_t err;
+    msg_in_t *in = msg_in_parse(frame->data, frame->size, &err);
+    if (!in) {
+        fprintf(stderr, "make-vectors: %s does not parse: %s: %s\n", v->name, err.code,
+                err.message);
+        return -1;
+    }
+    msgpack_sbuffer again;
+    msgpack_sbuffer_init(&again);
+    int rc = codec_reencode(in, &again, &err);
+    if (rc != 0)
+        fprintf(stderr, "make-vectors: %s does not re-encode: %s: %s\n", v->name, err.code,
+                err.message);
+    else if (again.size != frame->size || memcmp(again.data, frame->data, frame->size) != 0) {
+        fprintf(stderr, "make-vectors: %s re-encodes to other bytes\n", v->name);
+        rc = -1;
+    }
+    msgpack_sbuffer_destroy(&again);
+    msg_in_destroy(&in);
+    return rc;
 }
 
 static int
@@ -140,7 +170,9 @@ main(int argc, char **argv)
             fprintf(stderr, "make-vectors: %s: the encoder failed\n", v->name);
             failed++;
         }
-        else if (s_write_hex(dir, v, &frame) != 0 || (corpus && s_write_raw(corpus, v, &frame)))
+        else if ((!v->expect && s_check_canonical(v, &frame) != 0)
+                 || s_write_hex(dir, v, &frame) != 0
+                 || (corpus && s_write_raw(corpus, v, &frame)))
             failed++;
         msgpack_sbuffer_destroy(&frame);
     }

@@ -1,7 +1,10 @@
 /*  vectors.h: the protocol's test vectors, as code.
 
-    Each valid vector is built by the encoder of its type (msg_encode_xxx)
-    from the values below; each malformed one ("bad/...") is raw bytes with
+    Each valid vector is built by the typed encoder of its type, whichever
+    service owns it (msg_encode_xxx for the registry's messages,
+    milestone_encode_xxx for the threshold service's, alert_encode_xxx for
+    the notifier's, report_msg_encode_xxx for the reporter's) from the
+    fixed values below (no clock: times are constants); each malformed one ("bad/...") is raw bytes with
     the error code a receiver must answer. tests/tools/make_vectors.c writes
     them to proto/vectors/<name>.hex (and the fuzz seed corpus), and
     tests/unit/test_msg.c checks both ways: every file in proto/vectors
@@ -12,7 +15,10 @@
 #ifndef RATIFY_TEST_VECTORS_H
 #define RATIFY_TEST_VECTORS_H
 
+#include "alert.h"
+#include "milestone.h"
 #include "msg.h"
+#include "report_msg.h"
 
 #include <string.h>
 
@@ -215,6 +221,403 @@ vec_heartbeat(msgpack_sbuffer *out)
 {
     msg_heartbeat_t m = {.service = "registry", .last_seq = 43};
     return msg_encode_heartbeat(&m, out);
+}
+
+/* ---- threshold service (milestone.h) ------------------------------------ */
+
+/* The seed replayed as at 2003-07-02: UNTOC's milestones are seq 1 (N-5,
+   Cyprus on 2003-04-22 is the 35th instrument), 2 (N-1, Belarus on
+   2003-06-25), 3 (reached: Armenia on 2003-07-01) and 4 (scheduled: the
+   90th day after, 2003-09-29). */
+#define VEC_UNTOC_TITLE "United Nations Convention against Transnational Organized Crime"
+#define VEC_TIP_TITLE                                                                           \
+    "Protocol to Prevent, Suppress and Punish Trafficking in Persons, Especially Women and "  \
+    "Children"
+
+/* A UNTOC milestone of that kind (approaching N-5, reached, scheduled, or
+   revised: seq 5, after a retraction of Armenia's deposit leaves 39 and no
+   known entry into force) with every field set as the service sets it;
+   `crossing` is filled with Armenia and used once the threshold is
+   reached. */
+static milestone_t
+vec_milestone_untoc(milestone_kind_t kind, milestone_participant_t *crossing)
+{
+    milestone_t m = {.kind = kind, .threshold = 40, .count = 40,
+                     .threshold_date = rdate_from_ymd(2003, 7, 1),
+                     .entry_into_force = rdate_from_ymd(2003, 9, 29),
+                     .stage = RULES_STAGE_SCHEDULED, .participant_count = 1,
+                     .participants = crossing};
+    strcpy(m.instrument, "UNTOC");
+    strcpy(m.reference, "XVIII-12");
+    strcpy(m.title, VEC_UNTOC_TITLE);
+    strcpy(crossing->participant, "ARM");
+    strcpy(crossing->name, "Armenia");
+    switch (kind) {
+    case MILESTONE_APPROACHING: /* N-5; vec_milestone_n1 makes N-1 */
+        m.seq = 1;
+        m.count = 35;
+        m.level = 5;
+        m.date = rdate_from_ymd(2003, 4, 22);
+        break;
+    case MILESTONE_REACHED:
+        m.seq = 3;
+        m.date = m.threshold_date;
+        break;
+    case MILESTONE_SCHEDULED:
+        m.seq = 4;
+        m.date = m.entry_into_force;
+        break;
+    default: /* MILESTONE_REVISED */
+        m.seq = 5;
+        m.count = 39;
+        m.date = RDATE_NONE;
+        break;
+    }
+    if (kind == MILESTONE_APPROACHING || kind == MILESTONE_REVISED) {
+        m.threshold_date = RDATE_NONE;
+        m.entry_into_force = RDATE_NONE;
+        m.stage = RULES_STAGE_PENDING;
+        m.participant_count = 0;
+        m.participants = NULL;
+    }
+    milestone_make_id(m.instrument, kind, (int) m.level, m.date, m.id, sizeof m.id);
+    return m;
+}
+
+static milestone_t
+vec_milestone_n1(milestone_participant_t *crossing)
+{
+    milestone_t m = vec_milestone_untoc(MILESTONE_APPROACHING, crossing);
+    m.seq = 2;
+    m.count = 39;
+    m.level = 1;
+    m.date = rdate_from_ymd(2003, 6, 25);
+    milestone_make_id(m.instrument, m.kind, (int) m.level, m.date, m.id, sizeof m.id);
+    return m;
+}
+
+static int
+vec_milestone(msgpack_sbuffer *out)
+{
+    milestone_participant_t arm;
+    const milestone_t m = vec_milestone_untoc(MILESTONE_REACHED, &arm);
+    return milestone_encode(&m, out);
+}
+
+static int
+vec_milestone_approaching(msgpack_sbuffer *out)
+{
+    milestone_participant_t arm;
+    const milestone_t m = vec_milestone_untoc(MILESTONE_APPROACHING, &arm);
+    return milestone_encode(&m, out);
+}
+
+static int
+vec_milestone_revised_none(msgpack_sbuffer *out)
+{
+    milestone_participant_t arm;
+    const milestone_t m = vec_milestone_untoc(MILESTONE_REVISED, &arm);
+    return milestone_encode(&m, out);
+}
+
+static int
+vec_milestone_waiting(msgpack_sbuffer *out)
+{
+    /* hypothetical: TIP reaches 40 while UNTOC's entry into force is not
+       known (say, after the retraction of vec_milestone_revised_none) */
+    milestone_participant_t arm = {.participant = "ARM", .name = "Armenia"};
+    milestone_t m = {.seq = 9, .kind = MILESTONE_REACHED, .threshold = 40, .count = 40,
+                     .date = rdate_from_ymd(2003, 9, 25),
+                     .threshold_date = rdate_from_ymd(2003, 9, 25),
+                     .entry_into_force = RDATE_NONE, .stage = RULES_STAGE_PENDING,
+                     .participant_count = 1, .participants = &arm};
+    strcpy(m.instrument, "TIP");
+    strcpy(m.reference, "XVIII-12-a");
+    strcpy(m.title, VEC_TIP_TITLE);
+    strcpy(m.waiting_for, "UNTOC");
+    milestone_make_id(m.instrument, m.kind, 0, m.date, m.id, sizeof m.id);
+    return milestone_encode(&m, out);
+}
+
+static int
+vec_milestones_since(msgpack_sbuffer *out)
+{
+    milestone_since_t m = {.from = 3, .limit = 2};
+    return milestone_encode_since(&m, out);
+}
+
+static int
+vec_milestones(msgpack_sbuffer *out)
+{
+    milestone_participant_t arm[2];
+    milestone_t ms[2] = {vec_milestone_untoc(MILESTONE_REACHED, &arm[0]),
+                         vec_milestone_untoc(MILESTONE_SCHEDULED, &arm[1])};
+    milestone_batch_t m = {.last_seq = 4, .more = false, .count = 2, .milestones = ms};
+    return milestone_encode_batch(&m, out);
+}
+
+static int
+vec_milestones_empty(msgpack_sbuffer *out)
+{
+    milestone_batch_t m = {.last_seq = 4, .more = false, .count = 0, .milestones = NULL};
+    return milestone_encode_batch(&m, out);
+}
+
+static int
+vec_status(msgpack_sbuffer *out)
+{
+    milestone_status_req_t m = {.instrument = "UNTOC", .as_of = rdate_from_ymd(2003, 7, 2)};
+    return milestone_encode_status(&m, out);
+}
+
+static int
+vec_status_all(msgpack_sbuffer *out)
+{
+    milestone_status_req_t m = {.instrument = "", .as_of = RDATE_NONE};
+    return milestone_encode_status(&m, out);
+}
+
+static int
+vec_status_reply(msgpack_sbuffer *out)
+{
+    milestone_status_t st[2] = {
+        {.instrument = "UNTOC", .reference = "XVIII-12", .title = VEC_UNTOC_TITLE,
+         .parent = "", .signatures = 147, .parties = 40, .counted = 40, .threshold = 40,
+         .threshold_date = rdate_from_ymd(2003, 7, 1),
+         .entry_into_force = rdate_from_ymd(2003, 9, 29), .stage = RULES_STAGE_SCHEDULED,
+         .waiting_for = ""},
+        {.instrument = "TIP", .reference = "XVIII-12-a", .title = VEC_TIP_TITLE,
+         .parent = "UNTOC", .signatures = 117, .parties = 28, .counted = 28, .threshold = 40,
+         .threshold_date = RDATE_NONE, .entry_into_force = RDATE_NONE,
+         .stage = RULES_STAGE_PENDING, .waiting_for = ""},
+    };
+    milestone_status_reply_t m = {.as_of = rdate_from_ymd(2003, 7, 2), .registry_seq = 527,
+                                  .count = 2, .instruments = st};
+    return milestone_encode_status_reply(&m, out);
+}
+
+static int
+vec_parties(msgpack_sbuffer *out)
+{
+    milestone_parties_req_t m = {.instrument = "UNTOC", .as_of = rdate_from_ymd(2001, 9, 30)};
+    return milestone_encode_parties(&m, out);
+}
+
+static int
+vec_parties_reply(msgpack_sbuffer *out)
+{
+    /* the first three ratifications; SRB under its name on 2001-09-30 */
+    milestone_party_t p[3] = {
+        {.participant = "MCO", .name = "Monaco", .action = ACTION_RATIFICATION,
+         .deposit = rdate_from_ymd(2001, 6, 5), .entry_into_force = RDATE_NONE,
+         .end = RDATE_NONE},
+        {.participant = "NGA", .name = "Nigeria", .action = ACTION_RATIFICATION,
+         .deposit = rdate_from_ymd(2001, 6, 28), .entry_into_force = RDATE_NONE,
+         .end = RDATE_NONE},
+        {.participant = "SRB", .name = "Yugoslavia", .action = ACTION_RATIFICATION,
+         .deposit = rdate_from_ymd(2001, 9, 6), .entry_into_force = RDATE_NONE,
+         .end = RDATE_NONE},
+    };
+    milestone_parties_reply_t m = {.instrument = "UNTOC", .as_of = rdate_from_ymd(2001, 9, 30),
+                                   .count = 3, .parties = p};
+    return milestone_encode_parties_reply(&m, out);
+}
+
+/* ---- notifier (alert.h) ------------------------------------------------- */
+
+#define VEC_HOOK_URL_ALL "https://alerts.example.net/untoc"
+#define VEC_HOOK_URL_EIF "https://hooks.example.org/ratify"
+#define VEC_HOOK_SECRET "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" /* 24 bytes */
+
+/* The alert the notifier makes of a milestone, stored as `sequence` at
+   `time`. Returns alert_encode's result. */
+static int
+vec_alert_of(const milestone_t *m, int64_t sequence, const char *time, msgpack_sbuffer *out)
+{
+    alert_t a;
+    wire_err_t err;
+    if (alert_from_milestone(m, &a, &err) != 0)
+        return -1;
+    a.sequence = sequence;
+    snprintf(a.time, sizeof a.time, "%s", time);
+    const int rc = alert_encode(&a, out);
+    alert_clear(&a);
+    return rc;
+}
+
+static int
+vec_alert(msgpack_sbuffer *out)
+{
+    milestone_participant_t arm;
+    const milestone_t m = vec_milestone_untoc(MILESTONE_REACHED, &arm);
+    return vec_alert_of(&m, 3, "2026-11-27T21:57:41.994Z", out);
+}
+
+static int
+vec_alert_approaching(msgpack_sbuffer *out)
+{
+    milestone_participant_t arm;
+    const milestone_t m = vec_milestone_untoc(MILESTONE_APPROACHING, &arm);
+    return vec_alert_of(&m, 1, "2026-11-27T21:57:41.922Z", out);
+}
+
+static int
+vec_alerts_since(msgpack_sbuffer *out)
+{
+    alert_since_t m = {.from = 1, .limit = 2};
+    return alert_encode_since(&m, out);
+}
+
+static int
+vec_alerts(msgpack_sbuffer *out)
+{
+    /* the answer to alerts-since: the two approaching alerts, more to come */
+    milestone_participant_t arm;
+    const milestone_t n5 = vec_milestone_untoc(MILESTONE_APPROACHING, &arm);
+    const milestone_t n1 = vec_milestone_n1(&arm);
+    msgpack_sbuffer items;
+    msgpack_sbuffer_init(&items);
+    int rc = vec_alert_of(&n5, 1, "2026-11-27T21:57:41.922Z", &items);
+    const size_t first = items.size;
+    rc = rc ? rc : vec_alert_of(&n1, 2, "2026-11-27T21:57:41.929Z", &items);
+    const alert_bytes_t bytes[2] = {{items.data, first},
+                                    {items.data + first, items.size - first}};
+    rc = rc ? rc : alert_encode_batch(4, true, bytes, 2, out);
+    msgpack_sbuffer_destroy(&items);
+    return rc;
+}
+
+static int
+vec_webhook_add(msgpack_sbuffer *out)
+{
+    alert_hook_add_t m = {.url = VEC_HOOK_URL_EIF, .type_prefix = "org.ratify.entry_into_force.",
+                          .secret = ""};
+    return alert_encode_hook_add(&m, out);
+}
+
+static int
+vec_webhook_add_secret(msgpack_sbuffer *out)
+{
+    alert_hook_add_t m = {.url = VEC_HOOK_URL_ALL, .type_prefix = "", .secret = VEC_HOOK_SECRET};
+    return alert_encode_hook_add(&m, out);
+}
+
+static int
+vec_webhook_list(msgpack_sbuffer *out)
+{
+    return alert_encode_hook_query(MSG_WEBHOOK_LIST, 0, out);
+}
+
+static int
+vec_webhook_remove(msgpack_sbuffer *out)
+{
+    return alert_encode_hook_id(MSG_WEBHOOK_REMOVE, 2, out);
+}
+
+static int
+vec_webhook_dead(msgpack_sbuffer *out)
+{
+    return alert_encode_hook_query(MSG_WEBHOOK_DEAD, 50, out);
+}
+
+static int
+vec_webhook_redeliver(msgpack_sbuffer *out)
+{
+    return alert_encode_hook_id(MSG_WEBHOOK_REDELIVER, 5, out);
+}
+
+/* Subscription 1 (every alert, delivered 1-4) and 2 (entry into force
+   only: its delivery 5, of alert 4, is dead). */
+static alert_hook_t
+vec_hook(int which)
+{
+    alert_hook_t h = {.id = 1, .url = VEC_HOOK_URL_ALL, .type_prefix = "", .status = "active",
+                      .created = "2026-11-27T21:40:00.123Z", .secret = "", .delivered = 4};
+    if (which == 2)
+        h = (alert_hook_t){.id = 2, .url = VEC_HOOK_URL_EIF,
+                           .type_prefix = "org.ratify.entry_into_force.", .status = "active",
+                           .created = "2026-11-27T21:41:12.507Z", .secret = "", .dead = 1};
+    return h;
+}
+
+static int
+vec_webhook(msgpack_sbuffer *out)
+{
+    /* the answer to webhook-add-secret: the only reply with the secret */
+    alert_hook_t h = vec_hook(1);
+    strcpy(h.secret, VEC_HOOK_SECRET);
+    h.delivered = 0;
+    return alert_encode_hook(&h, out);
+}
+
+static int
+vec_webhooks(msgpack_sbuffer *out)
+{
+    const alert_hook_t h[2] = {vec_hook(1), vec_hook(2)};
+    return alert_encode_hooks(h, 2, out);
+}
+
+/* Delivery 5: alert 4 to subscription 2, dead after 8 answers 503. */
+static alert_delivery_t
+vec_delivery_dead(void)
+{
+    alert_delivery_t d = {.id = 5, .webhook = 2, .url = VEC_HOOK_URL_EIF,
+                          .alert = "UNTOC/entry_into_force.scheduled/2003-09-29", .sequence = 4,
+                          .alert_type = "org.ratify.entry_into_force.scheduled", .status = "dead",
+                          .attempts = 8, .last_code = 503, .last_error = "HTTP 503",
+                          .next_attempt = "", .updated = "2026-11-28T03:12:09.481Z"};
+    return d;
+}
+
+static int
+vec_delivery(msgpack_sbuffer *out)
+{
+    /* the answer to webhook-redeliver: pending again, due at once */
+    alert_delivery_t d = vec_delivery_dead();
+    strcpy(d.status, "pending");
+    d.attempts = 0;
+    strcpy(d.next_attempt, "2026-11-28T08:30:00.000Z");
+    strcpy(d.updated, "2026-11-28T08:30:00.000Z");
+    return alert_encode_delivery(&d, out);
+}
+
+static int
+vec_deliveries(msgpack_sbuffer *out)
+{
+    const alert_delivery_t d = vec_delivery_dead();
+    return alert_encode_deliveries(&d, 1, out);
+}
+
+/* ---- reporter (report_msg.h) --------------------------------------------- */
+
+static int
+vec_report(msgpack_sbuffer *out)
+{
+    report_msg_request_t m = {.kind = "status", .format = "csv", .as_of = "2001-09-30",
+                              .instrument = "FIREARMS"};
+    return report_msg_encode_request(&m, out);
+}
+
+static int
+vec_report_annex(msgpack_sbuffer *out)
+{
+    report_msg_request_t m = {.kind = "annex", .format = "", .as_of = "", .instrument = ""};
+    return report_msg_encode_request(&m, out);
+}
+
+static int
+vec_report_reply(msgpack_sbuffer *out)
+{
+    /* the reporter's answer to vec_report, seed loaded */
+    static const char body[] =
+        "participant,name,signature,consent,action,suffix,eif,denounced,end,notes\r\n"
+        "BRB,Barbados,2001-09-26,,,,,,,\r\n"
+        "BRA,Brazil,2001-07-11,,,,,,,\r\n"
+        "MLI,Mali,2001-07-11,,,,,,,\r\n";
+    report_msg_reply_t m = {.kind = "status", .format = "csv", .as_of = "2001-09-30",
+                            .last_seq = 527, .content_type = "text/csv; charset=utf-8",
+                            .body = (char *) body, .body_len = sizeof body - 1};
+    return report_msg_encode_reply(&m, out);
 }
 
 /* ---- malformed vectors ------------------------------------------------- */
@@ -485,6 +888,81 @@ vec_bad_string_with_nul(msgpack_sbuffer *out)
     return rc ? rc : msgpack_pack_str_body(&pk, "ab\0cd", 5);
 }
 
+/* Re-packs the frame `build` makes with its top-level field `key` set to
+   the string `value`, or left out when value is NULL: the other families'
+   malformed vectors are their valid ones with one field spoilt. */
+static int
+vec_edit(msgpack_sbuffer *out, int (*build)(msgpack_sbuffer *), const char *key,
+         const char *value)
+{
+    msgpack_sbuffer full;
+    msgpack_sbuffer_init(&full);
+    msgpack_unpacked u;
+    msgpack_unpacked_init(&u);
+    size_t off = 0;
+    int rc = build(&full);
+    if (!rc && (msgpack_unpack_next(&u, full.data, full.size, &off) != MSGPACK_UNPACK_SUCCESS
+                || u.data.type != MSGPACK_OBJECT_MAP))
+        rc = -1;
+    const msgpack_object_map *map = rc ? NULL : &u.data.via.map;
+    uint32_t hits = 0;
+    for (uint32_t i = 0; map && i < map->size; i++) {
+        const msgpack_object *k = &map->ptr[i].key;
+        hits += k->type == MSGPACK_OBJECT_STR && k->via.str.size == strlen(key)
+                && memcmp(k->via.str.ptr, key, k->via.str.size) == 0;
+    }
+    if (!rc && hits != 1)
+        rc = -1; /* the field must be there, once */
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
+    rc = rc ? rc : msgpack_pack_map(&pk, map->size - (value == NULL));
+    for (uint32_t i = 0; !rc && i < map->size; i++) {
+        const msgpack_object_kv *kv = &map->ptr[i];
+        const bool hit = kv->key.type == MSGPACK_OBJECT_STR
+                         && kv->key.via.str.size == strlen(key)
+                         && memcmp(kv->key.via.str.ptr, key, kv->key.via.str.size) == 0;
+        if (!hit) {
+            rc = msgpack_pack_object(&pk, kv->key);
+            rc = rc ? rc : msgpack_pack_object(&pk, kv->val);
+        }
+        else if (value)
+            rc = wire_pack_kv_str(&pk, key, value);
+    }
+    msgpack_unpacked_destroy(&u);
+    msgpack_sbuffer_destroy(&full);
+    return rc;
+}
+
+static int
+vec_bad_milestone_unknown_kind(msgpack_sbuffer *out)
+{
+    return vec_edit(out, vec_milestone, "kind", "threshold.crossed");
+}
+
+static int
+vec_bad_alert_subject(msgpack_sbuffer *out)
+{
+    return vec_edit(out, vec_alert, "subject", "TIP");
+}
+
+static int
+vec_bad_alert_specversion(msgpack_sbuffer *out)
+{
+    return vec_edit(out, vec_alert, "specversion", "0.3");
+}
+
+static int
+vec_bad_webhook_remove_id_string(msgpack_sbuffer *out)
+{
+    return vec_edit(out, vec_webhook_remove, "id", "2");
+}
+
+static int
+vec_bad_report_no_kind(msgpack_sbuffer *out)
+{
+    return vec_edit(out, vec_report, "kind", NULL);
+}
+
 static const vector_t s_vectors[] = {
     {"ping", "ping: any API, are you there?", NULL, NULL, vec_ping},
     {"pong", "pong: the registry's answer to ping", NULL, NULL, vec_pong},
@@ -514,6 +992,63 @@ static const vector_t s_vectors[] = {
      vec_event_retraction_},
     {"heartbeat", "heartbeat: published on topic \"heartbeat\" every second", NULL, NULL,
      vec_heartbeat},
+
+    {"milestone", "milestone: UNTOC reaches its threshold with Armenia, the 40th", NULL, NULL,
+     vec_milestone},
+    {"milestone-approaching", "milestone: UNTOC at N-5 (level 5), no threshold date yet", NULL,
+     NULL, vec_milestone_approaching},
+    {"milestone-revised-none", "milestone: the entry into force is no longer known (date nil)",
+     NULL, NULL, vec_milestone_revised_none},
+    {"milestone-waiting",
+     "milestone: a Protocol at its threshold waits for its Convention (entry_into_force nil, "
+     "waiting_for set; hypothetical dates)",
+     NULL, NULL, vec_milestone_waiting},
+    {"milestones-since", "milestones.since: replay from seq 3, two at most", NULL, NULL,
+     vec_milestones_since},
+    {"milestones", "milestones: the answer, each element a complete milestone message", NULL,
+     NULL, vec_milestones},
+    {"milestones-empty", "milestones: nothing at or after `from`", NULL, NULL,
+     vec_milestones_empty},
+    {"status", "status: UNTOC as at 2003-07-02", NULL, NULL, vec_status},
+    {"status-all", "status: every instrument as at the service's today (both fields nil)", NULL,
+     NULL, vec_status_all},
+    {"status-reply", "status.reply: UNTOC scheduled, TIP pending under its parent", NULL, NULL,
+     vec_status_reply},
+    {"parties", "parties: UNTOC as at 2001-09-30", NULL, NULL, vec_parties},
+    {"parties-reply", "parties.reply: the first three parties, names as at 2001-09-30", NULL,
+     NULL, vec_parties_reply},
+
+    {"alert", "alert: org.ratify.threshold.reached, published on its type's topic", NULL, NULL,
+     vec_alert},
+    {"alert-approaching", "alert: org.ratify.threshold.approaching, dates and stage nil",
+     NULL, NULL, vec_alert_approaching},
+    {"alerts-since", "alerts.since: replay from the first alert, two at most", NULL, NULL,
+     vec_alerts_since},
+    {"alerts", "alerts: the two approaching alerts, more to come", NULL, NULL, vec_alerts},
+    {"webhook-add", "webhook.add: entry-into-force alerts only, the notifier makes the secret",
+     NULL, NULL, vec_webhook_add},
+    {"webhook-add-secret", "webhook.add: every alert, with the caller's secret", NULL, NULL,
+     vec_webhook_add_secret},
+    {"webhook-list", "webhook.list: limit 0 means the largest list", NULL, NULL,
+     vec_webhook_list},
+    {"webhook-remove", "webhook.remove: subscription 2", NULL, NULL, vec_webhook_remove},
+    {"webhook-dead", "webhook.dead: the dead-letter list, 50 at most", NULL, NULL,
+     vec_webhook_dead},
+    {"webhook-redeliver", "webhook.redeliver: dead delivery 5", NULL, NULL,
+     vec_webhook_redeliver},
+    {"webhook", "webhook: the answer to webhook.add, the only one carrying the secret", NULL,
+     NULL, vec_webhook},
+    {"webhooks", "webhooks: the answer to webhook.list", NULL, NULL, vec_webhooks},
+    {"delivery", "delivery: the answer to webhook.redeliver, pending again", NULL, NULL,
+     vec_delivery},
+    {"deliveries", "deliveries: the answer to webhook.dead", NULL, NULL, vec_deliveries},
+
+    {"report", "report: the Firearms Protocol's status table as CSV, as at 2001-09-30", NULL,
+     NULL, vec_report},
+    {"report-annex", "report: the annex as at the service's today (format, as_of nil)", NULL,
+     NULL, vec_report_annex},
+    {"report-reply", "report.reply: the answer to report, the seed loaded", NULL, NULL,
+     vec_report_reply},
 
     {"bad/empty", "malformed: an empty frame", "bad_frame", "empty", vec_bad_empty},
     {"bad/truncated", "malformed: a deposit missing its last byte", "bad_frame",
@@ -562,6 +1097,16 @@ static const vector_t s_vectors[] = {
      "events[0]", vec_bad_events_item_not_map},
     {"bad/string-with-nul", "malformed: an error message holding a NUL byte", "bad_field", "NUL",
      vec_bad_string_with_nul},
+    {"bad/milestone-unknown-kind", "malformed: a milestone of a kind this build does not know",
+     "bad_field", "'kind'", vec_bad_milestone_unknown_kind},
+    {"bad/alert-subject", "malformed: an alert whose subject is not data.instrument",
+     "bad_field", "'subject'", vec_bad_alert_subject},
+    {"bad/alert-specversion", "malformed: an alert of another CloudEvents version", "bad_field",
+     "'specversion'", vec_bad_alert_specversion},
+    {"bad/webhook-remove-id-string", "malformed: a webhook.remove whose id is a string",
+     "bad_field", "'id'", vec_bad_webhook_remove_id_string},
+    {"bad/report-no-kind", "malformed: a report request without its kind", "missing_field",
+     "'kind'", vec_bad_report_no_kind},
 };
 
 #define VECTOR_COUNT (sizeof s_vectors / sizeof s_vectors[0])
