@@ -121,6 +121,8 @@ for s in SERVICES:
     compose_env[s] = env
     check(svc.get("command") == [f"ratify-{s}"], f"compose {s}: command ratify-{s}")
     check(svc.get("restart") == "unless-stopped", f"compose {s}: restart unless-stopped")
+    check(svc.get("read_only") is True and svc.get("cap_drop") == ["ALL"],
+          f"compose {s}: read-only root filesystem, no capabilities")
     test = (svc.get("healthcheck") or {}).get("test") or []
     check(test[:4] == ["CMD", "ratifyctl", "ping", s], f"compose {s}: health check runs ratifyctl ping {s}")
     vols = svc.get("volumes") or []

@@ -21,7 +21,9 @@
 #   RATIFY_SOURCE_DIR       the repository (default: two levels up)
 #   RATIFY_COMPOSE          the compose command (default: `docker compose`
 #                           when the v2 plugin exists, else docker-compose)
-#   RATIFY_TEST_IMAGE       the image tag to build and run (ratify:e2e)
+#   RATIFY_TEST_IMAGE       the image tag to build (ratify:e2e); the run uses a
+#                           copy tagged with the project name, removed at the end,
+#                           so runs side by side do not swap images under each other
 set -euo pipefail
 
 SKIP=77
@@ -91,6 +93,7 @@ cleanup() {
   docker ps -aq --filter "$f" | xargs -r docker rm -f -v >/dev/null 2>&1
   docker volume ls -q --filter "$f" | xargs -r docker volume rm -f >/dev/null 2>&1
   docker network ls -q --filter "$f" | xargs -r docker network rm >/dev/null 2>&1
+  [ -z "${run_image:-}" ] || docker rmi "$run_image" >/dev/null 2>&1
   rm -rf "$work"
   exit $rc
 }
@@ -111,10 +114,13 @@ else
   log "base images debian:bookworm and debian:bookworm-slim exist"
 fi
 t0=$(date +%s)
-dc build registry >"$work/build.log" 2>&1 || fail "building the image failed (see above)"
+dc build --force-rm registry >"$work/build.log" 2>&1 || fail "building the image failed (see above)"
+run_image=ratify:$project
+docker tag "$RATIFY_IMAGE" "$run_image"
+export RATIFY_IMAGE=$run_image
 build_s=$(($(date +%s) - t0))
 image_size=$(docker image inspect -f '{{.Size}}' "$RATIFY_IMAGE")
-figure "image $RATIFY_IMAGE built in $build_s s (with the layer cache as it was)"
+figure "image ${RATIFY_TEST_IMAGE:-ratify:e2e} built in $build_s s (with the layer cache as it was)"
 figure "image size $((image_size / 1000000)) MB ($image_size bytes)"
 [ "$(docker image inspect -f '{{.Config.User}}' "$RATIFY_IMAGE")" = "10001:10001" ] ||
   fail "the image does not run as 10001:10001"
