@@ -21,7 +21,7 @@ set -euo pipefail
 suite=${RATIFY_BASE_SUITE:-bookworm}
 force=0
 mirror=
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --force) force=1 ;;

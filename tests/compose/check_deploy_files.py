@@ -259,6 +259,23 @@ if rep:
     check(any(p["port"] == http_port for p in so.get("spec", {}).get("ports", [])),
           f"reporter: the Service exposes HTTP port {http_port}")
 
+# The Kubernetes API's own schemas, where the kubernetes-validate package
+# (PyPI) is installed; the checks above hold without it.
+try:
+    import kubernetes_validate
+except ImportError:
+    print("# kubernetes-validate is not installed: the manifests were not checked against the API schemas")
+else:
+    version = kubernetes_validate.latest_version()
+    for d in objects:
+        try:
+            kubernetes_validate.validate(d, version, strict=True)
+            ok = True
+        except Exception as e:  # ValidationError, InvalidSchemaError, VersionNotSupportedError
+            ok = False
+            print(f"# {(getattr(e, 'message', None) or str(e)).splitlines()[0]}")
+        check(ok, f"{d['kind']} {d['metadata']['name']}: valid for the Kubernetes {version} API (strict)")
+
 if failures:
     print(f"{len(failures)} check(s) failed", file=sys.stderr)
     sys.exit(1)

@@ -176,8 +176,9 @@ done
 ok "containers run as 10001:10001 with restart: unless-stopped"
 
 memory() { # WHEN: each service's resident memory (VmRSS) and its cgroup's count (docker stats)
-  local s id rss stats
-  stats=$(docker stats --no-stream --format '{{.ID}} {{.MemUsage}}' $(dc ps -q "${services[@]}"))
+  local s id rss stats ids
+  mapfile -t ids < <(dc ps -q "${services[@]}")
+  stats=$(docker stats --no-stream --format '{{.ID}} {{.MemUsage}}' "${ids[@]}")
   for s in "${services[@]}"; do
     id=$(dc ps -q "$s")
     rss=$(docker exec "$id" sed -n 's/^VmRSS:[[:space:]]*//p' /proc/1/status)
@@ -279,7 +280,7 @@ url=http://$hostport
 code=$(curl -s -o "$work/healthz.txt" -w '%{http_code}' --max-time 10 "$url/healthz" || true)
 [ "$code" = 200 ] || fail "GET $url/healthz: $code $(cat "$work/healthz.txt" 2>/dev/null)"
 ok "GET /healthz from the host ($url): 200"
-annex=$url/reports/annex.txt?as_of=2003-07-02
+annex="$url/reports/annex.txt?as_of=2003-07-02"
 curl -fsS --max-time 20 -D "$work/annex.headers" "$annex" -o "$work/annex.txt" || fail "GET $annex failed"
 # the seed's tables: summary A as printed, then every numbered row of B to E
 # (the seed's page-break header repeats and blank lines left out)
