@@ -15,7 +15,7 @@ CMAKE_ARGS ?=
 
 PREFIX     ?= /usr/local
 
-.PHONY: all build deps test test-plain test-fuzz test-asan run install fuzz bench clean
+.PHONY: all build deps test test-plain test-fuzz test-asan run install fuzz bench images compose-test clean
 
 all: build
 
@@ -56,6 +56,13 @@ run: build
 FUZZ_SECONDS ?= 60
 fuzz:
 	tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# base images from Debian packages (no registry needed), and the compose test alone
+images:
+	deploy/base-images.sh
+
+compose-test:
+	bash tests/compose/test_compose_stack.sh
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
