@@ -212,7 +212,10 @@ static const char *s_events_usage =
     "\n"
     "Prints the registry's event log from SEQ (default 1), one event per line:\n"
     "sequence, date, instrument, participant (its name on that date), action.\n"
-    "--json prints one JSON object per event, with the protocol's field names.\n";
+    "--json prints one JSON object per event, with the protocol's field names.\n"
+    "\n"
+    "Examples: ratifyctl events --from 460\n"
+    "          ratifyctl events --json > log.jsonl\n";
 
 int
 cmd_events(int argc, char **argv)
@@ -279,7 +282,9 @@ static const char *s_ping_usage =
     "\n"
     "Asks a service (registry, threshold, notifier, reporter) whether it is ready,\n"
     "and prints its status, version and last sequence. Without SERVICE, pings the\n"
-    "registry. Exit 0 when it answered, 3 when it did not (health checks use this).\n";
+    "registry. Exit 0 when it answered, 3 when it did not (health checks use this).\n"
+    "\n"
+    "Example: ratifyctl ping notifier --timeout 0.5\n";
 
 int
 cmd_ping(int argc, char **argv)

@@ -60,3 +60,13 @@ assert_eq "$(complete_words ratifyctl watch th)" "threshold" "completes streams"
 assert_eq "$(complete_words ratifyctl deposit FIRE)" "FIREARMS" "completes instruments"
 [[ "$(complete_words ratifyctl deposit UNTOC Arm)" == *"Armenia"* ]] || fail "completes participants"
 assert_eq "$(complete_words ratifyctl deposit UNTOC Chad rat)" "ratification" "completes actions"
+
+# every command has --help with at least one example
+commands=$(ctl --help | sed -n 's/^  \([a-z]*\) .*/\1/p' | grep -v '^RATIFY')
+[ "$(echo "$commands" | wc -l)" -ge 14 ] || fail "ratifyctl --help lists too few commands: $commands"
+for c in $commands; do
+  out=$(ctl help "$c") || fail "ratifyctl help $c exited $?"
+  [[ "$out" == *"Example"* ]] || fail "ratifyctl help $c has no example"
+  ctl "$c" --help >/dev/null || fail "ratifyctl $c --help exited $?"
+done
+echo "ok - every command has --help with an example"
