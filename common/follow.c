@@ -1,6 +1,7 @@
 /*  follow: subscribe, replay, deduplicate by sequence. */
 #include "follow.h"
 
+#include "codec.h"
 #include "log.h"
 #include "msg.h"
 #include "rpc.h"
@@ -10,6 +11,9 @@
 #include <string.h>
 
 #define FOLLOW_BATCH 1000 /* items asked per replay request */
+/* Every owner heartbeats each second: this long without any message means
+   the subscription itself is lost (see s_check_silence). */
+#define FOLLOW_SILENCE_MSEC 5000
 
 struct _follow_t {
     char *name, *api, *stream, *topic, *since_type, *array_key, *seq_key;
@@ -22,6 +26,8 @@ struct _follow_t {
     int64_t known_seq; /* highest announced by the owner */
     bool behind;       /* a replay is owed */
     int64_t replays;
+    int64_t heard_ms;  /* monotonic time of the last stream message */
+    bool silent;       /* the silence was logged */
 };
 
 follow_t *
@@ -42,6 +48,7 @@ follow_new(const follow_config_t *cfg, int64_t last_seq, follow_deliver_fn *deli
     self->ctx = ctx;
     self->last_seq = self->known_seq = last_seq;
     self->behind = true;
+    self->heard_ms = zclock_mono();
     /* subscribe before the first replay, so nothing falls in between */
     self->sub = sock_new_client(ZMQ_SUB, cfg->stream_endpoint, cfg->topic);
     if (self->sub)
@@ -176,7 +183,17 @@ s_replay_once(follow_t *self)
     }
     if (more && items->via.array.size > 0)
         rc = 1;
-    else if (self->last_seq < last && items->via.array.size == 0) {
+    else if (self->known_seq > last && self->known_seq > self->last_seq) {
+        /* The owner's log is the authority: an announcement beyond it (a
+           publisher that is not the owner, a garbled heartbeat) would
+           leave us "behind" for ever, replaying at every tick. The owner
+           answers after publishing anything it announced, so nothing real
+           is forgotten here. */
+        log_warn("%s: %lld was announced, but the owner's log ends at %lld: forgotten",
+                 self->name, (long long) self->known_seq, (long long) last);
+        self->known_seq = last > self->last_seq ? last : self->last_seq;
+    }
+    if (rc == 0 && self->last_seq < last && items->via.array.size == 0) {
         /* the owner says it has more but sent none: its log has a hole */
         log_warn("%s: owner announces %lld but replays nothing after %lld", self->name,
                  (long long) last, (long long) self->last_seq);
@@ -187,9 +204,34 @@ done:
     return rc;
 }
 
+/* ZeroMQ reconnects a SUB by itself after a lost connection, but not after
+   a protocol error on it (a frame over ZMQ_MAXMSGSIZE from a stray
+   publisher, say): libzmq 4.3 then gives the endpoint up for good
+   (session_base_t::engine_error), and without heartbeats the follower
+   would never hear of anything again. So when the stream has been silent
+   for FOLLOW_SILENCE_MSEC, subscribe again; when the owner is merely
+   down, this is harmless. Same socket, so callers' pollers still hold it;
+   what was missed meanwhile comes by replay, as after any gap. */
+static void
+s_check_silence(follow_t *self)
+{
+    const int64_t now = zclock_mono();
+    if (now - self->heard_ms < FOLLOW_SILENCE_MSEC || (zsock_events(self->sub) & ZMQ_POLLIN))
+        return; /* heard lately, or messages wait unread (a long replay) */
+    if (!self->silent)
+        log_warn("%s: nothing heard from %s for %lld ms: subscribing again", self->name,
+                 self->stream, (long long) (now - self->heard_ms));
+    self->silent = true;
+    zsock_disconnect(self->sub, "%s", self->stream); /* fails when already given up: fine */
+    if (zsock_connect(self->sub, "%s", self->stream) != 0)
+        log_warn("%s: cannot connect to %s", self->name, self->stream);
+    self->heard_ms = now;
+}
+
 int
 follow_tick(follow_t *self)
 {
+    s_check_silence(self);
     if (!self->behind)
         return 0;
     int rc;
@@ -203,6 +245,28 @@ follow_tick(follow_t *self)
     return self->behind ? 1 : 0;
 }
 
+/* Checks a stream message before anything is taken from it: its topic
+   frame names its type (every stream publishes each message under its own
+   type: "event", "milestone", "heartbeat", an alert's type), and the typed
+   decoder of that type accepts it. Otherwise a garbled item carrying the
+   next sequence number would be delivered, found unreadable by the
+   consumer and skipped, and the owner's real item with that number never
+   asked for. Returns 0, or -1 with err filled. Costs one decode and
+   encode of the item. */
+static int
+s_check_item(zmsg_t *zm, const msg_in_t *in, wire_err_t *err)
+{
+    zframe_t *topic = zmsg_first(zm);
+    const char *type = msg_in_type_name(in);
+    if (zframe_size(topic) != strlen(type) || memcmp(zframe_data(topic), type, strlen(type)) != 0)
+        return wire_fail(err, "bad_envelope", "a '%s' message under another topic", type);
+    msgpack_sbuffer canonical;
+    msgpack_sbuffer_init(&canonical);
+    const int rc = codec_reencode(in, &canonical, err);
+    msgpack_sbuffer_destroy(&canonical);
+    return rc;
+}
+
 int
 follow_handle(follow_t *self)
 {
@@ -211,6 +275,10 @@ follow_handle(follow_t *self)
         zmsg_t *zm = zmsg_recv(self->sub);
         if (!zm)
             break;
+        self->heard_ms = zclock_mono();
+        if (self->silent)
+            log_info("%s: hearing from %s again", self->name, self->stream);
+        self->silent = false;
         zframe_t *topic = zmsg_first(zm);
         zframe_t *body = zmsg_next(zm);
         wire_err_t err;
@@ -218,7 +286,13 @@ follow_handle(follow_t *self)
                            ? msg_in_parse(zframe_data(body), zframe_size(body), &err)
                            : NULL;
         if (!in)
-            log_warn("%s: dropped a malformed stream message", self->name);
+            log_warn("%s: dropped a malformed stream message (%s)", self->name,
+                     topic && body && zmsg_size(zm) == 2 ? err.message : "not two frames");
+        else if (s_check_item(zm, in, &err) != 0) {
+            /* never delivered, nor taken as a sign of a gap: the owner's
+               real item comes on the stream or by replay all the same */
+            log_warn("%s: dropped an unreadable stream message (%s)", self->name, err.message);
+        }
         else if (msg_in_type(in) == MSG_HEARTBEAT) {
             int64_t last = 0;
             if (wire_get_int(msg_in_root(in), "last_seq", &last, true, &err) == 0)

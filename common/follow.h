@@ -15,6 +15,13 @@
     API. A replay that times out (the owner is down) is retried on the next
     follow_tick.
 
+    The API is the authority, the stream a hint: a stream message whose
+    topic does not name its type, or that its type's decoder refuses, is
+    logged and dropped; an announced sequence the owner's replay does not
+    bear out is forgotten; a stream silent for FOLLOW_SILENCE_MSEC is
+    subscribed to again (libzmq gives an endpoint up after a protocol error
+    such as an oversize frame).
+
     The owner of the follower polls follow_socket() in its own loop and
     calls follow_handle() when it is readable, and follow_tick() at least
     every second. Delivery is by callback, on the caller's thread. */

@@ -215,13 +215,34 @@ s_not_found(s_response_t *r, const char *url)
            reportreq_quote(url, quoted, sizeof quoted));
 }
 
+/* Reads the as_of query value into *text (NULL when absent). libmicrohttpd
+   decodes "%00" into a NUL byte, so as a C string "?as_of=%00" would read
+   as empty (today) and "?as_of=2003-07-02%00junk" as that date: a value
+   holding a NUL byte is answered 400 instead. Returns 0, or -1 when
+   answered. */
+static int
+s_as_of(struct MHD_Connection *conn, s_response_t *r, const char **text)
+{
+    size_t len = 0;
+    *text = NULL;
+    if (MHD_lookup_connection_value_n(conn, MHD_GET_ARGUMENT_KIND, "as_of", 5, text, &len)
+            == MHD_YES
+        && *text && strlen(*text) != len) {
+        s_text(r, MHD_HTTP_BAD_REQUEST, "as_of must be a date YYYY-MM-DD: it holds a NUL byte");
+        return -1;
+    }
+    return 0;
+}
+
 static void
 s_dashboard(http_t *self, struct MHD_Connection *conn, s_response_t *r)
 {
     char err[S_ERR_SIZE];
     rdate_t as_of;
     bool given;
-    const char *text = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "as_of");
+    const char *text;
+    if (s_as_of(conn, r, &text) != 0)
+        return;
     if (reportreq_parse_date(text, config_today(), &as_of, &given, err, sizeof err) != 0) {
         s_text(r, MHD_HTTP_BAD_REQUEST, "%s", err);
         return;
@@ -276,7 +297,9 @@ s_report(http_t *self, struct MHD_Connection *conn, const char *url, const char 
         return;
     }
     reportreq_t req;
-    const char *as_of = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "as_of");
+    const char *as_of;
+    if (s_as_of(conn, r, &as_of) != 0)
+        return;
     int rc = reportreq_parse(&req, reportreq_kind_name(kind), reportreq_format_name(format), as_of,
                              instrument, config_today(), err, sizeof err);
     strbuf_t *out = rc == REPORTREQ_OK ? strbuf_new() : NULL;
