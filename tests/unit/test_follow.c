@@ -1,0 +1,237 @@
+/*  test_follow: the follower (follow.h) against a fake owner on loopback:
+    a ROUTER in a thread answering events.since from a log of events, and a
+    PUB the test publishes on, garbage included.
+
+    Checked: the replay at start delivers the log in order; a stream item
+    carrying the next sequence number but unreadable, or published under
+    another type's topic, is dropped, not delivered, and the owner's real
+    item still comes; a heartbeat announcing INT64_MAX is forgotten once the
+    owner's replay shows less, instead of leaving the follower behind; after
+    a frame over ZMQ_MAXMSGSIZE (libzmq then gives the endpoint up), the
+    follower notices the silence and subscribes again. */
+#include "check.h"
+#include "follow.h"
+#include "log.h"
+#include "msg.h"
+#include "rpc.h"
+#include "sock.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define S_LOG_MAX 16
+
+/* ---- the fake owner's API: a ROUTER answering events.since ------------ */
+
+static atomic_int s_owner_last = 3; /* events 1..last exist; the test moves it */
+
+static void
+s_event(int64_t seq, event_t *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->seq = seq;
+    ev->action = ACTION_RATIFICATION;
+    snprintf(ev->instrument, sizeof ev->instrument, "UNTOC");
+    snprintf(ev->participant, sizeof ev->participant, "P%d", (int) (seq % 1000));
+    ev->date = rdate_from_ymd(2003, 7, 1);
+    ev->recorded_ms = 1057053600000;
+}
+
+static void
+s_owner(zsock_t *pipe, void *args)
+{
+    zsock_t *router = args;
+    zsock_signal(pipe, 0);
+    zpoller_t *poller = zpoller_new(pipe, router, NULL);
+    for (;;) {
+        void *which = zpoller_wait(poller, -1);
+        if (which == pipe)
+            break; /* $TERM */
+        if (which != router)
+            break;
+        rpc_req_t *req = rpc_recv(router);
+        msg_events_since_t since;
+        wire_err_t err;
+        if (req && rpc_req_msg(req) && msg_decode_events_since(rpc_req_msg(req), &since, &err) == 0) {
+            event_t evs[S_LOG_MAX];
+            const int last = atomic_load(&s_owner_last);
+            msg_events_t m = {.last_seq = last, .events = evs};
+            for (int64_t seq = since.from < 1 ? 1 : since.from; seq <= last; seq++)
+                s_event(seq, &evs[m.count++]);
+            msgpack_sbuffer buf;
+            msgpack_sbuffer_init(&buf);
+            if (msg_encode_events(&m, &buf) == 0)
+                rpc_reply(router, req, &buf);
+            msgpack_sbuffer_destroy(&buf);
+        }
+        rpc_req_destroy(&req);
+    }
+    zpoller_destroy(&poller);
+}
+
+/* ---- the follower's consumer ------------------------------------------ */
+
+typedef struct {
+    int64_t seqs[S_LOG_MAX * 4];
+    int n;
+} s_got_t;
+
+static int
+s_deliver(void *ctx, int64_t seq, const msgpack_object *item)
+{
+    s_got_t *got = ctx;
+    event_t ev;
+    wire_err_t err;
+    CHECK(msg_read_event(item, &ev, &err) == 0); /* nothing unreadable reaches us */
+    if (got->n < (int) (sizeof got->seqs / sizeof *got->seqs))
+        got->seqs[got->n++] = seq;
+    return 0;
+}
+
+/* Publishes [topic][body]. */
+static void
+s_publish(zsock_t *pub, const char *topic, const void *body, size_t size)
+{
+    zmsg_t *zm = zmsg_new();
+    zmsg_addstr(zm, topic);
+    zmsg_addmem(zm, body, size);
+    zmsg_send(&zm, pub);
+}
+
+static void
+s_publish_event(zsock_t *pub, int64_t seq)
+{
+    event_t ev;
+    s_event(seq, &ev);
+    msgpack_sbuffer buf;
+    msgpack_sbuffer_init(&buf);
+    msg_encode_event(&ev, &buf);
+    s_publish(pub, "event", buf.data, buf.size);
+    msgpack_sbuffer_destroy(&buf);
+}
+
+static void
+s_publish_heartbeat(zsock_t *pub, int64_t last)
+{
+    msg_heartbeat_t hb = {.service = "registry", .last_seq = last};
+    msgpack_sbuffer buf;
+    msgpack_sbuffer_init(&buf);
+    msg_encode_heartbeat(&hb, &buf);
+    s_publish(pub, "heartbeat", buf.data, buf.size);
+    msgpack_sbuffer_destroy(&buf);
+}
+
+/* Lets the follower handle what arrives during ms milliseconds. */
+static void
+s_pump(follow_t *f, int ms)
+{
+    const int64_t end = zclock_mono() + ms;
+    zpoller_t *poller = zpoller_new(follow_socket(f), NULL);
+    while (zclock_mono() < end) {
+        if (zpoller_wait(poller, 50) == follow_socket(f))
+            follow_handle(f);
+        follow_tick(f);
+    }
+    zpoller_destroy(&poller);
+}
+
+/* Publishes heartbeats announcing `last` until the follower is connected
+   and has taken one (a PUB drops what it sends before that). */
+static void
+s_connect(zsock_t *pub, follow_t *f, int64_t last)
+{
+    for (int i = 0; i < 100 && follow_known_seq(f) < last; i++) {
+        s_publish_heartbeat(pub, last);
+        s_pump(f, 50);
+    }
+}
+
+int
+main(void)
+{
+    sock_init();
+    log_init("test_follow");
+    char err[256], api[64], stream[64];
+    zsock_t *router = sock_new_server(ZMQ_ROUTER, "tcp://127.0.0.1:*", err, sizeof err);
+    zsock_t *pub = sock_new_server(ZMQ_PUB, "tcp://127.0.0.1:*", err, sizeof err);
+    CHECK(router && pub);
+    if (!router || !pub)
+        return check_report("test_follow");
+    char *bound = zsock_last_endpoint(router); /* a copy the caller frees */
+    snprintf(api, sizeof api, "%s", bound ? bound : "");
+    zstr_free(&bound);
+    bound = zsock_last_endpoint(pub);
+    snprintf(stream, sizeof stream, "%s", bound ? bound : "");
+    zstr_free(&bound);
+    zactor_t *owner = zactor_new(s_owner, router);
+
+    s_got_t got = {0};
+    const follow_config_t cfg = {.name = "test",
+                                 .api_endpoint = api,
+                                 .stream_endpoint = stream,
+                                 .topic = "event",
+                                 .since_type = "events.since",
+                                 .array_key = "events",
+                                 .seq_key = "seq",
+                                 .timeout_ms = 2000};
+    follow_t *f = follow_new(&cfg, 0, s_deliver, &got);
+    CHECK(f != NULL);
+
+    /* the replay at start */
+    CHECK_INT(follow_tick(f), 0);
+    CHECK_INT(got.n, 3);
+    CHECK_INT(follow_last_seq(f), 3);
+    s_connect(pub, f, 3);
+
+    /* the next seq, unreadable (action 7); then under another type's topic */
+    const char bad[] = "\x83\xa1v\x01\xa4type\xa5"
+                       "event\xa3seq\x04";
+    s_publish(pub, "event", bad, sizeof bad - 1); /* no action, no date... */
+    msgpack_sbuffer hb;
+    msgpack_sbuffer_init(&hb);
+    msg_encode_heartbeat(&(msg_heartbeat_t){.service = "registry", .last_seq = 3}, &hb);
+    s_publish(pub, "event", hb.data, hb.size); /* a heartbeat under "event" */
+    msgpack_sbuffer_destroy(&hb);
+    s_pump(f, 300);
+    CHECK_INT(got.n, 3);
+    CHECK_INT(follow_last_seq(f), 3);
+    CHECK_INT(follow_known_seq(f), 3); /* neither was taken as a sign of a gap */
+
+    /* the owner's real item 4 still comes */
+    atomic_store(&s_owner_last, 4);
+    s_publish_event(pub, 4);
+    s_pump(f, 300);
+    CHECK_INT(got.n, 4);
+    CHECK_INT(follow_last_seq(f), 4);
+
+    /* an absurd announcement is forgotten after one replay */
+    const int64_t replays = follow_replays(f);
+    s_publish_heartbeat(pub, INT64_MAX);
+    s_pump(f, 300);
+    CHECK_INT(follow_known_seq(f), 4);
+    CHECK_INT(follow_tick(f), 0); /* not behind */
+    CHECK_INT(follow_replays(f), replays + 1);
+
+    /* a frame over the limit: libzmq drops the connection and gives the
+       endpoint up; the follower hears nothing, subscribes again after
+       FOLLOW_SILENCE_MSEC, and then takes item 5 */
+    void *big = calloc(1, SOCK_MAX_MSG_BYTES + 1);
+    s_publish(pub, "event", big, SOCK_MAX_MSG_BYTES + 1);
+    free(big);
+    atomic_store(&s_owner_last, 5);
+    for (int i = 0; i < 120 && follow_last_seq(f) < 5; i++) {
+        s_publish_event(pub, 5);
+        s_publish_heartbeat(pub, 5);
+        s_pump(f, 100);
+    }
+    CHECK_INT(follow_last_seq(f), 5);
+    for (int i = 0; i < got.n; i++)
+        CHECK_INT(got.seqs[i], i + 1); /* each once, in order */
+
+    follow_destroy(&f);
+    zactor_destroy(&owner);
+    zsock_destroy(&pub);
+    zsock_destroy(&router);
+    return check_report("test_follow");
+}
