@@ -62,7 +62,9 @@ s_check_reencode(const msg_in_t *in)
     msgpack_sbuffer_init(&twice);
     wire_err_t err;
     if (codec_reencode(in, &once, &err) == 0) {
-        FUZZ_ASSERT(msg_in_type(in) != MSG_UNKNOWN);
+        /* a type of the table, or a published alert (its CloudEvents type) */
+        FUZZ_ASSERT(msg_in_type(in) != MSG_UNKNOWN
+                    || strncmp(msg_in_type_name(in), "org.ratify.", 11) == 0);
         msg_in_t *again = msg_in_parse(once.data, once.size, &err);
         FUZZ_ASSERT(again != NULL);
         FUZZ_ASSERT(msg_in_type(again) == msg_in_type(in));
