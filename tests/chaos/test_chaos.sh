@@ -175,11 +175,17 @@ assert_eq "$(dump "$d/reporter.db" | md5sum)" "$(md5sum <"$d/registry.events")" 
 # ---- the subscriber that stayed connected
 alerts=$(last_seq notifier)
 for _ in $(seq 1 100); do
-  [ "$(wc -l <"$d/live.json")" -ge "$alerts" ] && break
+  [ "$(grep -c '^{"specversion"' "$d/live.json")" -ge "$alerts" ] && break
   sleep 0.2
 done
 kill -TERM "$live"
 wait "$live" || fail "the live subscriber exited $?: $(tail -3 "$d/live.err")"
+# alerts only: ratifyctl's follower logs (a replay that timed out while the
+# notifier was down) go to the same stdout
+grep -v '^{"specversion"' "$d/live.json" >"$d/live.log" || true
+grep '^{"specversion"' "$d/live.json" >"$d/live.alerts" || true
+mv "$d/live.alerts" "$d/live.json"
+[ -s "$d/live.log" ] && log "the live subscriber logged: $(cut -c1-200 "$d/live.log" | sort | uniq -c | head -5)"
 ids() { jq -r .id "$1"; }
 assert_eq "$(wc -l <"$d/live.json")" "$alerts" "the live subscriber printed all $alerts alerts"
 assert_eq "$(jq -r .sequence "$d/live.json" | tr '\n' ' ')" "$(seq -s ' ' 1 "$alerts") " \
@@ -196,7 +202,8 @@ mkdir -p "$RATIFY_DATA_DIR"
 start_service threshold
 start_service notifier
 wait_settled
-ctl subscribe --from 0 --json --timeout 2 >"$d/ref.json"
+ctl subscribe --from 0 --json --timeout 2 >"$d/ref.out"
+grep '^{"specversion"' "$d/ref.out" >"$d/ref.json" || true
 assert_eq "$(wc -l <"$d/ref.json")" "$alerts" "the run without kills has as many alerts"
 assert_eq "$(ids "$d/live.json" | sort | md5sum)" "$(ids "$d/ref.json" | sort | md5sum)" \
   "the same alert ids as the run without kills"

@@ -130,7 +130,8 @@ for name in registry threshold notifier reporter; do
 done
 
 reg=$(last_seq registry) alerts=$(last_seq notifier)
-ev=$(cat "$d/slow.events.json") al=$(cat "$d/slow.alerts.json")
+# the summary line (library log lines share stdout)
+ev=$(grep '^{"stream"' "$d/slow.events.json") al=$(grep '^{"stream"' "$d/slow.alerts.json")
 log "events subscriber: $ev"
 log "alerts subscriber: $al"
 from=$(echo "$ev" | jq .from)
