@@ -4,6 +4,7 @@
 #   make test     install missing Debian packages (as root), build, run every
 #                 test, then build again with ASan + UBSan and run them again
 #   make run      start the services natively, data under ./var, Ctrl-C stops all
+#   make chaos    the long crash test: SIGKILLs during a large synthetic load
 #   make fuzz     run every libFuzzer target for FUZZ_SECONDS (default 60)
 #   make install  install binaries, catalog and bash completion under PREFIX
 #   make clean    remove the build trees
@@ -15,7 +16,7 @@ CMAKE_ARGS ?=
 
 PREFIX     ?= /usr/local
 
-.PHONY: all build deps test test-plain test-fuzz test-asan run install fuzz bench images compose-test clean
+.PHONY: all build deps test test-plain test-fuzz test-asan run install fuzz bench chaos images compose-test clean
 
 all: build
 
@@ -56,6 +57,10 @@ run: build
 FUZZ_SECONDS ?= 60
 fuzz:
 	tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# the long chaos run: a larger history, more kills (the short one is in make test)
+chaos: build
+	cd $(BUILD) && RATIFY_CHAOS=long ctest -L chaos --output-on-failure
 
 # base images from Debian packages (no registry needed), and the compose test alone
 images:
