@@ -7,14 +7,18 @@
 # random moments and restarts it. Two slices go through ratify-chaosload,
 # which records every "accepted" answer with its sequence number; two go
 # through `ratifyctl load --timeout 1`, run again whenever the registry's
-# absence stops it (exit 3: stored rows then come back as duplicates). A
-# `ratifyctl subscribe --from 0` started before the load stays connected
-# throughout: ZeroMQ reconnects it, and it replays what it missed.
+# absence stops it (exit 3: stored rows then come back as duplicates).
+# Meanwhile a retractor marks acknowledged deposits as erroneous with
+# `ratifyctl retract`, so that thresholds move back and entry-into-force
+# dates are revised while services die. A `ratifyctl subscribe --from 0`
+# started before the load stays connected throughout: ZeroMQ reconnects it,
+# and it replays what it missed.
 #
 # At the end, once everything has caught up:
 #   - every answer "accepted" (or "duplicate") is in registry.db under the
-#     sequence number it carried, with the same content; the log is 1..N
-#     without a hole and holds every row of the history exactly once;
+#     sequence number it carried, with the same content, retractions too;
+#     the log is 1..N without a hole and holds every row of the history
+#     exactly once, and nothing else but the retractions;
 #   - the threshold service's status of every instrument equals the rule
 #     engine's, computed directly from the log (ratify-rulestatus);
 #   - the threshold and reporter mirrors hold exactly the registry's events;
@@ -34,9 +38,9 @@ command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 is not installed"; exit 7
 command -v jq >/dev/null || { echo "SKIP: jq is not installed"; exit 77; }
 
 if [ "${RATIFY_CHAOS:-short}" = long ]; then
-  instruments=256 events=102400 min_kills=200
+  instruments=256 events=102400 min_kills=200 retractions=150
 else
-  instruments=52 events=20800 min_kills=30
+  instruments=52 events=20800 min_kills=30 retractions=30
 fi
 instruments=${RATIFY_CHAOS_INSTRUMENTS:-$instruments}
 events=${RATIFY_CHAOS_EVENTS:-$events}
@@ -82,10 +86,31 @@ ctlload() {
   echo "$run" >"$d/runs$1"
   return $rc
 }
+# the retractor: about each second, an acknowledged deposit of slice 0 is
+# retracted (sent again while the registry is away: a retraction is
+# idempotent too); each answer is recorded as "SEQ RETRACTED"
+retractor() {
+  local n=0 lines seq out rc
+  while [ $n -lt "$retractions" ]; do
+    sleep 1
+    lines=$(wc -l <"$d/acks0")
+    [ "$lines" -gt 0 ] || continue
+    seq=$(sed -n "$((RANDOM % lines + 1))p" "$d/acks0" | cut -d' ' -f2)
+    for _ in $(seq 1 30); do
+      rc=0
+      out=$(ctl retract "$seq" --reason "chaos test" --json --timeout 1 2>>"$d/retract.err") || rc=$?
+      [ $rc -eq 3 ] || break
+    done
+    [ $rc -eq 0 ] || { echo "retract $seq: exit $rc" >>"$d/retract.err"; return 1; }
+    echo "$out" | jq -r '"\(.seq) \(.event.retracts)"' >>"$d/retractions"
+    n=$((n + 1))
+  done
+}
 chaosload 0 & loaders=($!)
 chaosload 1 & loaders+=($!)
 ctlload 2 & loaders+=($!)
 ctlload 3 & loaders+=($!)
+retractor & loaders+=($!)
 log "loading $rows events in 4 slices (seed $seed) while killing services"
 
 loading() {
@@ -113,6 +138,7 @@ log "$kills SIGKILLs (registry ${killed[registry]}, threshold ${killed[threshold
 for k in 0 1 2 3; do
   wait "${loaders[k]}" || fail "loader $k: $(cat "$d/load$k.json" "$d/load$k.err" | tail -5)"
 done
+wait "${loaders[4]}" || fail "retractor: $(tail -5 "$d/retract.err")"
 
 # ---- settle: every service has caught up, and nothing moves for a second
 last_seq() { ctl ping "$1" --json --timeout 2 2>/dev/null | jq -r .last_seq; }
@@ -142,8 +168,9 @@ dump "$d/registry.db" >"$d/registry.events"
 n=$(wc -l <"$d/registry.events")
 assert_eq "$(sqlite3 -readonly "$d/registry.db" "SELECT COUNT(*) = MAX(seq) AND MIN(seq) = 1 FROM events")" 1 \
   "the log is 1..$n without a hole"
-assert_eq "$n" "$rows" "the log holds as many events as the history has rows"
-assert_eq "$(cut -d'|' -f2- "$d/registry.events" | sort | md5sum)" \
+retracted=$(cut -d' ' -f2 "$d/retractions" | sort -u | wc -l)
+assert_eq "$n" $((rows + retracted)) "the log holds the history's $rows rows and $retracted retractions"
+assert_eq "$(grep -v '|retraction|' "$d/registry.events" | cut -d'|' -f2- | sort | md5sum)" \
   "$(tail -n +2 "$d/synth/events.csv" | awk -F, '{print $3 "|" $1 "|" $2 "|" $4}' | sort | md5sum)" \
   "every row of the history is in the log exactly once"
 acks=$(cat "$d/acks0" "$d/acks1" | wc -l)
@@ -151,6 +178,11 @@ missing=$(cat "$d/acks0" "$d/acks1" | awk -v logfile="$d/registry.events" '
   BEGIN { FS = "|"; while ((getline line < logfile) > 0) { split(line, f, "|"); ev[f[1]] = f[2] " " f[3] " " f[4] " " f[5] } FS = " " }
   { if (ev[$2] != $4 " " $5 " " $6 " " $7) print "line " $1 ": seq " $2 " acknowledged as " $4 " " $5 " " $6 " " $7 ", log has \"" ev[$2] "\"" }')
 assert_eq "$missing" "" "each of the $acks acknowledgements is in the log under its seq"
+missing=$(while read -r seq of; do
+  [ "$(sqlite3 -readonly "$d/registry.db" "SELECT action || ' ' || retracts FROM events WHERE seq = $seq")" = "retraction $of" ] ||
+    echo "retraction $seq of $of"
+done <"$d/retractions")
+assert_eq "$missing" "" "each of the $(wc -l <"$d/retractions") retractions acknowledged is in the log under its seq"
 for k in 0 1; do
   assert_eq "$(jq -c '[.rejected, .accepted + .duplicate == .rows]' "$d/load$k.json")" "[0,true]" \
     "ratify-chaosload slice $k: every row acknowledged, none rejected"
@@ -219,4 +251,4 @@ stop_service notifier
 stop_service threshold
 stop_service reporter
 stop_service registry
-log "$rows events, $kills kills, $alerts alerts, $(($(cat "$d/runs2") + $(cat "$d/runs3"))) ratifyctl load runs, $((SECONDS - started)) s"
+log "$rows events, $retracted retracted, $kills kills, $alerts alerts, $(($(cat "$d/runs2") + $(cat "$d/runs3"))) ratifyctl load runs, $((SECONDS - started)) s"
