@@ -1,10 +1,16 @@
 /*  bench-deposits: sustained acknowledged durable deposits per second with
-    several concurrent clients (each a DEALER, one request at a time, as
-    ratifyctl is), read from a CSV written by ratify-synth.
+    several concurrent clients, read from a CSV written by ratify-synth.
 
-    Usage: bench-deposits CSV CLIENTS
-    Rows are dealt to the clients round-robin by instrument, so each client's
-    rows stay in date order for their instruments and every deposit is valid.
+    Usage: bench-deposits CSV CLIENTS [WINDOW]
+    Each client is a thread with its own DEALER. Without WINDOW (or 1) a
+    client sends one request at a time and waits for its reply, as ratifyctl
+    does (rpc_client_call). With WINDOW > 1 it keeps up to WINDOW requests
+    in flight on its DEALER, a pipelining client: the registry still answers
+    each one only after the commit that stored it, and answers a peer's
+    requests in the order they came, so a client's rows are stored in its
+    order.
+    Rows are dealt to the clients by instrument, so each client's rows stay
+    in date order for their instruments and every deposit is valid.
     Prints deposits_per_s and the number of rejections (should be 0). */
 #include "csv.h"
 #include "msg.h"
@@ -23,12 +29,62 @@ typedef struct {
     size_t n;
     size_t cap;
     long accepted, rejected;
+    int window;
 } s_client_t;
+
+#define REPLY_TIMEOUT_MSEC 10000
+
+/* The pipelining client: up to c->window requests in flight. */
+static void
+s_run_window(s_client_t *c)
+{
+    zsock_t *dealer = sock_new_client(ZMQ_DEALER, config_get(CONFIG_REGISTRY_API), NULL);
+    if (!dealer) {
+        c->rejected = (long) c->n;
+        return;
+    }
+    zsock_set_rcvtimeo(dealer, REPLY_TIMEOUT_MSEC);
+    size_t sent = 0, got = 0;
+    msgpack_sbuffer req;
+    msgpack_sbuffer_init(&req);
+    while (got < c->n) {
+        while (sent < c->n && sent - got < (size_t) c->window) {
+            msgpack_sbuffer_clear(&req);
+            msg_encode_deposit(&c->rows[sent++], &req);
+            zmsg_t *zm = zmsg_new();
+            zmsg_addmem(zm, "", 0);
+            zmsg_addmem(zm, req.data, req.size);
+            zmsg_send(&zm, dealer);
+        }
+        zmsg_t *zm = zmsg_recv(dealer);
+        if (!zm) { /* no reply within the timeout: count the rest as lost */
+            c->rejected += (long) (c->n - got);
+            break;
+        }
+        got++;
+        zframe_t *body = zmsg_last(zm);
+        wire_err_t err;
+        msg_in_t *in = body ? msg_in_parse(zframe_data(body), zframe_size(body), &err) : NULL;
+        if (in && msg_in_type(in) == MSG_ACCEPTED)
+            c->accepted++;
+        else
+            c->rejected++;
+        msg_in_destroy(&in);
+        zmsg_destroy(&zm);
+    }
+    msgpack_sbuffer_destroy(&req);
+    zsock_set_linger(dealer, 0);
+    zsock_destroy(&dealer);
+}
 
 static void *
 s_run(void *arg)
 {
     s_client_t *c = arg;
+    if (c->window > 1) {
+        s_run_window(c);
+        return NULL;
+    }
     rpc_client_t *rpc = rpc_client_new(config_get(CONFIG_REGISTRY_API));
     for (size_t i = 0; rpc && i < c->n; i++) {
         msgpack_sbuffer req;
@@ -51,13 +107,14 @@ s_run(void *arg)
 int
 main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: bench-deposits CSV CLIENTS\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: bench-deposits CSV CLIENTS [WINDOW]\n");
         return 2;
     }
     const int k = atoi(argv[2]);
+    const int window = argc == 4 ? atoi(argv[3]) : 1;
     FILE *f = fopen(argv[1], "r");
-    if (!f || k < 1 || k > 256) {
+    if (!f || k < 1 || k > 256 || window < 1 || window > 10000) {
         fprintf(stderr, "bench-deposits: cannot read %s\n", argv[1]);
         return 2;
     }
@@ -87,6 +144,8 @@ main(int argc, char **argv)
     struct timespec a, b;
     clock_gettime(CLOCK_MONOTONIC, &a);
     for (int i = 0; i < k; i++)
+        clients[i].window = window;
+    for (int i = 0; i < k; i++)
         pthread_create(&threads[i], NULL, s_run, &clients[i]);
     long accepted = 0, rejected = 0;
     for (int i = 0; i < k; i++) {
@@ -98,8 +157,9 @@ main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &b);
     const double secs = (double) (b.tv_sec - a.tv_sec) + (double) (b.tv_nsec - a.tv_nsec) / 1e9;
     printf("deposits_per_s: %.0f /s\n", (double) accepted / secs);
-    printf("deposits_total: %ld accepted, %ld rejected of %zu in %.2f s with %d clients\n",
-           accepted, rejected, total, secs, k);
+    printf("deposits_total: %ld accepted, %ld rejected of %zu in %.2f s with %d clients, "
+           "window %d\n",
+           accepted, rejected, total, secs, k, window);
     free(threads);
     free(clients);
     return rejected ? 1 : 0;

@@ -31,6 +31,9 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,6 +51,8 @@ typedef struct {
     follow_t *follow;
     deliverer_t *deliverer;
     int64_t next_beat, next_tick; /* monotonic ms */
+    int64_t beat_cursor;          /* the milestone cursor at the last heartbeat */
+    bool trimmed;                 /* no milestone since the last s_trim */
 } s_ctx_t;
 
 static void
@@ -85,11 +90,12 @@ s_on_milestone(void *arg, int64_t seq, const msgpack_object *item)
     const int rc = notifier_ingest(ctx->notifier, seq, item, service_wall_ms(), &alert, &body,
                                    &queued);
     if (rc == 1) {
-        log_info("alert %lld: %s %s (milestone %lld, %d webhook deliveries)",
-                 (long long) alert.sequence, alert.type, alert.id, (long long) seq, queued);
+        /* the log line after the publication: it is not on the alert's path */
         stream_publish(ctx->alerts, alert.type, alert.sequence, &body);
         if (queued > 0)
             deliverer_wake(ctx->deliverer);
+        log_info("alert %lld: %s %s (milestone %lld, %d webhook deliveries)",
+                 (long long) alert.sequence, alert.type, alert.id, (long long) seq, queued);
     }
     alert_clear(&alert);
     msgpack_sbuffer_destroy(&body);
@@ -125,6 +131,20 @@ s_handle_milestones(s_ctx_t *ctx)
         ctx->next_tick = service_clock_ms() + FOLLOW_RETRY_MSEC;
 }
 
+/*  A burst of milestones leaves the heap holding what the alerts, decoded
+    messages and SQLite statements freed: at the first quiet heartbeat after
+    a burst, hand the free pages back to the system (malloc_trim walks the
+    free lists of every thread's arena, about a millisecond, once per
+    burst). Returns true. */
+static bool
+s_trim(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+    return true;
+}
+
 static void
 s_handle_timers(s_ctx_t *ctx)
 {
@@ -136,6 +156,11 @@ s_handle_timers(s_ctx_t *ctx)
     if (now >= ctx->next_beat) {
         stream_heartbeat(ctx->alerts, alertlog_last_seq(ctx->log));
         ctx->next_beat = now + HEARTBEAT_IVL_MSEC;
+        if (alertlog_cursor(ctx->log) != ctx->beat_cursor)
+            ctx->trimmed = false; /* milestones came: not quiet yet */
+        else if (!ctx->trimmed)
+            ctx->trimmed = s_trim();
+        ctx->beat_cursor = alertlog_cursor(ctx->log);
     }
 }
 

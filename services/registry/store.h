@@ -3,9 +3,11 @@
     One row per event, never updated or deleted: a correction is a
     retraction event that names the erroneous one. A row is on disk
     (WAL, synchronous=FULL) before store_append returns, which is what lets
-    the registry say "accepted". Lookups the validation needs (the same
-    action already stored, a participant's standing consent) are indexed,
-    so each costs O(log n) in the size of the log. */
+    the registry say "accepted". The lookups the validation needs (the same
+    action already stored, a participant's standing consent) are answered
+    from an index in memory, built when the log is opened: each costs
+    O(the events of that participant for that instrument), whatever the
+    size of the log, and a commit writes only the log's last pages. */
 #ifndef RATIFY_REGISTRY_STORE_H
 #define RATIFY_REGISTRY_STORE_H
 
@@ -36,7 +38,8 @@ int store_get(store_t *self, int64_t seq, event_t *out);
 int store_find_same(store_t *self, const event_t *like, event_t *out);
 
 /* Returns 1 and fills *out with the newest live event of `participant` for
-   `instrument` whose action is one of `actions` (a bitmask of 1 << action)
+   `instrument` whose action is one of `actions` (a bitmask of 1 << action,
+   deposit actions only: a retraction is never found this way)
    and whose date is on or before `on_or_before` (RDATE_NONE: any date); 0
    when there is none; -1 on error. */
 int store_find_latest(store_t *self, const char *instrument, const char *participant,

@@ -27,6 +27,9 @@
 #include "threshold.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -163,6 +166,20 @@ s_handle_request(zsock_t *api, s_app_t *app)
     rpc_req_destroy(&req);
 }
 
+/*  Catching up on a burst of events leaves the heap holding what the
+    recomputations and decoded messages freed: at the first quiet heartbeat
+    after a burst, hand the free pages back to the system (malloc_trim
+    walks the free lists, about a millisecond, once per burst). Returns
+    true. */
+static bool
+s_trim(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+    return true;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -239,6 +256,8 @@ main(int argc, char **argv)
     stream_heartbeat(app.stream, threshold_last_seq(app.core));
     int64_t next_beat = service_clock_ms() + HEARTBEAT_IVL_MSEC;
     int64_t next_tick = service_clock_ms();
+    int64_t beat_cursor = threshold_cursor(app.core); /* at the last heartbeat */
+    bool trimmed = true; /* no event since the last s_trim */
     while (!service_stopping()) {
         const int64_t next = next_beat < next_tick ? next_beat : next_tick;
         const int64_t wait = next - service_clock_ms();
@@ -259,6 +278,11 @@ main(int argc, char **argv)
         if (service_clock_ms() >= next_beat) {
             stream_heartbeat(app.stream, threshold_last_seq(app.core));
             next_beat = service_clock_ms() + HEARTBEAT_IVL_MSEC;
+            if (threshold_cursor(app.core) != beat_cursor)
+                trimmed = false; /* events came: not quiet yet */
+            else if (!trimmed)
+                trimmed = s_trim();
+            beat_cursor = threshold_cursor(app.core);
         }
     }
     log_info("stopping");

@@ -135,6 +135,7 @@ typedef struct {
 
 typedef struct {
     int64_t seq;
+    char id[MILESTONE_ID_MAX]; /* for the log line, once published */
     msgpack_sbuffer body;
 } s_pending_t;
 
@@ -433,6 +434,7 @@ s_emit(threshold_t *self, s_inst_t *x)
             rc = -1;
         if (rc == 0) {
             p->seq = m.seq;
+            memcpy(p->id, m.id, sizeof p->id);
             rc = milestone_encode(&m, &p->body);
         }
         if (rc == 0)
@@ -442,10 +444,8 @@ s_emit(threshold_t *self, s_inst_t *x)
             rc = -1;
         if (rc != 0)
             log_error("%s: cannot store milestone %s: %s", x->id, m.id, why);
-        else {
-            self->last_seq = m.seq;
-            log_info("milestone %lld: %s", (long long) m.seq, m.id);
-        }
+        else
+            self->last_seq = m.seq; /* logged once committed and published */
         milestone_clear(&m);
         if (rc != 0)
             return -1;
@@ -577,7 +577,13 @@ threshold_apply(threshold_t *self, const event_t *ev, rdate_t today)
         self->cursor = ev->seq;
     bool failed;
     s_inst_t *x = s_route(self, ev, &failed);
-    if (failed || (x && s_refresh_family(self, x) != 0)) {
+    /* A signature moves no count, date or stage a milestone depends on (the
+       engine only counts signatures), so it cannot make one due: its
+       instrument is marked changed and recomputed when next asked or at its
+       next other event, not now. Half of a history is signatures, and a
+       recompute is O(k log k) in the instrument's events. */
+    const bool refresh = x && ev->action != ACTION_SIGNATURE;
+    if (failed || (refresh && s_refresh_family(self, x) != 0)) {
         self->spoiled = true;
         return -1;
     }
@@ -600,6 +606,9 @@ threshold_commit(threshold_t *self, threshold_publish_fn *publish, void *ctx)
             if (publish)
                 publish(ctx, self->pending[i].seq, self->pending[i].body.data,
                         self->pending[i].body.size);
+        /* after the publications: the log lines are not on a milestone's path */
+        for (size_t i = 0; i < self->npending; i++)
+            log_info("milestone %lld: %s", (long long) self->pending[i].seq, self->pending[i].id);
         s_clear_pending(self);
         return 0;
     }
