@@ -144,7 +144,8 @@ echo "# machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' 
 echo "# load average before the run: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 echo "# disk of $tmp: $(df -hT "$tmp" | awk 'NR == 2 { print $1 ", " $2 ", " $3 " total, " $5 " free" }')"
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null)" \
-  "$(git -C "$root" status --porcelain 2>/dev/null | grep -q . && echo '(with uncommitted changes)')"
+  "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null | grep -q . \
+    && echo '(with uncommitted changes)')"
 
 # ---- floor: one durable commit, one hop -----------------------------------
 mkdir -p "$tmp/floor"
@@ -239,7 +240,9 @@ target() {
 floor=$(fig e2e_floor_us)
 target e2e_p99_us "$(fig e2e_p99_us)" le "$(awk -v f="$floor" 'BEGIN { print 2 * f }')" "at most 2 x e2e_floor_us"
 target e2e_p50_us "$(fig e2e_p50_us)" le "$(awk -v f="$floor" 'BEGIN { print 1.5 * f }')" "at most 1.5 x e2e_floor_us"
-target deposits_per_s "$(fig deposits_per_s)" ge "$(awk -v f="$(fig floor_commits_per_s)" 'BEGIN { print 10 * f }')" "at least 10 x floor_commits_per_s"
+ten_floors=$(awk -v f="$(fig floor_commits_per_s)" 'BEGIN { print 10 * f }')
+target deposits_per_s "$(fig deposits_per_s)" ge "$ten_floors" "at least 10 x floor_commits_per_s (every service running)"
+target deposits_per_s_registry_alone "$(fig deposits_per_s_registry_alone)" ge "$ten_floors" "the same, the registry alone: the batched-commit ceiling (for comparison)"
 target rebuild_ms "$(fig rebuild_ms)" le 999 "under 1000 ms (the threshold service restarted on 100,000 events, 500 instruments, until it answers)"
 small=$(fig 'recompute_one_us[events=9993,instruments=50]') big=$(fig 'recompute_one_us[events=99956,instruments=500]')
 [ -n "$small" ] || small=$(awk '$1 ~ /^recompute_one_us\[/ { print $2; exit }' "$figures")
