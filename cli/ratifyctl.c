@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "config.h"
+#include "log.h"
 #include "security.h"
 #include "sock.h"
 
@@ -83,6 +84,7 @@ main(int argc, char **argv)
                 return s_commands[i].run(2, help_argv);
     }
     sock_init();
+    log_set_output(stderr); /* library warnings never mix with the command's output */
     for (size_t i = 0; i < COMMAND_COUNT; i++) {
         if (strcmp(name, s_commands[i].name) != 0)
             continue;

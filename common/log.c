@@ -13,6 +13,13 @@
 static const char *s_service = "ratify";
 static log_level_t s_threshold = RLOG_INFO;
 static const char *s_level_names[] = {"debug", "info", "warn", "error"};
+static FILE *s_out = NULL; /* NULL: stdout */
+
+void
+log_set_output(FILE *out)
+{
+    s_out = out;
+}
 
 void
 log_init(const char *service)
@@ -55,10 +62,11 @@ log_write(log_level_t level, const char *fmt, ...)
                         "(message not valid UTF-8)");
     if (rec) {
         /* one locked write per record: lines of two threads never interleave */
-        flockfile(stdout);
-        json_dumpf(rec, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        fputc('\n', stdout);
-        funlockfile(stdout);
+        FILE *out = s_out ? s_out : stdout;
+        flockfile(out);
+        json_dumpf(rec, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        fputc('\n', out);
+        funlockfile(out);
         json_decref(rec);
     }
 }

@@ -8,11 +8,17 @@
 #ifndef RATIFY_LOG_H
 #define RATIFY_LOG_H
 
+#include <stdio.h>
+
 typedef enum { RLOG_DEBUG = 0, RLOG_INFO, RLOG_WARN, RLOG_ERROR } log_level_t;
 
 /* Sets the service name written on every line and reads RATIFY_LOG_LEVEL.
    `service` must outlive all logging (a string literal). */
 void log_init(const char *service);
+
+/* Sends the records to `out` instead of stdout (ratifyctl: stderr, so its
+   own output on stdout stays clean). `out` must outlive all logging. */
+void log_set_output(FILE *out);
 
 /* Writes one record when `level` is at or above the threshold. */
 void log_write(log_level_t level, const char *fmt, ...)
