@@ -19,6 +19,7 @@
 #   RATIFY_BENCH_E2E_SAMPLES     end-to-end samples             (default: 1000)
 #   RATIFY_BENCH_READY_RUNS      start-ups per service          (default: 5)
 #   RATIFY_BENCH_KEEP=1     keep the temporary directory (logs, databases)
+# The services run without CURVE (RATIFY_CURVE=0), as by default.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${RATIFY_BENCH_BUILD:-$root/build-bench}
@@ -88,6 +89,7 @@ stack_env() {
   export RATIFY_REPORTER_HTTP=127.0.0.1:$((b + 8))
   export RATIFY_DATA_DIR=$2
   export RATIFY_TODAY=2021-12-31
+  export RATIFY_CURVE=0 # the default deployment; the bench clients hold no keys
   if [ -n "${3:-}" ]; then export RATIFY_CATALOG=$3; else unset RATIFY_CATALOG; fi
   mkdir -p "$RATIFY_DATA_DIR"
 }
