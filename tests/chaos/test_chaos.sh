@@ -267,4 +267,4 @@ stop_service notifier
 stop_service threshold
 stop_service reporter
 stop_service registry
-log "$rows events, $retracted retracted, $kills kills, $alerts alerts, $(($(cat "$d/runs2") + $(cat "$d/runs3"))) ratifyctl load runs, $((SECONDS - started)) s"
+log "$rows events, $(wc -l <"$d/retractions") retractions acknowledged, $kills kills, $alerts alerts, $(($(cat "$d/runs2") + $(cat "$d/runs3"))) ratifyctl load runs, $((SECONDS - started)) s"
