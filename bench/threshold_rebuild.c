@@ -2,7 +2,9 @@
     its state file, to catch up on a whole history, and to take one more
     deposit, as the history grows.
 
-    Usage: bench-threshold-rebuild [--seed S] [DIR]
+    Usage: bench-threshold-rebuild [--seed S] [--instruments I] [DIR]
+    (--instruments: one history size only, catch-up included; for
+    valgrind runs)
 
     For each history size below it generates, reproducibly from the seed, a
     catalog (families of one Convention and four Protocols, thresholds drawn
@@ -346,13 +348,17 @@ main(int argc, char **argv)
 {
     unsigned long seed = 1;
     const char *dir = NULL;
+    int only = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
             seed = strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--instruments") == 0 && i + 1 < argc
+                 && (only = atoi(argv[++i])) > 0)
+            continue;
         else if (argv[i][0] != '-' && !dir)
             dir = argv[i];
         else {
-            fprintf(stderr, "usage: bench-threshold-rebuild [--seed S] [DIR]\n");
+            fprintf(stderr, "usage: bench-threshold-rebuild [--seed S] [--instruments I] [DIR]\n");
             return 2;
         }
     }
@@ -369,7 +375,9 @@ main(int argc, char **argv)
     /* 10x growth of the history at ~200 events per instrument */
     const int sizes[] = {50, 250, 500};
     int rc = 0;
-    for (size_t i = 0; rc == 0 && i < sizeof sizes / sizeof sizes[0]; i++)
+    if (only > 0)
+        rc = s_run(dir, only, true);
+    for (size_t i = 0; only == 0 && rc == 0 && i < sizeof sizes / sizeof sizes[0]; i++)
         rc = s_run(dir, sizes[i], sizes[i] == 500);
     if (own) {
         char path[PATH_SIZE];

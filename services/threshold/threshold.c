@@ -125,7 +125,8 @@ typedef struct {
     int parent;     /* index, or -1 */
     int *children;  /* indices */
     size_t nchildren;
-    bool has_result;
+    bool has_result;      /* status is the engine's result as at computed_at */
+    bool held;            /* the engine still holds that result (party list) */
     rdate_t computed_at;  /* as_of of the engine's current result */
     uint64_t stamp;       /* epoch of that result */
     uint64_t changed;     /* epoch of the last event added */
@@ -317,27 +318,42 @@ s_current(const threshold_t *self, const s_inst_t *x, rdate_t as_of)
     return true;
 }
 
-/* Makes x's engine hold its result as at as_of, computing its ancestors
-   first where needed. Returns 0, or -1 (out of memory; logged). */
+/* Makes x's status current for as_of, and when `held` is asked also x's
+   engine hold that result (party list, crossings; a parent's, which its
+   children's computes read), computing its ancestors first where needed.
+   Returns 0, or -1 (out of memory; logged). */
 static int
-s_ensure(threshold_t *self, s_inst_t *x, rdate_t as_of)
+s_ensure(threshold_t *self, s_inst_t *x, rdate_t as_of, bool held)
 {
     s_inst_t *parent = x->parent >= 0 ? &self->insts[x->parent] : NULL;
-    if (parent && s_ensure(self, parent, as_of) != 0)
-        return -1;
-    if (s_current(self, x, as_of))
+    if (s_current(self, x, as_of) && (x->held || !held))
         return 0;
-    x->has_result = false;
+    if (parent && s_ensure(self, parent, as_of, true) != 0)
+        return -1;
+    x->has_result = x->held = false;
     const int rc = rules_instrument_compute(x->engine, as_of, parent ? parent->engine : NULL,
                                             &x->status);
     if (rc != RULES_OK) {
         log_error("cannot compute %s: rules error %d", x->id, rc);
         return -1;
     }
-    x->has_result = true;
+    x->has_result = x->held = true;
     x->computed_at = as_of;
     x->stamp = self->epoch;
     return 0;
+}
+
+/* Lets the engine of an instrument that no other instrument depends on
+   drop its result once read: most instruments are leaves, so their party
+   lists do not stay resident between events (a query computes them
+   again). A parent keeps its result, which its children's computes read. */
+static void
+s_release(s_inst_t *x)
+{
+    if (x->nchildren > 0 || !x->held)
+        return;
+    rules_instrument_release(x->engine);
+    x->held = false; /* its status stays current */
 }
 
 static int
@@ -462,8 +478,9 @@ s_refresh_family(threshold_t *self, s_inst_t *x)
     self->queue[tail++] = (int) (x - self->insts);
     while (head < tail) {
         s_inst_t *y = &self->insts[self->queue[head++]];
-        if (s_ensure(self, y, self->today) != 0 || s_emit(self, y) != 0)
+        if (s_ensure(self, y, self->today, true) != 0 || s_emit(self, y) != 0)
             return -1;
+        s_release(y);
         for (size_t c = 0; c < y->nchildren && tail < self->ninsts; c++)
             self->queue[tail++] = y->children[c];
     }
@@ -473,10 +490,12 @@ s_refresh_family(threshold_t *self, s_inst_t *x)
 static int
 s_refresh_all(threshold_t *self)
 {
-    for (size_t i = 0; i < self->ninsts; i++)
-        if (s_ensure(self, &self->insts[i], self->today) != 0
+    for (size_t i = 0; i < self->ninsts; i++) {
+        if (s_ensure(self, &self->insts[i], self->today, true) != 0
             || s_emit(self, &self->insts[i]) != 0)
             return -1;
+        s_release(&self->insts[i]);
+    }
     return 0;
 }
 
@@ -714,11 +733,12 @@ s_handle_status(threshold_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
         return s_error(reply, "internal", "out of memory");
     for (size_t i = 0; i < n; i++) {
         s_inst_t *x = one ? one : &self->insts[i];
-        if (s_ensure(self, x, as_of) != 0) {
+        if (s_ensure(self, x, as_of, false) != 0) {
             free(m.instruments);
             return s_error(reply, "internal", "cannot compute %s", x->id);
         }
         s_status_of(self, x, &m.instruments[m.count++]);
+        s_release(x);
     }
     int rc = milestone_encode_status_reply(&m, reply);
     free(m.instruments);
@@ -736,7 +756,7 @@ s_handle_parties(threshold_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
     if (!x)
         return s_unknown_instrument(reply, req.instrument);
     const rdate_t as_of = req.as_of == RDATE_NONE ? self->today : req.as_of;
-    if (s_ensure(self, x, as_of) != 0)
+    if (s_ensure(self, x, as_of, true) != 0)
         return s_error(reply, "internal", "cannot compute %s", x->id);
     milestone_parties_reply_t m = {.as_of = as_of};
     snprintf(m.instrument, sizeof m.instrument, "%s", x->id);
@@ -761,6 +781,7 @@ s_handle_parties(threshold_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
         dst->entry_into_force = p.eif;
         dst->end = p.end;
     }
+    s_release(x);
     int rc = milestone_encode_parties_reply(&m, reply);
     free(m.parties);
     return rc == 0 ? s_too_large(reply) : rc;

@@ -11,14 +11,17 @@
     hands the new milestones to the caller to publish. threshold_handle
     answers the API's requests (status, parties, milestones.since, ping).
 
-    Cost of one event: O(k log k) where k is the number of events of the
-    instrument and of its descendants (the engines of every other
-    instrument are not touched), plus O(log n) SQLite inserts. A status
-    query as at another date recomputes the instruments asked for and
-    their ancestors at that date, O(k log k) each; a result stays cached
-    until an event of the instrument or of an ancestor, or a computation at
-    another date, replaces it. Start-up reads both tables once and computes
-    every instrument once: O(n log n) in all events held. */
+    Cost of one event: O(k + p log p) where k is the number of events of
+    the instrument and of its descendants and p their participations (see
+    rules.h; the engines of every other instrument are not touched), plus
+    O(log n) SQLite inserts. A status query as at another date recomputes
+    the instruments asked for and their ancestors at that date, O(k) each;
+    a status stays cached until an event of the instrument or of an
+    ancestor, or a computation at another date, replaces it. An instrument
+    no other depends on lets its engine drop the party list once its
+    milestones are emitted (a parties query computes it again); a parent
+    keeps it for its children. Start-up reads both tables once and
+    computes every instrument once: O(n log n) in all events held. */
 #ifndef RATIFY_THRESHOLD_H
 #define RATIFY_THRESHOLD_H
 
