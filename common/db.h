@@ -3,7 +3,12 @@
     WAL journal, synchronous=FULL (a committed transaction survives power
     loss: an acknowledgement means the data is on disk), a busy timeout, and
     a schema applied in one transaction at open. Thin on purpose: services
-    prepare their own statements. */
+    prepare their own statements.
+
+    Checkpoints (copying the WAL back into the database file) never run in
+    a commit: past 1,000 pages of WAL, a thread of the connection's own runs
+    a PASSIVE checkpoint on a second connection, so the commit that crosses
+    the mark costs what any other does. db_close stops that thread. */
 #ifndef RATIFY_DB_H
 #define RATIFY_DB_H
 
@@ -16,8 +21,9 @@
    with db_close. */
 sqlite3 *db_open(const char *path, const char *schema, char *err, size_t errlen);
 
-/* Closes the handle (finalising nothing: callers finalise their statements
-   first); accepts NULL and sets *db_p to NULL. */
+/* Closes a handle from db_open (finalising nothing: callers finalise their
+   statements first) and stops its checkpointer thread; accepts NULL and
+   sets *db_p to NULL. Never call sqlite3_close on a db_open handle. */
 void db_close(sqlite3 **db_p);
 
 /* Runs a statement script with no results. Returns 0, or -1 with the
