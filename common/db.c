@@ -187,6 +187,12 @@ fail:
     return NULL;
 }
 
+int
+db_set_derived(sqlite3 *db, char *err, size_t errlen)
+{
+    return db_exec(db, "PRAGMA synchronous=NORMAL;", err, errlen);
+}
+
 void
 db_close(sqlite3 **db_p)
 {

@@ -21,6 +21,16 @@
    with db_close. */
 sqlite3 *db_open(const char *path, const char *schema, char *err, size_t errlen);
 
+/* For a database that only holds what can be read again from another
+   service's log, and acknowledges nothing (the reporter's view of the
+   registry's events, with its cursor in the same transactions): commits
+   are no longer flushed to disk (synchronous=NORMAL). A crash of the
+   process loses nothing; a power cut may take back the last commits, and
+   the cursor with them, so they are read again. Its fsyncs no longer
+   compete on the disk with those of the services that acknowledge or
+   publish. Returns 0, or -1 with the SQLite message in err. */
+int db_set_derived(sqlite3 *db, char *err, size_t errlen);
+
 /* Closes a handle from db_open (finalising nothing: callers finalise their
    statements first) and stops its checkpointer thread; accepts NULL and
    sets *db_p to NULL. Never call sqlite3_close on a db_open handle. */
