@@ -1,4 +1,5 @@
-/*  alertlog: alerts, cursor and queued deliveries in one transaction. */
+/*  alertlog: alerts, cursor and queued deliveries in one transaction per
+    group of milestones. */
 #include "alertlog.h"
 
 #include "notifydb.h"
@@ -36,14 +37,20 @@ static const char *const s_sql[ST_COUNT] = {
                  " WHERE status = 'active' AND substr(?3, 1, length(type_prefix)) = type_prefix",
     [ST_SET_CURSOR] = "INSERT INTO cursors (stream, seq) VALUES ('" CURSOR_STREAM "', ?1)"
                       " ON CONFLICT (stream) DO UPDATE SET seq = max(seq, excluded.seq)",
-    [ST_SINCE] = "SELECT seq, body FROM alerts WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
+    /* ?3: the last committed sequence (this connection sees an open group's rows) */
+    [ST_SINCE] = "SELECT seq, body FROM alerts WHERE seq >= ?1 AND seq <= ?3 ORDER BY seq"
+                 " LIMIT ?2",
 };
 
 struct _alertlog_t {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
-    int64_t last_seq;
-    int64_t cursor;
+    int64_t last_seq;     /* committed */
+    int64_t cursor;       /* committed */
+    bool open;            /* a group's transaction is open */
+    int pending;          /* milestones in it */
+    int64_t group_seq;    /* last sequence given out in it */
+    int64_t group_cursor; /* the cursor as it will be committed */
 };
 
 /* Steps a statement to completion and resets it. Returns the step code. */
@@ -113,11 +120,67 @@ alertlog_cursor(const alertlog_t *self)
     return self->cursor;
 }
 
+int
+alertlog_pending(const alertlog_t *self)
+{
+    return self->open ? self->pending : 0;
+}
+
+/* Opens the group's transaction unless it is open. Returns 0, or -1 with
+   err. */
+static int
+s_open_group(alertlog_t *self, char *err, size_t errlen)
+{
+    if (self->open)
+        return 0;
+    if (s_run(self->st[ST_BEGIN]) != SQLITE_DONE) {
+        snprintf(err, errlen, "%s", sqlite3_errmsg(self->db));
+        return -1;
+    }
+    self->open = true;
+    self->pending = 0;
+    self->group_seq = self->last_seq;
+    self->group_cursor = self->cursor;
+    return 0;
+}
+
+void
+alertlog_rollback(alertlog_t *self)
+{
+    if (!self->open)
+        return;
+    /* fails harmlessly when SQLite already rolled back by itself */
+    s_run(self->st[ST_ROLLBACK]);
+    self->open = false;
+    self->pending = 0;
+}
+
+int
+alertlog_commit(alertlog_t *self, char *err, size_t errlen)
+{
+    if (!self->open)
+        return 0;
+    if (s_run(self->st[ST_COMMIT]) != SQLITE_DONE) {
+        snprintf(err, errlen, "%s", sqlite3_errmsg(self->db));
+        alertlog_rollback(self);
+        return -1;
+    }
+    self->open = false;
+    self->pending = 0;
+    self->last_seq = self->group_seq;
+    self->cursor = self->group_cursor;
+    return 0;
+}
+
 static int
 s_set_cursor(alertlog_t *self, int64_t milestone_seq)
 {
     sqlite3_bind_int64(self->st[ST_SET_CURSOR], 1, milestone_seq);
-    return s_run(self->st[ST_SET_CURSOR]) == SQLITE_DONE ? 0 : -1;
+    if (s_run(self->st[ST_SET_CURSOR]) != SQLITE_DONE)
+        return -1;
+    if (milestone_seq > self->group_cursor)
+        self->group_cursor = milestone_seq;
+    return 0;
 }
 
 int
@@ -126,15 +189,14 @@ alertlog_append(alertlog_t *self, alert_t *alert, int64_t milestone_seq, int64_t
 {
     *queued = 0;
     const size_t body_start = body->size;
-    alert->sequence = self->last_seq + 1;
+    if (s_open_group(self, err, errlen) != 0)
+        goto fail;
+    alert->sequence = self->group_seq + 1;
     alert_time_format(now_ms, alert->time);
     if (alert_encode(alert, body) != 0) {
         snprintf(err, errlen, "out of memory encoding alert %s", alert->id);
-        goto fail_nobegin;
+        goto fail_rollback;
     }
-    if (s_run(self->st[ST_BEGIN]) != SQLITE_DONE)
-        goto fail_nobegin_sql;
-
     sqlite3_stmt *ins = self->st[ST_INSERT];
     sqlite3_bind_int64(ins, 1, alert->sequence);
     sqlite3_bind_text(ins, 2, alert->id, -1, SQLITE_STATIC);
@@ -156,25 +218,22 @@ alertlog_append(alertlog_t *self, alert_t *alert, int64_t milestone_seq, int64_t
             goto fail_sql;
         *queued = sqlite3_changes(self->db);
     }
-    if (s_set_cursor(self, milestone_seq) != 0 || s_run(self->st[ST_COMMIT]) != SQLITE_DONE)
+    if (s_set_cursor(self, milestone_seq) != 0)
         goto fail_sql;
-    if (milestone_seq > self->cursor)
-        self->cursor = milestone_seq;
+    self->pending++;
     if (!stored) {
         body->size = body_start; /* nothing to publish */
         alert->sequence = 0;
         return 0;
     }
-    self->last_seq = alert->sequence;
+    self->group_seq = alert->sequence;
     return 1;
 
 fail_sql:
     snprintf(err, errlen, "%s", sqlite3_errmsg(self->db));
-    s_run(self->st[ST_ROLLBACK]);
-    goto fail_nobegin;
-fail_nobegin_sql:
-    snprintf(err, errlen, "%s", sqlite3_errmsg(self->db));
-fail_nobegin:
+fail_rollback:
+    alertlog_rollback(self);
+fail:
     body->size = body_start;
     alert->sequence = 0;
     *queued = 0;
@@ -184,12 +243,14 @@ fail_nobegin:
 int
 alertlog_skip(alertlog_t *self, int64_t milestone_seq, char *err, size_t errlen)
 {
+    if (s_open_group(self, err, errlen) != 0)
+        return -1;
     if (s_set_cursor(self, milestone_seq) != 0) {
         snprintf(err, errlen, "%s", sqlite3_errmsg(self->db));
+        alertlog_rollback(self);
         return -1;
     }
-    if (milestone_seq > self->cursor)
-        self->cursor = milestone_seq;
+    self->pending++;
     return 0;
 }
 
@@ -201,6 +262,7 @@ alertlog_since(alertlog_t *self, int64_t from, int64_t limit, msgpack_sbuffer *r
     sqlite3_stmt *st = self->st[ST_SINCE];
     sqlite3_bind_int64(st, 1, from > 0 ? from : 1);
     sqlite3_bind_int64(st, 2, limit);
+    sqlite3_bind_int64(st, 3, self->last_seq);
     msgpack_sbuffer items;
     msgpack_sbuffer_init(&items);
     size_t *ends = calloc((size_t) limit, sizeof *ends);

@@ -11,8 +11,16 @@
     so the cursor never runs ahead of what is stored, nor behind it by more
     than a replay that UNIQUE absorbs.
 
-    Costs: one write transaction (one fsync, synchronous=FULL) per
-    milestone; a replay reads the stored bytes by primary key, O(batch). */
+    Group commit: the milestones of one burst (what the follower delivers in
+    one call) share one transaction. The first append or skip opens it,
+    alertlog_commit ends it; only then are the group's alerts stored, and
+    only then may they be published. Until the commit, alertlog_last_seq and
+    alertlog_cursor still report what is committed; a failure rolls the
+    whole group back, so the caller resumes from alertlog_cursor.
+
+    Costs: one write transaction (one fsync, synchronous=FULL) per group,
+    whatever its size; a replay reads the stored bytes by primary key,
+    O(batch). */
 #ifndef RATIFY_ALERTLOG_H
 #define RATIFY_ALERTLOG_H
 
@@ -32,24 +40,42 @@ alertlog_t *alertlog_new(sqlite3 *db, char *err, size_t errlen);
 /* Destroys the log (not the database); accepts NULL, sets *self_p NULL. */
 void alertlog_destroy(alertlog_t **self_p);
 
-/* Returns the last sequence stored, 0 when there is none. */
+/* Returns the last sequence committed, 0 when there is none. */
 int64_t alertlog_last_seq(const alertlog_t *self);
 
-/* Returns the last threshold-stream sequence consumed, 0 at first. */
+/* Returns the last threshold-stream sequence consumed and committed, 0 at
+   first. */
 int64_t alertlog_cursor(const alertlog_t *self);
 
-/* Stores `alert`, made from milestone `milestone_seq`, at now_ms (Unix
-   ms). Returns 1 when stored: alert->sequence and alert->time are set,
-   the published bytes are appended to body, *queued is the number of
-   webhook deliveries queued. Returns 0 when an alert with the same id is
-   already stored (only the cursor moved: nothing to publish). Returns -1
-   with a reason in err when nothing could be stored (rolled back). */
+/* Adds `alert`, made from milestone `milestone_seq`, at now_ms (Unix ms)
+   to the open group (opening it when none is). Returns 1 when added:
+   alert->sequence and alert->time are set, the bytes to publish are
+   appended to body, *queued is the number of webhook deliveries queued;
+   none of it is stored before alertlog_commit. Returns 0 when an alert
+   with the same id is already stored or in the group (only the cursor
+   moves: nothing to publish). Returns -1 with a reason in err when it
+   could not be added: the whole group is rolled back. */
 int alertlog_append(alertlog_t *self, alert_t *alert, int64_t milestone_seq, int64_t now_ms,
                     msgpack_sbuffer *body, int *queued, char *err, size_t errlen);
 
 /* Moves the cursor past milestone_seq without storing an alert (for a
-   milestone that cannot be turned into one). Returns 0, or -1 with err. */
+   milestone that cannot be turned into one), in the open group (opening it
+   when none is). Returns 0, or -1 with err: the group is rolled back. */
 int alertlog_skip(alertlog_t *self, int64_t milestone_seq, char *err, size_t errlen);
+
+/* Returns the number of milestones (alerts, duplicates and skips) in the
+   open group, 0 when none is open. */
+int alertlog_pending(const alertlog_t *self);
+
+/* Commits the open group (nothing to do when none is open). Returns 0:
+   its alerts are stored and may be published, alertlog_last_seq and
+   alertlog_cursor include them. Returns -1 with err: the group is rolled
+   back, nothing of it is stored. */
+int alertlog_commit(alertlog_t *self, char *err, size_t errlen);
+
+/* Rolls the open group back (nothing to do when none is open): nothing of
+   it is stored. */
+void alertlog_rollback(alertlog_t *self);
 
 /* Appends the "alerts" reply for the alerts with sequence >= from: at most
    `limit` (0 or more than ALERT_BATCH_MAX: ALERT_BATCH_MAX) and about

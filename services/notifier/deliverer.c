@@ -5,17 +5,23 @@
     also cut at the next due delivery and at DELIVERER_POLL_MAX_MSEC. Each
     pass: read the pipe, let curl progress, record finished transfers, and
     start due deliveries when told to, when a transfer finished (a slot
-    opened) or when the earliest retry came due. */
+    opened) or when the earliest retry came due.
+
+    libcurl is loaded (curllib.h) and the multi handle created only when a
+    delivery first falls due; until then the loop waits on the actor pipe
+    alone, and a notifier without webhooks never maps libcurl. If libcurl
+    cannot be loaded, that is logged once and the deliveries stay pending,
+    their attempts not counted. */
 #include "deliverer.h"
 
 #include "alert.h"
+#include "curllib.h"
 #include "db.h"
 #include "hookstore.h"
 #include "log.h"
 #include "notifydb.h"
 #include "service.h"
 
-#include <curl/curl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
@@ -50,6 +56,8 @@ typedef struct {
     const webhook_policy_t *policy;
     sqlite3 *db;
     hookstore_t *hooks;
+    const curllib_t *curl; /* NULL until a delivery first falls due */
+    bool curl_failed;      /* libcurl cannot be loaded (logged) */
     CURLM *multi;
     s_transfer_t *inflight[DELIVERER_INFLIGHT_MAX];
     size_t ninflight;
@@ -96,10 +104,11 @@ s_transfer_destroy(s_worker_t *w, s_transfer_t **t_p)
     if (!t)
         return;
     if (t->easy) {
-        curl_multi_remove_handle(w->multi, t->easy);
-        curl_easy_cleanup(t->easy);
+        w->curl->multi_remove_handle(w->multi, t->easy);
+        w->curl->easy_cleanup(t->easy);
     }
-    curl_slist_free_all(t->headers);
+    if (t->headers)
+        w->curl->slist_free_all(t->headers);
     free(t->body);
     hookstore_job_clear(&t->job);
     free(t);
@@ -128,10 +137,11 @@ s_body(s_transfer_t *t, char *why, size_t whylen)
 
 /* Appends one formatted header. Returns 0 or -1. */
 static int
-s_header(s_transfer_t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+s_header(const curllib_t *lib, s_transfer_t *t, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int
-s_header(s_transfer_t *t, const char *fmt, ...)
+s_header(const curllib_t *lib, s_transfer_t *t, const char *fmt, ...)
 {
     char line[ALERT_ID_MAX + 64];
     va_list ap;
@@ -140,7 +150,7 @@ s_header(s_transfer_t *t, const char *fmt, ...)
     va_end(ap);
     if (n < 0 || (size_t) n >= sizeof line)
         return -1;
-    struct curl_slist *more = curl_slist_append(t->headers, line);
+    struct curl_slist *more = lib->slist_append(t->headers, line);
     if (!more)
         return -1;
     t->headers = more;
@@ -164,35 +174,36 @@ s_prepare(s_worker_t *w, s_transfer_t *t, int64_t now_ms, char *why, size_t whyl
         snprintf(why, whylen, "the subscription's secret is malformed");
         return -1;
     }
-    if (s_header(t, "Content-Type: %s", DELIVERER_CONTENT_TYPE) != 0
-        || s_header(t, "webhook-id: %s", t->job.alert_id) != 0
-        || s_header(t, "webhook-timestamp: %lld", (long long) ts) != 0
-        || s_header(t, "webhook-signature: %s", sig) != 0
-        || s_header(t, "Expect:") != 0) {
+    const curllib_t *lib = w->curl;
+    if (s_header(lib, t, "Content-Type: %s", DELIVERER_CONTENT_TYPE) != 0
+        || s_header(lib, t, "webhook-id: %s", t->job.alert_id) != 0
+        || s_header(lib, t, "webhook-timestamp: %lld", (long long) ts) != 0
+        || s_header(lib, t, "webhook-signature: %s", sig) != 0
+        || s_header(lib, t, "Expect:") != 0) {
         snprintf(why, whylen, "out of memory building headers");
         return -1;
     }
-    t->easy = curl_easy_init();
+    t->easy = lib->easy_init();
     if (!t->easy) {
         snprintf(why, whylen, "out of memory creating a transfer");
         return -1;
     }
     CURL *e = t->easy;
     CURLcode rc = CURLE_OK;
-    rc = rc ? rc : curl_easy_setopt(e, CURLOPT_URL, t->job.url);
-    rc = rc ? rc : curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    rc = rc ? rc : curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-    rc = rc ? rc : curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    rc = rc ? rc : curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long) w->policy->timeout_ms);
-    rc = rc ? rc : curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long) size);
-    rc = rc ? rc : curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->body);
-    rc = rc ? rc : curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
-    rc = rc ? rc : curl_easy_setopt(e, CURLOPT_USERAGENT, "ratify-notifier/" RATIFY_VERSION);
-    rc = rc ? rc : curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, s_discard);
-    rc = rc ? rc : curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
-    rc = rc ? rc : curl_easy_setopt(e, CURLOPT_PRIVATE, (void *) t);
+    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_URL, t->job.url);
+    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_TIMEOUT_MS, (long) w->policy->timeout_ms);
+    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long) size);
+    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_POSTFIELDS, t->body);
+    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_USERAGENT, "ratify-notifier/" RATIFY_VERSION);
+    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_WRITEFUNCTION, s_discard);
+    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_PRIVATE, (void *) t);
     if (rc != CURLE_OK) {
-        snprintf(why, whylen, "cannot set up the transfer: %s", curl_easy_strerror(rc));
+        snprintf(why, whylen, "cannot set up the transfer: %s", lib->easy_strerror(rc));
         return -1;
     }
     return 0;
@@ -224,14 +235,16 @@ s_start(s_worker_t *w, hookstore_job_t *job, int64_t now_ms)
         s_log(w, RLOG_ERROR, "webhook %lld: %s: %s; dead-lettered", (long long) t->job.webhook_id,
               t->job.alert_id, why);
         hookstore_finish(w->hooks, t->job.delivery_id, "dead", 0, why, now_ms, now_ms);
-        curl_easy_cleanup(t->easy);
+        if (t->easy)
+            w->curl->easy_cleanup(t->easy);
         t->easy = NULL;
         s_transfer_destroy(w, &t);
         return;
     }
-    if (curl_multi_add_handle(w->multi, t->easy) != CURLM_OK) {
+    if (w->curl->multi_add_handle(w->multi, t->easy) != CURLM_OK) {
         hookstore_release(w->hooks, t->job.delivery_id, now_ms);
-        curl_easy_cleanup(t->easy);
+        if (t->easy)
+            w->curl->easy_cleanup(t->easy);
         t->easy = NULL;
         s_transfer_destroy(w, &t);
         return;
@@ -248,11 +261,46 @@ s_inflight_for(const s_worker_t *w, int64_t webhook_id)
     return n;
 }
 
+/* Loads libcurl and creates the multi handle, the first time a delivery
+   is due. Returns 0, or -1 (logged once: deliveries stay pending). */
+static int
+s_curl_start(s_worker_t *w)
+{
+    if (w->multi)
+        return 0;
+    if (w->curl_failed)
+        return -1;
+    char err[256];
+    w->curl = curllib_get(err, sizeof err);
+    if (w->curl && !(w->multi = w->curl->multi_init()))
+        snprintf(err, sizeof err, "cannot create a curl multi handle");
+    if (!w->multi) {
+        w->curl_failed = true;
+        s_log(w, RLOG_ERROR,
+              "webhook deliveries are due but %s: they stay pending (restart the notifier "
+              "once libcurl is installed)",
+              err);
+        return -1;
+    }
+    s_log(w, RLOG_INFO, "a webhook delivery is due: loaded %s", w->curl->version());
+    return 0;
+}
+
 /* Starts what is due, within the per-subscription and total limits. */
 static void
 s_start_due(s_worker_t *w)
 {
     const int64_t now = service_wall_ms();
+    if (!w->multi) {
+        /* libcurl only once something is due (a retry later: the loop's
+           next_due brings us back) */
+        const int64_t due = hookstore_next_due(w->hooks);
+        if (due < 0 || due > now || s_curl_start(w) != 0) {
+            w->scan = false;
+            w->next_due = due > now ? due : now + DELIVERER_POLL_MAX_MSEC;
+            return;
+        }
+    }
     int64_t ids[DELIVERER_HOOKS_MAX];
     hookstore_job_t jobs[DELIVERER_INFLIGHT_PER_HOOK];
     const int nhooks = hookstore_active(w->hooks, ids, DELIVERER_HOOKS_MAX);
@@ -285,14 +333,15 @@ s_finish(s_worker_t *w, s_transfer_t *t, CURLcode result)
     long code = 0;
     curl_off_t retry_after = 0;
     if (result == CURLE_OK) {
-        curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
-        curl_easy_getinfo(t->easy, CURLINFO_RETRY_AFTER, &retry_after);
+        w->curl->easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+        w->curl->easy_getinfo(t->easy, CURLINFO_RETRY_AFTER, &retry_after);
     }
     const int64_t attempts = t->job.attempts + 1;
     const webhook_outcome_t o = webhook_classify(w->policy, result == CURLE_OK, code, attempts);
     char why[CURL_ERROR_SIZE + 64];
     if (result != CURLE_OK)
-        snprintf(why, sizeof why, "%s", t->errbuf[0] ? t->errbuf : curl_easy_strerror(result));
+        snprintf(why, sizeof why, "%s",
+                 t->errbuf[0] ? t->errbuf : w->curl->easy_strerror(result));
     else
         snprintf(why, sizeof why, "HTTP %ld", code);
     const long long hook = (long long) t->job.webhook_id;
@@ -335,11 +384,11 @@ s_collect(s_worker_t *w)
 {
     CURLMsg *m;
     int left = 0;
-    while ((m = curl_multi_info_read(w->multi, &left))) {
+    while ((m = w->curl->multi_info_read(w->multi, &left))) {
         if (m->msg != CURLMSG_DONE)
             continue;
         char *priv = NULL;
-        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
+        w->curl->easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
         s_transfer_t *t = (s_transfer_t *) priv;
         const CURLcode result = m->data.result;
         if (!t)
@@ -380,10 +429,17 @@ s_run(s_worker_t *w)
             wait = DELIVERER_POLL_MAX_MSEC;
         if (wait < 0 || (zsock_events(w->pipe) & ZMQ_POLLIN))
             wait = 0;
-        curl_multi_poll(w->multi, &extra, 1, (int) wait, NULL);
+        if (!w->multi) {
+            /* nothing in flight (libcurl not loaded yet): the pipe alone */
+            zmq_pollitem_t item = {.socket = zsock_resolve(w->pipe), .events = ZMQ_POLLIN};
+            zmq_poll(&item, 1, (long) wait);
+            s_handle_pipe(w);
+            continue;
+        }
+        w->curl->multi_poll(w->multi, &extra, 1, (int) wait, NULL);
         s_handle_pipe(w);
         int running = 0;
-        curl_multi_perform(w->multi, &running);
+        w->curl->multi_perform(w->multi, &running);
         s_collect(w);
     }
 }
@@ -404,14 +460,11 @@ s_actor(zsock_t *pipe, void *args)
     w.db = notifydb_open(self->db_path, self->err, sizeof self->err);
     if (w.db)
         w.hooks = hookstore_new(w.db, self->err, sizeof self->err);
-    if (w.hooks && !(w.multi = curl_multi_init()))
-        snprintf(self->err, sizeof self->err, "cannot create a curl multi handle");
-    if (w.multi && sodium_init() < 0) {
+    if (w.hooks && sodium_init() < 0) {
         snprintf(self->err, sizeof self->err, "libsodium failed to initialise");
-        curl_multi_cleanup(w.multi);
-        w.multi = NULL;
+        hookstore_destroy(&w.hooks);
     }
-    self->failed = !w.multi;
+    self->failed = !w.hooks;
     zsock_signal(pipe, 0);
     if (!self->failed)
         s_run(&w);
@@ -424,7 +477,7 @@ s_actor(zsock_t *pipe, void *args)
         s_transfer_destroy(&w, &t);
     }
     if (w.multi)
-        curl_multi_cleanup(w.multi);
+        w.curl->multi_cleanup(w.multi);
     hookstore_destroy(&w.hooks);
     db_close(&w.db);
 }

@@ -1,6 +1,7 @@
 /*  deliverer: the webhook delivery thread.
 
-    A zactor with its own SQLite connection and one libcurl multi handle:
+    A zactor with its own SQLite connection and one libcurl multi handle
+    (created when a delivery first falls due):
     it sends every due delivery as an HTTP POST of the alert's CloudEvents
     JSON form, signed per Standard Webhooks (webhook.h), and records each
     outcome in hookstore (delivered, retry at a later time, dead, gone).
@@ -35,9 +36,9 @@
 typedef struct _deliverer_t deliverer_t;
 
 /* Starts the delivery thread on the notifier database at db_path and
-   waits until it is ready. curl_global_init must have been called.
-   Returns the deliverer, or NULL with a reason in err. Caller destroys
-   it. */
+   waits until it is ready (libcurl is loaded later, when a delivery first
+   falls due: curllib.h). Returns the deliverer, or NULL with a reason in
+   err. Caller destroys it. */
 deliverer_t *deliverer_new(const char *db_path, const webhook_policy_t *policy, char *err,
                            size_t errlen);
 

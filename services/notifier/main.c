@@ -9,13 +9,22 @@
     committed (with the cursor and its webhook deliveries) before it is
     published; a subscriber that misses it sees the gap in the sequence or a
     heartbeat and replays with alerts.since. Webhooks are posted by the
-    delivery thread (deliverer.h), which the loop only wakes.
+    delivery thread (deliverer.h), which the loop only wakes; libcurl is
+    loaded only when a webhook needs it (curllib.h).
+
+    Group commit: the milestones of one follower call (everything already
+    received on the socket, or one replay) are stored in one transaction,
+    committed as soon as the call returns, then published; a lone milestone
+    is thus committed and published at once, with no timer. A failed commit
+    stores nothing of the group: the follower is recreated from the stored
+    cursor, which replays it.
 
     A replay from the threshold service is a blocking request of at most
     REPLAY_TIMEOUT_MSEC; while that service is down, the follower is asked
     again every FOLLOW_RETRY_MSEC, so the API stays responsive. */
 #include "alertlog.h"
 #include "config.h"
+#include "curllib.h"
 #include "db.h"
 #include "deliverer.h"
 #include "follow.h"
@@ -29,7 +38,6 @@
 #include "sock.h"
 #include "stream.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -49,10 +57,13 @@ typedef struct {
     alertlog_t *log;
     notifier_t *notifier;
     follow_t *follow;
+    follow_config_t follow_cfg;
+    zpoller_t *poller;
     deliverer_t *deliverer;
     int64_t next_beat, next_tick; /* monotonic ms */
     int64_t beat_cursor;          /* the milestone cursor at the last heartbeat */
     bool trimmed;                 /* no milestone since the last s_trim */
+    bool reset_follow;            /* a group was lost: resume from the stored cursor */
 } s_ctx_t;
 
 static void
@@ -78,28 +89,70 @@ s_usage(FILE *out)
             config_default(CONFIG_DATA_DIR));
 }
 
-/* follow.h delivery: store, then publish, then wake the webhooks. */
+/* notifier_commit's publisher: one committed alert on the stream. */
+static void
+s_publish(void *arg, const notifier_alert_t *alert)
+{
+    s_ctx_t *ctx = arg;
+    /* stream_publish only reads the buffer */
+    const msgpack_sbuffer body = {.size = alert->size, .data = (char *) alert->body,
+                                  .alloc = alert->size};
+    stream_publish(ctx->alerts, alert->type, alert->sequence, &body);
+}
+
+/* Commits the open group, publishes its alerts, then wakes the webhooks.
+   Returns 0, or -1 when the group was lost (the follower is then
+   recreated by s_settle). */
+static int
+s_commit(s_ctx_t *ctx)
+{
+    const int queued = notifier_commit(ctx->notifier, s_publish, ctx);
+    if (queued > 0)
+        deliverer_wake(ctx->deliverer);
+    if (queued < 0)
+        ctx->reset_follow = true;
+    return queued < 0 ? -1 : 0;
+}
+
+/* follow.h delivery: into the open group, committed by s_settle when the
+   follower call returns (or here, when the group is full). */
 static int
 s_on_milestone(void *arg, int64_t seq, const msgpack_object *item)
 {
     s_ctx_t *ctx = arg;
-    alert_t alert;
-    msgpack_sbuffer body;
-    msgpack_sbuffer_init(&body);
-    int queued = 0;
-    const int rc = notifier_ingest(ctx->notifier, seq, item, service_wall_ms(), &alert, &body,
-                                   &queued);
-    if (rc == 1) {
-        /* the log line after the publication: it is not on the alert's path */
-        stream_publish(ctx->alerts, alert.type, alert.sequence, &body);
-        if (queued > 0)
-            deliverer_wake(ctx->deliverer);
-        log_info("alert %lld: %s %s (milestone %lld, %d webhook deliveries)",
-                 (long long) alert.sequence, alert.type, alert.id, (long long) seq, queued);
+    if (ctx->reset_follow)
+        return -1; /* the group was lost: nothing more before s_settle */
+    if (notifier_ingest(ctx->notifier, seq, item, service_wall_ms()) < 0) {
+        ctx->reset_follow = true;
+        return -1;
     }
-    alert_clear(&alert);
-    msgpack_sbuffer_destroy(&body);
-    return rc < 0 ? -1 : 0;
+    if (notifier_group_full(ctx->notifier) && s_commit(ctx) != 0)
+        return -1;
+    return 0;
+}
+
+/* After each follower call: commits and publishes what it delivered, and
+   when a group was lost, recreates the follower from the stored cursor so
+   the lost milestones are offered again. Returns 0, or -1 when the
+   follower cannot be recreated (the service stops). */
+static int
+s_settle(s_ctx_t *ctx)
+{
+    s_commit(ctx);
+    if (!ctx->reset_follow)
+        return 0;
+    zpoller_remove(ctx->poller, follow_socket(ctx->follow));
+    follow_destroy(&ctx->follow);
+    ctx->follow = follow_new(&ctx->follow_cfg, alertlog_cursor(ctx->log), s_on_milestone, ctx);
+    if (!ctx->follow || zpoller_add(ctx->poller, follow_socket(ctx->follow)) != 0) {
+        log_error("cannot recreate the threshold follower");
+        return -1;
+    }
+    ctx->reset_follow = false;
+    ctx->next_tick = service_clock_ms() + FOLLOW_RETRY_MSEC;
+    log_warn("resuming the threshold milestones after %lld in %d ms",
+             (long long) alertlog_cursor(ctx->log), FOLLOW_RETRY_MSEC);
+    return 0;
 }
 
 static void
@@ -124,11 +177,13 @@ s_handle_request(s_ctx_t *ctx)
     rpc_req_destroy(&req);
 }
 
-static void
+/* Returns 0, or -1 when the service must stop. */
+static int
 s_handle_milestones(s_ctx_t *ctx)
 {
     if (follow_handle(ctx->follow) != 0)
         ctx->next_tick = service_clock_ms() + FOLLOW_RETRY_MSEC;
+    return s_settle(ctx);
 }
 
 /*  A burst of milestones leaves the heap holding what the alerts, decoded
@@ -145,13 +200,16 @@ s_trim(void)
     return true;
 }
 
-static void
+/* Returns 0, or -1 when the service must stop. */
+static int
 s_handle_timers(s_ctx_t *ctx)
 {
     const int64_t now = service_clock_ms();
     if (now >= ctx->next_tick) {
         const int rc = follow_tick(ctx->follow);
         ctx->next_tick = service_clock_ms() + (rc == 0 ? FOLLOW_TICK_MSEC : FOLLOW_RETRY_MSEC);
+        if (s_settle(ctx) != 0)
+            return -1;
     }
     if (now >= ctx->next_beat) {
         stream_heartbeat(ctx->alerts, alertlog_last_seq(ctx->log));
@@ -162,6 +220,7 @@ s_handle_timers(s_ctx_t *ctx)
             ctx->trimmed = s_trim();
         ctx->beat_cursor = alertlog_cursor(ctx->log);
     }
+    return 0;
 }
 
 /* Opens everything the loop needs. Returns 0, or -1 (logged). */
@@ -183,15 +242,15 @@ s_open(s_ctx_t *ctx, sqlite3 **db, hookstore_t **hooks, const char *path)
         return -1;
     }
     ctx->notifier = notifier_new(ctx->log, *hooks);
-    const follow_config_t cfg = {.name = "threshold milestones",
-                                 .api_endpoint = config_get(CONFIG_THRESHOLD_API),
-                                 .stream_endpoint = config_get(CONFIG_THRESHOLD_EVENTS),
-                                 .topic = "milestone",
-                                 .since_type = "milestones.since",
-                                 .array_key = "milestones",
-                                 .seq_key = "seq",
-                                 .timeout_ms = REPLAY_TIMEOUT_MSEC};
-    ctx->follow = follow_new(&cfg, alertlog_cursor(ctx->log), s_on_milestone, ctx);
+    ctx->follow_cfg = (follow_config_t) {.name = "threshold milestones",
+                                         .api_endpoint = config_get(CONFIG_THRESHOLD_API),
+                                         .stream_endpoint = config_get(CONFIG_THRESHOLD_EVENTS),
+                                         .topic = "milestone",
+                                         .since_type = "milestones.since",
+                                         .array_key = "milestones",
+                                         .seq_key = "seq",
+                                         .timeout_ms = REPLAY_TIMEOUT_MSEC};
+    ctx->follow = follow_new(&ctx->follow_cfg, alertlog_cursor(ctx->log), s_on_milestone, ctx);
     if (!ctx->notifier || !ctx->follow) {
         log_error("out of memory");
         return -1;
@@ -224,8 +283,9 @@ main(int argc, char **argv)
         log_error("%s", serr);
         return 1;
     }
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || sodium_init() < 0) {
-        log_error("cannot initialise libcurl or libsodium");
+    /* libcurl is loaded when first needed (curllib.h), not here */
+    if (sodium_init() < 0) {
+        log_error("cannot initialise libsodium");
         security_shutdown();
         return 1;
     }
@@ -234,7 +294,6 @@ main(int argc, char **argv)
     s_ctx_t ctx = {0};
     sqlite3 *db = NULL;
     hookstore_t *hooks = NULL;
-    zpoller_t *poller = NULL;
     if (config_data_path("notifier.db", path, sizeof path) != 0) {
         log_error("cannot use data directory %s: %s", config_get(CONFIG_DATA_DIR),
                   strerror(errno));
@@ -242,29 +301,31 @@ main(int argc, char **argv)
     }
     if (s_open(&ctx, &db, &hooks, path) != 0)
         goto done;
-    poller = zpoller_new(ctx.api, follow_socket(ctx.follow), deliverer_socket(ctx.deliverer),
-                         NULL);
-    if (!poller)
+    ctx.poller = zpoller_new(ctx.api, follow_socket(ctx.follow),
+                             deliverer_socket(ctx.deliverer), NULL);
+    if (!ctx.poller)
         goto done;
 
     while (!service_stopping()) {
         const int64_t next = ctx.next_beat < ctx.next_tick ? ctx.next_beat : ctx.next_tick;
         const int64_t wait = next - service_clock_ms();
-        void *which = zpoller_wait(poller, wait > 0 ? (int) wait : 0);
+        void *which = zpoller_wait(ctx.poller, wait > 0 ? (int) wait : 0);
+        int rc = 0;
         if (which == ctx.api)
             s_handle_request(&ctx);
         else if (which == follow_socket(ctx.follow))
-            s_handle_milestones(&ctx);
+            rc = s_handle_milestones(&ctx);
         else if (which == deliverer_socket(ctx.deliverer))
             deliverer_handle(ctx.deliverer);
-        else if (zpoller_terminated(poller) && !zpoller_expired(poller))
+        else if (zpoller_terminated(ctx.poller) && !zpoller_expired(ctx.poller))
             break;
-        s_handle_timers(&ctx);
+        if (rc != 0 || s_handle_timers(&ctx) != 0)
+            goto done;
     }
     log_info("stopping");
     status = 0;
 done:
-    zpoller_destroy(&poller);
+    zpoller_destroy(&ctx.poller);
     deliverer_destroy(&ctx.deliverer);
     follow_destroy(&ctx.follow);
     notifier_destroy(&ctx.notifier);
@@ -273,7 +334,7 @@ done:
     hookstore_destroy(&hooks);
     alertlog_destroy(&ctx.log);
     db_close(&db);
-    curl_global_cleanup();
+    curllib_shutdown(); /* after the delivery thread */
     security_shutdown(); /* after the last socket */
     return status;
 }

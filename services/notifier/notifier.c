@@ -15,9 +15,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A group's body buffer larger than this is freed after the commit. */
+#define NOTIFIER_GROUP_KEEP_BYTES (64 * 1024)
+
+/* An alert of the open group, waiting for the commit; its body is
+   bodies[body_start, body_end). */
+typedef struct {
+    int64_t sequence, milestone_seq;
+    char type[ALERT_TYPE_MAX];
+    char id[ALERT_ID_MAX];
+    size_t body_start, body_end;
+    int queued;
+} s_pending_t;
+
 struct _notifier_t {
     alertlog_t *log;
     hookstore_t *hooks;
+    s_pending_t pending[NOTIFIER_GROUP_MAX]; /* the open group's new alerts */
+    int npending;
+    msgpack_sbuffer bodies; /* their published bytes, one after the other */
 };
 
 notifier_t *
@@ -28,6 +44,7 @@ notifier_new(alertlog_t *log, hookstore_t *hooks)
         return NULL;
     self->log = log;
     self->hooks = hooks;
+    msgpack_sbuffer_init(&self->bodies);
     return self;
 }
 
@@ -36,41 +53,140 @@ notifier_destroy(notifier_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    free(*self_p);
+    notifier_t *self = *self_p;
+    alertlog_rollback(self->log); /* an uncommitted group is not stored */
+    msgpack_sbuffer_destroy(&self->bodies);
+    free(self);
     *self_p = NULL;
 }
 
 /* ---- milestones --------------------------------------------------------- */
 
+/* Forgets the group's pending alerts (after its commit or rollback). The
+   body buffer is given back when a catch-up made it large. */
+static void
+s_forget_group(notifier_t *self)
+{
+    self->npending = 0;
+    if (self->bodies.alloc > NOTIFIER_GROUP_KEEP_BYTES) {
+        msgpack_sbuffer_destroy(&self->bodies);
+        msgpack_sbuffer_init(&self->bodies);
+    }
+    else
+        msgpack_sbuffer_clear(&self->bodies);
+}
+
 int
-notifier_ingest(notifier_t *self, int64_t seq, const msgpack_object *item, int64_t now_ms,
-                alert_t *alert, msgpack_sbuffer *body, int *queued)
+notifier_ingest(notifier_t *self, int64_t seq, const msgpack_object *item, int64_t now_ms)
 {
     milestone_t m;
     wire_err_t err;
     char why[256];
-    *queued = 0;
-    memset(alert, 0, sizeof *alert);
-    if (milestone_read(item, &m, &err) != 0 || alert_from_milestone(&m, alert, &err) != 0) {
+    alert_t alert;
+    memset(&alert, 0, sizeof alert);
+    if (self->npending >= NOTIFIER_GROUP_MAX) {
+        /* the caller did not commit when notifier_group_full said so */
+        log_error("milestone %lld: the group is full; rolled back", (long long) seq);
+        alertlog_rollback(self->log);
+        s_forget_group(self);
+        return -1;
+    }
+    if (milestone_read(item, &m, &err) != 0 || alert_from_milestone(&m, &alert, &err) != 0) {
         milestone_clear(&m);
+        alert_clear(&alert);
         log_error("milestone %lld cannot become an alert (%s: %s); skipped", (long long) seq,
                   err.code, err.message);
         if (alertlog_skip(self->log, seq, why, sizeof why) != 0) {
             log_error("cannot move past milestone %lld: %s", (long long) seq, why);
+            s_forget_group(self);
             return -1;
         }
         return 0;
     }
     milestone_clear(&m);
-    const int rc = alertlog_append(self->log, alert, seq, now_ms, body, queued, why, sizeof why);
-    if (rc < 0)
-        log_error("cannot store the alert of milestone %lld (%s): %s", (long long) seq,
-                  alert->id, why);
+    const size_t start = self->bodies.size;
+    int queued = 0;
+    const int rc = alertlog_append(self->log, &alert, seq, now_ms, &self->bodies, &queued, why,
+                                   sizeof why);
+    if (rc < 0) {
+        log_error("cannot store the alert of milestone %lld (%s): %s", (long long) seq, alert.id,
+                  why);
+        s_forget_group(self);
+    }
     else if (rc == 0)
-        log_info("milestone %lld (%s) was already alerted", (long long) seq, alert->id);
-    if (rc != 1)
-        alert_clear(alert);
+        log_info("milestone %lld (%s) was already alerted", (long long) seq, alert.id);
+    else {
+        s_pending_t *p = &self->pending[self->npending++];
+        p->sequence = alert.sequence;
+        p->milestone_seq = seq;
+        snprintf(p->type, sizeof p->type, "%s", alert.type);
+        snprintf(p->id, sizeof p->id, "%s", alert.id);
+        p->body_start = start;
+        p->body_end = self->bodies.size;
+        p->queued = queued;
+    }
+    alert_clear(&alert);
     return rc;
+}
+
+/* Logs a committed group once it is published (off the alerts' path): a
+   lone alert as one line, a larger group as one line, its alerts at
+   debug level. */
+static void
+s_log_group(const notifier_t *self, int milestones, int queued)
+{
+    for (int i = 0; i < self->npending; i++) {
+        const s_pending_t *p = &self->pending[i];
+        log_write(self->npending == 1 ? RLOG_INFO : RLOG_DEBUG,
+                  "alert %lld: %s %s (milestone %lld, %d webhook deliveries)",
+                  (long long) p->sequence, p->type, p->id, (long long) p->milestone_seq,
+                  p->queued);
+    }
+    if (self->npending > 1)
+        log_info("stored alerts %lld..%lld: %d in one commit (%d milestones, %d webhook "
+                 "deliveries)",
+                 (long long) self->pending[0].sequence,
+                 (long long) self->pending[self->npending - 1].sequence, self->npending,
+                 milestones, queued);
+}
+
+bool
+notifier_group_full(const notifier_t *self)
+{
+    return alertlog_pending(self->log) >= NOTIFIER_GROUP_MAX
+           || self->bodies.size >= NOTIFIER_GROUP_MAX_BYTES;
+}
+
+int
+notifier_commit(notifier_t *self, notifier_publish_fn *publish, void *ctx)
+{
+    if (alertlog_pending(self->log) == 0) {
+        s_forget_group(self);
+        return 0;
+    }
+    char why[256];
+    const int milestones = alertlog_pending(self->log);
+    if (alertlog_commit(self->log, why, sizeof why) != 0) {
+        log_error("commit failed, %d alerts not stored: %s", self->npending, why);
+        s_forget_group(self);
+        return -1;
+    }
+    int queued = 0;
+    for (int i = 0; i < self->npending; i++) {
+        const s_pending_t *p = &self->pending[i];
+        const notifier_alert_t out = {.sequence = p->sequence,
+                                      .milestone_seq = p->milestone_seq,
+                                      .type = p->type,
+                                      .id = p->id,
+                                      .body = self->bodies.data + p->body_start,
+                                      .size = p->body_end - p->body_start,
+                                      .queued = p->queued};
+        publish(ctx, &out);
+        queued += p->queued;
+    }
+    s_log_group(self, milestones, queued);
+    s_forget_group(self);
+    return queued;
 }
 
 /* ---- requests ----------------------------------------------------------- */
@@ -140,7 +256,12 @@ s_handle_add(notifier_t *self, const msg_in_t *in, int64_t now_ms, msgpack_sbuff
     char why[256];
     if (alert_decode_hook_add(in, &req, &err) != 0)
         return s_error(reply, err.code, "%s", err.message);
-    if (webhook_url_check(req.url, why, sizeof why) != 0)
+    const int checked = webhook_url_check(req.url, why, sizeof why);
+    if (checked == -2) {
+        log_error("webhook.add: %s", why);
+        return s_error(reply, "internal", "the notifier cannot check URLs: %s", why);
+    }
+    if (checked != 0)
         return s_error(reply, "bad_url", "%s", why);
     if (!s_prefix_ok(req.type_prefix))
         return s_error(reply, "bad_field",

@@ -17,8 +17,9 @@
 #include <stddef.h>
 
 /* Opens (creating when missing) the notifier's database at path with
-   db.h's durable pragmas and creates the schema. Returns the connection
-   (caller closes it with db_close), or NULL with a reason in err. */
+   db.h's durable pragmas and a page cache of NOTIFYDB_CACHE_KIB
+   (notifydb.c), and creates the schema. Returns the connection (caller
+   closes it with db_close), or NULL with a reason in err. */
 sqlite3 *notifydb_open(const char *path, char *err, size_t errlen);
 
 /* Prepares each of `count` statements sql[i] into st[i] (persistent).

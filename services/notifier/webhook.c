@@ -1,10 +1,11 @@
-/*  webhook: signatures (libsodium), URL checks (libcurl's URL API) and the
-    retry arithmetic. Nothing here does I/O. */
+/*  webhook: signatures (libsodium), URL checks (libcurl's URL API, loaded
+    on the first check: curllib.h) and the retry arithmetic. Nothing here
+    does I/O. */
 #include "webhook.h"
 
 #include "alert.h"
+#include "curllib.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <sodium.h>
@@ -134,23 +135,27 @@ webhook_url_check(const char *url, char *err, size_t errlen)
         snprintf(err, errlen, "a URL of 1 to %d bytes is required", ALERT_URL_MAX - 1);
         return -1;
     }
-    CURLU *h = curl_url();
+    const curllib_t *lib = curllib_get(err, errlen);
+    if (!lib)
+        return -2;
+    CURLU *h = lib->url();
     char *scheme = NULL, *host = NULL;
     int rc = -1;
     if (!h)
         snprintf(err, errlen, "out of memory");
-    else if (curl_url_set(h, CURLUPART_URL, url, 0) != CURLUE_OK)
+    else if (lib->url_set(h, CURLUPART_URL, url, 0) != CURLUE_OK)
         snprintf(err, errlen, "'%s' is not a valid URL", url);
-    else if (curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK
+    else if (lib->url_get(h, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK
              || (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0))
         snprintf(err, errlen, "'%s' is not an http or https URL", url);
-    else if (curl_url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK || !*host)
+    else if (lib->url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK || !*host)
         snprintf(err, errlen, "'%s' names no host", url);
     else
         rc = 0;
-    curl_free(scheme);
-    curl_free(host);
-    curl_url_cleanup(h);
+    lib->free(scheme);
+    lib->free(host);
+    if (h)
+        lib->url_cleanup(h);
     return rc;
 }
 

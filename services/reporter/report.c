@@ -182,8 +182,8 @@ s_mark_renames(const catalog_participant_t *p, rdate_t after, rdate_t until,
 /* ---- Reading events --------------------------------------------------- */
 
 static int
-s_add_signature(s_inst_t *s, const catalog_participant_t *p,
-                const event_t *ev)
+s_add_signature(s_inst_t *s, const catalog_participant_t *p, rdate_t date,
+                int64_t seq)
 {
     if (s->nsigs == s->capsigs) {
         size_t cap = s->capsigs ? s->capsigs * 2 : 64;
@@ -193,7 +193,7 @@ s_add_signature(s_inst_t *s, const catalog_participant_t *p,
         s->sigs = grown;
         s->capsigs = cap;
     }
-    s->sigs[s->nsigs++] = (s_sig_t){p, ev->date, ev->seq};
+    s->sigs[s->nsigs++] = (s_sig_t){p, date, seq};
     return REPORT_OK;
 }
 
@@ -206,13 +206,16 @@ s_instrument_index(const report_t *self, const catalog_instrument_t *inst)
     return -1;
 }
 
-/* Routes every event that survives retraction and the date cut-off. */
+/* Routes the first count events of the table that survive retraction and
+   the date cut-off. The table's instrument indexes are the catalog's, the
+   order of self->insts. */
 static int
-s_read_events(report_t *self, const event_t *events, size_t count)
+s_read_events(report_t *self, const evtab_t *events, size_t count)
 {
+    evtab_entry_t e;
     size_t nret = 0;
     for (size_t i = 0; i < count; i++)
-        if (events[i].action == ACTION_RETRACTION)
+        if (evtab_get(events, i, &e) == 0 && e.action == ACTION_RETRACTION)
             nret++;
     int64_t *retracted = NULL;
     if (nret) {
@@ -221,49 +224,51 @@ s_read_events(report_t *self, const event_t *events, size_t count)
             return REPORT_ENOMEM;
         nret = 0;
         for (size_t i = 0; i < count; i++)
-            if (events[i].action == ACTION_RETRACTION)
-                retracted[nret++] = events[i].retracts;
+            if (evtab_get(events, i, &e) == 0 && e.action == ACTION_RETRACTION)
+                retracted[nret++] = e.retracts;
         qsort(retracted, nret, sizeof(int64_t), s_cmp_i64);
     }
 
+    /* The engine reads seq, action, date and participant of an act (never
+       the instrument, the reason or the recording time); it keys parties
+       by the participant id, so it gets the catalog's spelling, which the
+       lookups here match. */
+    event_t copy;
+    memset(&copy, 0, sizeof copy);
     int rc = REPORT_OK;
     for (size_t i = 0; i < count && rc == REPORT_OK; i++) {
-        const event_t *ev = &events[i];
-        if (ev->action == ACTION_RETRACTION)
+        if (evtab_get(events, i, &e) != 0 || e.action == ACTION_RETRACTION)
             continue;
         if (nret &&
-            bsearch(&ev->seq, retracted, nret, sizeof(int64_t), s_cmp_i64))
+            bsearch(&e.seq, retracted, nret, sizeof(int64_t), s_cmp_i64))
             continue;
-        if (!s_valid_date(ev->date) || ev->seq < 1) {
+        if (!s_valid_date(e.date) || e.seq < 1) {
             self->skipped++;
             continue;
         }
-        if (ev->date > self->as_of)
+        if (e.date > self->as_of)
             continue;
-        /* Bounded copies: an event decoded from the wire need not end its
-           id fields with a NUL. */
-        char inst_id[EVENT_INSTRUMENT_MAX], part_id[EVENT_PARTICIPANT_MAX];
-        snprintf(inst_id, sizeof inst_id, "%.*s",
-                 (int) sizeof inst_id - 1, ev->instrument);
-        snprintf(part_id, sizeof part_id, "%.*s",
-                 (int) sizeof part_id - 1, ev->participant);
-        const catalog_instrument_t *inst =
-            catalog_instrument_find(self->catalog, inst_id);
+        if (e.instrument == EVTAB_UNKNOWN || e.participant == EVTAB_UNKNOWN ||
+            e.instrument >= self->ninsts) {
+            self->skipped++;
+            continue;
+        }
         const catalog_participant_t *p =
-            catalog_participant_by_id(self->catalog, part_id);
-        long index = inst ? s_instrument_index(self, inst) : -1;
-        if (index < 0 || !p) {
+            catalog_participant_at(self->catalog, e.participant);
+        s_inst_t *s = &self->insts[e.instrument];
+        if (!p) {
             self->skipped++;
             continue;
         }
-        s_inst_t *s = &self->insts[index];
-        if (ev->action == ACTION_SIGNATURE) {
-            rc = s_add_signature(s, p, ev);
+        if (e.action == ACTION_SIGNATURE) {
+            rc = s_add_signature(s, p, e.date, e.seq);
             continue;
         }
-        /* The engine keys parties by the event's participant id; give it
-           the catalog's spelling so lookups here match. */
-        event_t copy = *ev;
+        copy.seq = e.seq;
+        copy.action = e.action;
+        copy.date = e.date;
+        snprintf(copy.instrument, sizeof copy.instrument, "%s",
+                 catalog_instrument_id(s->inst));
         snprintf(copy.participant, sizeof copy.participant, "%s",
                  catalog_participant_id(p));
         int added = rules_instrument_add(s->engine, &copy,
@@ -710,17 +715,13 @@ s_build_title(report_t *self)
 
 /* ---- Public ----------------------------------------------------------- */
 
-report_t *
-report_new(const catalog_t *catalog, const event_t *events, size_t count,
-           rdate_t as_of, int *error)
+/* Builds the report from the first count events of the table. */
+static report_t *
+s_new(const catalog_t *catalog, const evtab_t *events, size_t count,
+      rdate_t as_of, int *error)
 {
     int rc = REPORT_OK;
-    report_t *self = NULL;
-    if (!catalog || (count && !events) || !s_valid_date(as_of)) {
-        rc = REPORT_EINVAL;
-        goto done;
-    }
-    self = calloc(1, sizeof(report_t));
+    report_t *self = calloc(1, sizeof(report_t));
     if (!self) {
         rc = REPORT_ENOMEM;
         goto done;
@@ -759,6 +760,42 @@ done:
     if (error)
         *error = rc;
     return self;
+}
+
+report_t *
+report_new(const catalog_t *catalog, const event_t *events, size_t count,
+           rdate_t as_of, int *error)
+{
+    if (!catalog || (count && !events) || !s_valid_date(as_of)) {
+        if (error)
+            *error = REPORT_EINVAL;
+        return NULL;
+    }
+    evtab_t *table = evtab_new(catalog);
+    int rc = table && evtab_reserve(table, count) == 0 ? REPORT_OK
+                                                       : REPORT_ENOMEM;
+    for (size_t i = 0; i < count && rc == REPORT_OK; i++)
+        if (evtab_append(table, &events[i]) != 0)
+            rc = REPORT_ENOMEM;
+    report_t *self = NULL;
+    if (rc == REPORT_OK)
+        self = s_new(catalog, table, count, as_of, &rc);
+    evtab_destroy(&table);
+    if (error)
+        *error = rc;
+    return self;
+}
+
+report_t *
+report_new_from_table(const evtab_t *events, size_t count, rdate_t as_of,
+                      int *error)
+{
+    if (!events || count > evtab_count(events) || !s_valid_date(as_of)) {
+        if (error)
+            *error = REPORT_EINVAL;
+        return NULL;
+    }
+    return s_new(evtab_catalog(events), events, count, as_of, error);
 }
 
 void

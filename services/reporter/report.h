@@ -45,6 +45,7 @@
 
 #include "catalog.h"
 #include "event.h"
+#include "evtab.h"
 #include "rdate.h"
 #include "rules.h"
 
@@ -142,12 +143,23 @@ typedef struct _report_t report_t;
 
 /* Builds the report as at as_of from the catalog (borrowed: it must
    outlive the report) and count events (copied as needed; events may be
-   NULL when count is 0). Returns a new report (caller owns it:
+   NULL when count is 0; they are read into a compact table, evtab.h,
+   24 bytes each, for the call). Returns a new report (caller owns it:
    report_destroy), or NULL with *error set to REPORT_EINVAL (NULL catalog,
    as_of not a valid date), REPORT_ENOMEM or REPORT_EENGINE. error may be
    NULL; it is set to REPORT_OK on success. */
 report_t *report_new(const catalog_t *catalog, const event_t *events,
                      size_t count, rdate_t as_of, int *error);
+
+/* Builds the report as at as_of from the first count events of a compact
+   table (evtab.h; borrowed for the call only), with the table's catalog
+   (borrowed: it must outlive the report). Reads events as report_new does
+   and gives the same report. Returns a new report (caller owns it:
+   report_destroy), or NULL with *error set to REPORT_EINVAL (NULL table,
+   count beyond the table, as_of not a valid date), REPORT_ENOMEM or
+   REPORT_EENGINE. error may be NULL. */
+report_t *report_new_from_table(const evtab_t *events, size_t count,
+                                rdate_t as_of, int *error);
 
 /* Destroys the report and sets *self_p to NULL. Accepts NULL and a pointer
    to NULL. */

@@ -4,7 +4,10 @@
 # order, the UNTOC threshold.reached alert among them with entry into force
 # on 2003-09-29; a subscriber connected before the load (only new alerts) and
 # one connected during it (--from 1: replay merged with live) print the same
-# alerts with the same ids.
+# alerts with the same ids. Without a webhook the notifier never loads
+# libcurl. A notifier that starts on a fresh database while the threshold
+# service holds every milestone stores the whole replay in one commit and
+# publishes the same alerts.
 source "$(dirname "$0")/lib.sh"
 start_service registry
 start_service threshold
@@ -84,6 +87,20 @@ ctl subscribe --from 0 --json --timeout 1 >"$d/restart.json"
 cmp -s "$d/restart.json" "$d/after.json" || fail "the stream changed across a restart"
 echo "ok - same stream after a restart, nothing alerted twice"
 assert_eq "$(last_seq notifier)" "$n" "no new alert after a restart"
+assert_eq "$(db_query notifier.db "PRAGMA integrity_check")" ok "integrity check"
+assert_eq "$(grep -c libcurl "/proc/${SERVICE_PIDS[notifier]}/maps")" 0 "without a webhook libcurl is not loaded"
+
+# a fresh database: the replay of every milestone is one group, one commit
+stop_service notifier
+rm -f "$d"/notifier.db*
+start_service notifier
+for _ in $(seq 1 100); do [ "$(last_seq notifier)" = "$n" ] && break; sleep 0.1; done
+assert_eq "$(last_seq notifier)" "$n" "a fresh notifier alerts every milestone again"
+grep -q "\"stored alerts 1\.\.$n: $n in one commit" "$TEST_DIR/notifier.log" \
+  || fail "the replayed milestones were not stored in one commit: $(grep -c 'in one commit' "$TEST_DIR/notifier.log") group commits"
+echo "ok - $n replayed milestones stored in one commit"
+ctl subscribe --from 0 --json --timeout 1 >"$d/fresh.json"
+assert_eq "$(ids "$d/fresh.json" | tr '\n' ' ')" "$(ids "$d/after.json" | tr '\n' ' ')" "the same alerts, same ids, same order"
 assert_eq "$(db_query notifier.db "PRAGMA integrity_check")" ok "integrity check"
 stop_service notifier
 stop_service threshold

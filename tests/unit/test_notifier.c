@@ -222,34 +222,63 @@ s_close(s_core_t *c)
     db_close(&c->db);
 }
 
-/* Ingests one milestone; returns notifier_ingest's result. */
+/* What a publisher was handed: the alerts of the last commit, and checks
+   made at the moment of publication. */
+typedef struct {
+    sqlite3 *peek;       /* a second connection: sees only committed rows */
+    int count;           /* alerts published */
+    int64_t seqs[8];     /* their sequences, in the order published */
+    int not_committed;   /* published before its row was committed */
+    msgpack_sbuffer last; /* the last body published */
+} s_published_t;
+
+static void
+s_publish(void *ctx, const notifier_alert_t *a)
+{
+    s_published_t *p = ctx;
+    if (p->count < 8)
+        p->seqs[p->count] = a->sequence;
+    p->count++;
+    if (p->peek) {
+        sqlite3_stmt *st = NULL;
+        sqlite3_prepare_v2(p->peek, "SELECT COUNT(*) FROM alerts WHERE seq = ?1", -1, &st, NULL);
+        sqlite3_bind_int64(st, 1, a->sequence);
+        if (!st || sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int64(st, 0) != 1)
+            p->not_committed++;
+        sqlite3_finalize(st);
+    }
+    msgpack_sbuffer_clear(&p->last);
+    msgpack_sbuffer_write(&p->last, a->body, a->size);
+}
+
+/* Ingests one milestone and commits it as a group of one; returns
+   notifier_ingest's result, *queued what the commit queued. */
 static int
 s_ingest(s_core_t *c, int64_t seq, milestone_kind_t kind, const char *id, int *queued)
 {
     msg_in_t *in = s_milestone(seq, kind, id, 1, 7);
-    alert_t a;
-    msgpack_sbuffer body;
-    msgpack_sbuffer_init(&body);
-    int rc = in ? notifier_ingest(c->notifier, seq, msg_in_root(in), 1057017600000LL + seq, &a,
-                                  &body, queued)
-                : -1;
+    s_published_t pub = {0};
+    msgpack_sbuffer_init(&pub.last);
+    int rc = in ? notifier_ingest(c->notifier, seq, msg_in_root(in), 1057017600000LL + seq) : -1;
+    const int64_t before = alertlog_last_seq(c->log);
+    *queued = notifier_commit(c->notifier, s_publish, &pub);
+    CHECK(*queued >= 0);
+    CHECK_INT(pub.count, rc == 1 ? 1 : 0);
     if (rc == 1) {
         /* the bytes to publish are the stored alert, with its sequence */
+        CHECK_INT(alertlog_last_seq(c->log), before + 1);
         wire_err_t err;
-        msg_in_t *pub = msg_in_parse(body.data, body.size, &err);
+        msg_in_t *m = msg_in_parse(pub.last.data, pub.last.size, &err);
         alert_t back;
-        CHECK(pub && alert_read(msg_in_root(pub), &back, &err) == 0);
-        if (pub) {
-            CHECK_INT(back.sequence, a.sequence);
+        CHECK(m && alert_read(msg_in_root(m), &back, &err) == 0);
+        if (m) {
+            CHECK_INT(back.sequence, alertlog_last_seq(c->log));
             CHECK_STR(back.id, id);
             alert_clear(&back);
         }
-        msg_in_destroy(&pub);
+        msg_in_destroy(&m);
     }
-    else
-        CHECK_INT(body.size, 0);
-    alert_clear(&a);
-    msgpack_sbuffer_destroy(&body);
+    msgpack_sbuffer_destroy(&pub.last);
     msg_in_destroy(&in);
     return rc;
 }
@@ -363,12 +392,12 @@ test_alertlog(void)
     wire_pack_kv_int(&pk, "seq", 4);
     wire_err_t err;
     msg_in_t *in = msg_in_parse(junk.data, junk.size, &err);
-    alert_t a;
-    msgpack_sbuffer body;
-    msgpack_sbuffer_init(&body);
-    CHECK_INT(notifier_ingest(c.notifier, 4, msg_in_root(in), 0, &a, &body, &queued), 0);
-    CHECK_INT(body.size, 0);
-    msgpack_sbuffer_destroy(&body);
+    s_published_t pub = {0};
+    msgpack_sbuffer_init(&pub.last);
+    CHECK_INT(notifier_ingest(c.notifier, 4, msg_in_root(in), 0), 0);
+    CHECK_INT(alertlog_cursor(c.log), 3); /* moves at the commit */
+    CHECK_INT(notifier_commit(c.notifier, s_publish, &pub), 0);
+    CHECK_INT(pub.count, 0);
     msg_in_destroy(&in);
     msgpack_sbuffer_destroy(&junk);
     CHECK_INT(alertlog_cursor(c.log), 4);
@@ -413,15 +442,15 @@ test_alertlog(void)
         char id[64];
         snprintf(id, sizeof id, "BIG/threshold.reached/%d", i);
         msg_in_t *m = s_milestone(10 + i, MILESTONE_REACHED, id, MILESTONE_PARTICIPANTS_MAX, 100);
-        msgpack_sbuffer out;
-        msgpack_sbuffer_init(&out);
-        CHECK_INT(notifier_ingest(c.notifier, 10 + i, msg_in_root(m), 1057017600010LL + i, &a,
-                                  &out, &queued),
-                  1);
-        alert_clear(&a);
-        msgpack_sbuffer_destroy(&out);
+        CHECK_INT(notifier_ingest(c.notifier, 10 + i, msg_in_root(m), 1057017600010LL + i), 1);
+        if (notifier_group_full(c.notifier)) /* ~100 kB each: the bytes bound the group */
+            CHECK(notifier_commit(c.notifier, s_publish, &pub) >= 0);
         msg_in_destroy(&m);
     }
+    CHECK(notifier_commit(c.notifier, s_publish, &pub) >= 0);
+    CHECK_INT(pub.count, 12);
+    CHECK_INT(alertlog_last_seq(c.log), 14);
+    msgpack_sbuffer_destroy(&pub.last);
     size_t frame = 0;
     CHECK_INT(s_since(&c, 3, 0, &b, &frame), 0);
     CHECK(b.count >= 1 && b.count < 12);
@@ -430,6 +459,118 @@ test_alertlog(void)
     alert_batch_clear(&b);
     CHECK_INT(db_integrity_ok(c.db), 0);
     s_close(&c);
+}
+
+/* Ingests milestone seq into the open group without committing it. */
+static int
+s_add_to_group(s_core_t *c, int64_t seq, milestone_kind_t kind, const char *id)
+{
+    msg_in_t *in = s_milestone(seq, kind, id, 1, 7);
+    const int rc = in ? notifier_ingest(c->notifier, seq, msg_in_root(in), 1057017600000LL + seq)
+                      : -1;
+    msg_in_destroy(&in);
+    return rc;
+}
+
+/* The milestones of a burst share one transaction; nothing is published
+   before it is committed, then everything in sequence order. */
+static void
+test_group(void)
+{
+    s_core_t c;
+    if (s_open(&c) != 0)
+        return;
+    char path[128];
+    snprintf(path, sizeof path, "%s/notifier.db", s_dir);
+    s_published_t pub = {0};
+    msgpack_sbuffer_init(&pub.last);
+    CHECK_INT(sqlite3_open_v2(path, &pub.peek, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    const int64_t seq0 = alertlog_last_seq(c.log), cur0 = alertlog_cursor(c.log);
+    CHECK_INT(s_add_to_group(&c, cur0 + 1, MILESTONE_APPROACHING, "GRP/threshold.approaching/1"),
+              1);
+    CHECK_INT(s_add_to_group(&c, cur0 + 2, MILESTONE_REACHED, "GRP/threshold.reached/1"), 1);
+    /* the same id again within the group: not stored twice */
+    CHECK_INT(s_add_to_group(&c, cur0 + 3, MILESTONE_REACHED, "GRP/threshold.reached/1"), 0);
+    CHECK_INT(s_add_to_group(&c, cur0 + 4, MILESTONE_SCHEDULED,
+                             "GRP/entry_into_force.scheduled/1"),
+              1);
+    CHECK_INT(alertlog_pending(c.log), 4);
+    CHECK(!notifier_group_full(c.notifier));
+    /* nothing is committed yet: the log still says so, replays do not
+       show the group, another connection sees nothing */
+    CHECK_INT(alertlog_last_seq(c.log), seq0);
+    CHECK_INT(alertlog_cursor(c.log), cur0);
+    msgpack_sbuffer reply;
+    msgpack_sbuffer_init(&reply);
+    CHECK_INT(alertlog_since(c.log, seq0 + 1, 0, &reply), 0);
+    wire_err_t err;
+    msg_in_t *r = msg_in_parse(reply.data, reply.size, &err);
+    alert_batch_t b;
+    CHECK(r && alert_decode_batch(r, &b, &err) == 0);
+    if (r) {
+        CHECK_INT(b.count, 0);
+        alert_batch_clear(&b);
+    }
+    msg_in_destroy(&r);
+    msgpack_sbuffer_destroy(&reply);
+    CHECK_INT(pub.count, 0);
+
+    /* the commit stores all, then publishes all, in sequence order */
+    CHECK(notifier_commit(c.notifier, s_publish, &pub) >= 0);
+    CHECK_INT(pub.count, 3);
+    CHECK_INT(pub.not_committed, 0);
+    CHECK_INT(pub.seqs[0], seq0 + 1);
+    CHECK_INT(pub.seqs[1], seq0 + 2);
+    CHECK_INT(pub.seqs[2], seq0 + 3);
+    CHECK_INT(alertlog_last_seq(c.log), seq0 + 3);
+    CHECK_INT(alertlog_cursor(c.log), cur0 + 4);
+    CHECK_INT(alertlog_pending(c.log), 0);
+    /* nothing open: a commit does nothing */
+    pub.count = 0;
+    CHECK(notifier_commit(c.notifier, s_publish, &pub) >= 0);
+    CHECK_INT(pub.count, 0);
+
+    /* a group rolled back stores nothing; offered again, it gets the
+       same sequences */
+    CHECK_INT(s_add_to_group(&c, cur0 + 5, MILESTONE_REVISED, "GRP/entry_into_force.revised/1"),
+              1);
+    alertlog_rollback(c.log);
+    CHECK(notifier_commit(c.notifier, s_publish, &pub) >= 0);
+    CHECK_INT(pub.count, 0);
+    CHECK_INT(alertlog_last_seq(c.log), seq0 + 3);
+    CHECK_INT(alertlog_cursor(c.log), cur0 + 4);
+    CHECK_INT(s_add_to_group(&c, cur0 + 5, MILESTONE_REVISED, "GRP/entry_into_force.revised/1"),
+              1);
+    CHECK(notifier_commit(c.notifier, s_publish, &pub) >= 0);
+    CHECK_INT(pub.count, 1);
+    CHECK_INT(pub.seqs[0], seq0 + 4);
+    CHECK_INT(pub.not_committed, 0);
+
+    /* a long burst is cut at NOTIFIER_GROUP_MAX milestones */
+    pub.count = 0;
+    int n = 0;
+    for (; n < NOTIFIER_GROUP_MAX + 10 && !notifier_group_full(c.notifier); n++) {
+        char id[64];
+        snprintf(id, sizeof id, "LONG/threshold.reached/%d", n);
+        CHECK_INT(s_add_to_group(&c, cur0 + 6 + n, MILESTONE_REACHED, id), 1);
+    }
+    CHECK_INT(n, NOTIFIER_GROUP_MAX);
+    CHECK(notifier_commit(c.notifier, s_publish, &pub) >= 0);
+    CHECK_INT(pub.count, NOTIFIER_GROUP_MAX);
+    CHECK_INT(pub.not_committed, 0);
+    CHECK_INT(alertlog_last_seq(c.log), seq0 + 4 + NOTIFIER_GROUP_MAX);
+
+    /* an uncommitted group is not stored when the notifier goes */
+    CHECK_INT(s_add_to_group(&c, cur0 + 1000, MILESTONE_REACHED, "LOST/threshold.reached/1"), 1);
+    s_close(&c);
+    if (s_open(&c) == 0) {
+        CHECK_INT(alertlog_last_seq(c.log), seq0 + 4 + NOTIFIER_GROUP_MAX);
+        CHECK_INT(alertlog_cursor(c.log), cur0 + 5 + NOTIFIER_GROUP_MAX);
+        CHECK_INT(db_integrity_ok(c.db), 0);
+        s_close(&c);
+    }
+    sqlite3_close(pub.peek);
+    msgpack_sbuffer_destroy(&pub.last);
 }
 
 static void
@@ -656,6 +797,7 @@ main(void)
     test_alertlog();
     test_deliveries();
     test_requests();
+    test_group();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", s_dir);
     if (system(cmd) != 0)

@@ -11,7 +11,11 @@
       (every interface), bad ports;
     - view: events staged are invisible until committed, survive a reopen,
       duplicates are ignored, a skipped sequence moves the cursor durably,
-      a report is built from the committed prefix;
+      a report is built from the committed prefix; reports built on
+      another thread while the loop stages and commits see only whole
+      batches; view_activity moves on commits and reports; a retraction
+      (its reason kept in the file only) removes its target, also after a
+      reopen;
     - metrics: the Prometheus text holds the counters;
     - dashboard: links percent-encode an id and carry the date only when
       one was asked for. */
@@ -26,6 +30,9 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,6 +367,131 @@ s_test_view(const catalog_t *catalog, const tru_events_t *events)
     rmdir(dir);
 }
 
+/* A reader building reports while the loop stages and commits in batches
+   of VIEW_BATCH: each report sees a prefix ending on a commit. */
+#define VIEW_BATCH 50
+
+typedef struct {
+    view_t *view;
+    int reports, torn;
+    atomic_int stop;
+} s_reader_t;
+
+static void *
+s_reader(void *arg)
+{
+    s_reader_t *r = arg;
+    while (!atomic_load(&r->stop)) {
+        int64_t seq = 0;
+        int error = 0;
+        report_t *report = view_report(r->view, tru_date("2003-07-02"), &seq, &error);
+        if (!report || seq % VIEW_BATCH != 0)
+            r->torn++;
+        report_destroy(&report);
+        r->reports++;
+    }
+    return NULL;
+}
+
+static void
+s_test_view_compact(const catalog_t *catalog, const tru_events_t *events)
+{
+    char dir[] = "/tmp/ratify-view-XXXXXX", path[256], err[256];
+    if (!mkdtemp(dir)) {
+        CHECK(!"mkdtemp");
+        return;
+    }
+    snprintf(path, sizeof path, "%s/reporter.db", dir);
+    view_t *view = view_open(path, catalog, err, sizeof err);
+    CHECK(view != NULL);
+    if (!view)
+        return;
+    const size_t n = events->count - events->count % VIEW_BATCH;
+    s_reader_t reader = {.view = view};
+    pthread_t thread;
+    const bool started = pthread_create(&thread, NULL, s_reader, &reader) == 0;
+    CHECK(started);
+    uint64_t activity = view_activity(view);
+    for (size_t i = 0; i < n; i++) {
+        CHECK_INT(view_append(view, &events->items[i], err, sizeof err), 0);
+        if ((i + 1) % VIEW_BATCH == 0) {
+            CHECK_INT(view_commit(view, err, sizeof err), 0);
+            CHECK(view_activity(view) > activity);
+            activity = view_activity(view);
+        }
+    }
+    atomic_store(&reader.stop, 1);
+    if (started)
+        pthread_join(thread, NULL);
+    CHECK(reader.reports > 0);
+    CHECK_INT(reader.torn, 0);
+
+    /* a report counts as activity */
+    activity = view_activity(view);
+    report_t *report = view_report(view, tru_date("2003-07-02"), NULL, NULL);
+    CHECK(report != NULL);
+    CHECK(view_activity(view) > activity);
+    const int deposits = report ? report_instrument(report, 0)->deposits : -1;
+    report_destroy(&report);
+
+    /* a retraction, with its reason, survives a restart: the reason stays
+       in the file, the retracted seq in memory */
+    const event_t *target = NULL;
+    for (size_t i = 0; i < n && !target; i++)
+        if (events->items[i].action == ACTION_RATIFICATION
+            && strcmp(events->items[i].instrument, "UNTOC") == 0)
+            target = &events->items[i];
+    CHECK(target != NULL);
+    event_t retraction =
+        tru_event((int64_t) n + 1, "UNTOC", target ? target->participant : "ARM",
+                  ACTION_RETRACTION, "2003-07-02");
+    retraction.retracts = target ? target->seq : 1;
+    snprintf(retraction.reason, sizeof retraction.reason, "entered in error");
+    CHECK_INT(view_append(view, &retraction, err, sizeof err), 0);
+    /* staged: not seen yet */
+    report = view_report(view, tru_date("2003-07-02"), NULL, NULL);
+    CHECK(report && report_instrument(report, 0)->deposits == deposits);
+    report_destroy(&report);
+    CHECK_INT(view_commit(view, err, sizeof err), 0);
+    report = view_report(view, tru_date("2003-07-02"), NULL, NULL);
+    CHECK(report && report_instrument(report, 0)->deposits == deposits - 1);
+    report_destroy(&report);
+    view_destroy(&view);
+
+    view = view_open(path, catalog, err, sizeof err);
+    CHECK(view != NULL);
+    if (view) {
+        CHECK_INT(view_count(view), n + 1);
+        report = view_report(view, tru_date("2003-07-02"), NULL, NULL);
+        CHECK(report && report_instrument(report, 0)->deposits == deposits - 1);
+        report_destroy(&report);
+        view_destroy(&view);
+    }
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    if (db && sqlite3_prepare_v2(db, "SELECT reason, retracts FROM events WHERE seq = ?1", -1,
+                                 &st, NULL)
+                  == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, (int64_t) n + 1);
+        CHECK(sqlite3_step(st) == SQLITE_ROW);
+        CHECK_STR((const char *) sqlite3_column_text(st, 0), "entered in error");
+        CHECK_INT(sqlite3_column_int64(st, 1), retraction.retracts);
+    }
+    else
+        CHECK(!"prepare");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+
+    char file[300];
+    static const char *suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(file, sizeof file, "%s%s", path, suffixes[i]);
+        unlink(file);
+    }
+    rmdir(dir);
+}
+
 /* ---- metrics and dashboard ---------------------------------------------- */
 
 static void
@@ -438,6 +570,7 @@ main(void)
     if (catalog && events.count == 527) {
         s_test_reportreq(catalog, &events);
         s_test_view(catalog, &events);
+        s_test_view_compact(catalog, &events);
         s_test_dashboard(catalog, &events);
     }
     free(events.items);
