@@ -19,6 +19,10 @@
 #   RATIFY_BENCH_E2E_SAMPLES     end-to-end samples             (default: 1000)
 #   RATIFY_BENCH_READY_RUNS      start-ups per service          (default: 5)
 #   RATIFY_BENCH_KEEP=1     keep the temporary directory (logs, databases)
+#   RATIFY_BENCH_PARTS      the parts to run, space- or comma-separated, out of
+#                           floor ready load e2e engine (default: all of them;
+#                           a target whose figures were not measured prints
+#                           NOT MEASURED)
 # The services run without CURVE (RATIFY_CURVE=0), as by default.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,6 +34,13 @@ serial_clients=${RATIFY_BENCH_SERIAL_CLIENTS:-64}
 e2e_samples=${RATIFY_BENCH_E2E_SAMPLES:-1000}
 ready_runs=${RATIFY_BENCH_READY_RUNS:-5}
 services="registry threshold notifier reporter"
+parts=" $(echo "${RATIFY_BENCH_PARTS:-floor ready load e2e engine}" | tr ',' ' ') "
+for p in $parts; do
+  case $p in floor | ready | load | e2e | engine) ;;
+    *) echo "bench: unknown part '$p' in RATIFY_BENCH_PARTS (floor ready load e2e engine)" >&2; exit 2 ;;
+  esac
+done
+part() { case $parts in *" $1 "*) return 0 ;; esac; return 1; }
 
 echo "# building $build (Release)" >&2
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null \
@@ -150,12 +161,15 @@ echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git -C "$root" rev-parse --shor
     && echo '(with uncommitted changes)')"
 
 # ---- floor: one durable commit, one hop -----------------------------------
+if part floor; then
 mkdir -p "$tmp/floor"
 "$bb/bench-floor" "$tmp/floor" | relay || exit 1
+fi
 
 # ---- ready: exec to pong, fresh data, shipped catalog ---------------------
 # dependency order, as deploy/run-native.sh starts them (each consumer
 # finds its producer running); the median of several start-ups
+if part ready; then
 for run in $(seq 1 "$ready_runs"); do
   start_stack 0 "$tmp/ready/$run" "" ""
   for s in $services; do awk -v n="ready_ms_$s:" '$1 == n { print $2 }' "$tmp/starts" >>"$tmp/ready-$s"; done
@@ -165,8 +179,10 @@ for s in $services; do
   figure "ready_ms_$s" "$(median <"$tmp/ready-$s")" ms
   echo "#   ready_ms_$s over $ready_runs start-ups: $(sort -n "$tmp/ready-$s" | tr '\n' ' ')"
 done
+fi
 
 # ---- deposits: a synthetic history of 100,000 events ----------------------
+if part load; then
 mkdir -p "$tmp/synth"
 "$build/tests/ratify-synth" --instruments 500 --events 100000 --seed 1 "$tmp/synth" >&2 || exit 1
 csv=$tmp/synth/events.csv
@@ -211,22 +227,28 @@ start registry registry_alone >/dev/null || exit 1
 per=$(commit_stats "$RATIFY_DATA_DIR/registry.log" | awk '{ print $1 }')
 [ -n "$per" ] && figure deposits_per_commit_registry_alone "$per" deposits
 stop_all
+fi
 
 # ---- end to end: deposit to alert ------------------------------------------
+if part e2e; then
 "$bb/bench-e2e" --write-catalog "$tmp" $((e2e_samples + 100)) || exit 1
 start_stack 20 "$tmp/e2e" "$tmp/instruments.ini" _e2e
 "$bb/bench-e2e" --samples "$e2e_samples" --warmup 100 | relay
 stop_all
+fi
 
 # ---- the threshold service's own code: rebuild and recompute by history size
-"$bb/bench-threshold-rebuild" | relay
+if part engine; then "$bb/bench-threshold-rebuild" | relay; fi
 
 # ---- derived figures and targets --------------------------------------------
 commit=$(fig floor_commit_us) hop=$(fig floor_hop_us)
+if [ -n "$commit" ] && [ -n "$hop" ]; then
 figure e2e_floor_us "$(awk -v c="$commit" -v h="$hop" 'BEGIN { printf "%.0f", 3 * c + 4 * h }')" us
 echo "#   e2e_floor_us = 3 x floor_commit_us + 4 x floor_hop_us: commits in the registry, the threshold service and the notifier; hops client->registry, registry->threshold, threshold->notifier, notifier->subscriber"
 figure e2e_floor_idle_us "$(awk -v c="$(fig floor_commit_idle_us)" -v h="$(fig floor_hop_idle_us)" 'BEGIN { printf "%.0f", 3 * c + 4 * h }')" us
 echo "#   e2e_floor_idle_us: the same path with commits and hops as they cost after a pause (floor_commit_idle_us, floor_hop_idle_us), as a deposit at a low rate meets them"
+
+fi
 
 echo
 echo "# targets"

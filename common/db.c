@@ -1,8 +1,141 @@
-/*  db: open with durable pragmas. */
+/*  db: open with durable pragmas; WAL checkpoints on a thread of their own.
+
+    SQLite's automatic checkpoint runs inside the COMMIT that takes the WAL
+    past 1,000 pages: that commit then also writes every changed page into
+    the database file and fsyncs it twice, on the thread that is about to
+    publish or acknowledge. Here the connection's WAL hook only notes the
+    WAL's size; past S_CKPT_PAGES it wakes a checkpointer thread, started on
+    first need, which runs a PASSIVE checkpoint on its own connection (a
+    PASSIVE checkpoint never blocks the writer); only a WAL four times that
+    size, when writes never pause long enough for the thread to reach its
+    end, is checkpointed in the commit. The hook's argument is the
+    checkpointer itself, which is how db_close finds it again: sqlite3_wal_hook
+    returns the previous argument. */
 #include "db.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define S_CKPT_PAGES 1000 /* SQLite's own default threshold */
+/* A writer that never pauses can keep a PASSIVE checkpoint from ever
+   reaching the WAL's end, and the WAL is only restarted from its beginning
+   once one has: past this size the committing thread checkpoints itself,
+   as SQLite would have, so the WAL stays bounded under any load. */
+#define S_CKPT_INLINE_PAGES (4 * S_CKPT_PAGES)
+
+typedef struct {
+    char *path;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    pthread_t thread;
+    bool started; /* the thread runs (started on the first checkpoint due) */
+    bool failed;  /* it could not start: checkpoint inline, as SQLite would */
+    bool due;     /* a checkpoint is asked for */
+    bool stop;
+} s_ckpt_t;
+
+/* The checkpointer thread: waits for a request, runs a PASSIVE checkpoint
+   on its own connection (opened on the first one), until asked to stop. A
+   busy or failed checkpoint is simply tried again at the next request. */
+static void *
+s_ckpt_run(void *arg)
+{
+    s_ckpt_t *self = arg;
+    sqlite3 *db = NULL;
+    pthread_mutex_lock(&self->lock);
+    while (!self->stop) {
+        if (!self->due) {
+            pthread_cond_wait(&self->wake, &self->lock);
+            continue;
+        }
+        self->due = false;
+        pthread_mutex_unlock(&self->lock);
+        if (!db && sqlite3_open_v2(self->path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+            sqlite3_close(db);
+            db = NULL;
+        }
+        if (db) {
+            sqlite3_busy_timeout(db, 1000);
+            /* a connection that has read nothing yet does not know the
+               file is in WAL mode, and its checkpoint would do nothing */
+            sqlite3_exec(db, "PRAGMA schema_version", NULL, NULL, NULL);
+            sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        }
+        pthread_mutex_lock(&self->lock);
+    }
+    pthread_mutex_unlock(&self->lock);
+    sqlite3_close(db);
+    return NULL;
+}
+
+/* The WAL hook: called by SQLite after each commit with the WAL's size in
+   pages. Returns SQLITE_OK (a hook's error would be the commit's). */
+static int
+s_ckpt_hook(void *arg, sqlite3 *db, const char *schema, int pages)
+{
+    s_ckpt_t *self = arg;
+    if (pages < S_CKPT_PAGES)
+        return SQLITE_OK;
+    pthread_mutex_lock(&self->lock);
+    if (!self->started && !self->failed) {
+        if (pthread_create(&self->thread, NULL, s_ckpt_run, self) == 0)
+            self->started = true;
+        else
+            self->failed = true;
+    }
+    const bool inline_ = self->failed || pages >= S_CKPT_INLINE_PAGES;
+    if (!inline_) {
+        self->due = true;
+        pthread_cond_signal(&self->wake);
+    }
+    pthread_mutex_unlock(&self->lock);
+    if (inline_)
+        sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return SQLITE_OK;
+}
+
+/* Returns a checkpointer for the database at path (no thread yet), or NULL
+   when out of memory. */
+static s_ckpt_t *
+s_ckpt_new(const char *path)
+{
+    s_ckpt_t *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->path = strdup(path);
+    if (!self->path) {
+        free(self);
+        return NULL;
+    }
+    pthread_mutex_init(&self->lock, NULL);
+    pthread_cond_init(&self->wake, NULL);
+    return self;
+}
+
+/* Stops the thread (after the checkpoint it is running, if any) and frees
+   the checkpointer; accepts NULL. */
+static void
+s_ckpt_destroy(s_ckpt_t **self_p)
+{
+    s_ckpt_t *self = *self_p;
+    if (!self)
+        return;
+    pthread_mutex_lock(&self->lock);
+    self->stop = true;
+    pthread_cond_signal(&self->wake);
+    const bool started = self->started;
+    pthread_mutex_unlock(&self->lock);
+    if (started)
+        pthread_join(self->thread, NULL);
+    pthread_cond_destroy(&self->wake);
+    pthread_mutex_destroy(&self->lock);
+    free(self->path);
+    free(self);
+    *self_p = NULL;
+}
 
 int
 db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
@@ -42,10 +175,22 @@ db_open(const char *path, const char *schema, char *err, size_t errlen)
         snprintf(err, errlen, "cannot create the schema in %s: %s", path, why);
         goto fail;
     }
+    s_ckpt_t *ckpt = s_ckpt_new(path);
+    if (!ckpt) {
+        snprintf(err, errlen, "cannot open %s: out of memory", path);
+        goto fail;
+    }
+    sqlite3_wal_hook(db, s_ckpt_hook, ckpt); /* replaces the automatic checkpoint */
     return db;
 fail:
     sqlite3_close(db);
     return NULL;
+}
+
+int
+db_set_derived(sqlite3 *db, char *err, size_t errlen)
+{
+    return db_exec(db, "PRAGMA synchronous=NORMAL;", err, errlen);
 }
 
 void
@@ -53,6 +198,9 @@ db_close(sqlite3 **db_p)
 {
     if (!db_p || !*db_p)
         return;
+    /* the previous hook argument is our checkpointer (db_open set it) */
+    s_ckpt_t *ckpt = sqlite3_wal_hook(*db_p, NULL, NULL);
+    s_ckpt_destroy(&ckpt);
     sqlite3_close(*db_p);
     *db_p = NULL;
 }

@@ -3,7 +3,12 @@
     WAL journal, synchronous=FULL (a committed transaction survives power
     loss: an acknowledgement means the data is on disk), a busy timeout, and
     a schema applied in one transaction at open. Thin on purpose: services
-    prepare their own statements. */
+    prepare their own statements.
+
+    Checkpoints (copying the WAL back into the database file) never run in
+    a commit: past 1,000 pages of WAL, a thread of the connection's own runs
+    a PASSIVE checkpoint on a second connection, so the commit that crosses
+    the mark costs what any other does. db_close stops that thread. */
 #ifndef RATIFY_DB_H
 #define RATIFY_DB_H
 
@@ -16,8 +21,19 @@
    with db_close. */
 sqlite3 *db_open(const char *path, const char *schema, char *err, size_t errlen);
 
-/* Closes the handle (finalising nothing: callers finalise their statements
-   first); accepts NULL and sets *db_p to NULL. */
+/* For a database that only holds what can be read again from another
+   service's log, and acknowledges nothing (the reporter's view of the
+   registry's events, with its cursor in the same transactions): commits
+   are no longer flushed to disk (synchronous=NORMAL). A crash of the
+   process loses nothing; a power cut may take back the last commits, and
+   the cursor with them, so they are read again. Its fsyncs no longer
+   compete on the disk with those of the services that acknowledge or
+   publish. Returns 0, or -1 with the SQLite message in err. */
+int db_set_derived(sqlite3 *db, char *err, size_t errlen);
+
+/* Closes a handle from db_open (finalising nothing: callers finalise their
+   statements first) and stops its checkpointer thread; accepts NULL and
+   sets *db_p to NULL. Never call sqlite3_close on a db_open handle. */
 void db_close(sqlite3 **db_p);
 
 /* Runs a statement script with no results. Returns 0, or -1 with the

@@ -212,6 +212,14 @@ view_open(const char *path, const catalog_t *catalog, char *err, size_t errlen)
         snprintf(err, errlen, "cannot size the page cache of %s: %s", path, why);
         goto fail;
     }
+    /* a cache of the registry's log that acknowledges nothing: its commits
+       are not flushed, so they do not queue on the disk behind (or ahead
+       of) the threshold service's, which holds the same event at the same
+       moment; after a power cut the lost tail is read again */
+    if (db_set_derived(self->db, why, sizeof why) != 0) {
+        snprintf(err, errlen, "cannot configure %s: %s", path, why);
+        goto fail;
+    }
     for (int i = 0; i < ST_COUNT; i++)
         if (sqlite3_prepare_v3(self->db, s_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &self->st[i],
                                NULL)

@@ -3,11 +3,13 @@
 
     The reporter follows the registry's stream (follow.h) and keeps every
     event twice: in its own SQLite file (<RATIFY_DATA_DIR>/reporter.db, WAL,
-    synchronous=FULL), so a restart resumes after the last event it holds
-    instead of replaying the whole log, and in memory, where a report is
-    built from. The file is a cache of the registry's log: deleting it is
-    safe (the reporter then replays everything), and a malformed row makes
-    view_open fail with a message saying so.
+    synchronous=NORMAL: see db_set_derived), so a restart resumes after the
+    last event it holds instead of replaying the whole log, and in memory,
+    where a report is built from. The file is a cache of the registry's log:
+    deleting it is safe (the reporter then replays everything), a commit
+    lost to a power cut takes its cursor with it (those events are read
+    again), and a malformed row makes view_open fail with a message saying
+    so.
 
     Writes come from one thread, the service's loop: view_append (or
     view_skip, for an event the loop could not read) stages events in an

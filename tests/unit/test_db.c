@@ -1,0 +1,152 @@
+/*  test_db: db_open's durable settings, and WAL checkpoints that run on the
+    checkpointer thread, never in the commit that crosses the mark, on a real
+    SQLite file. */
+#include "check.h"
+#include "db.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BLOB_BYTES (64 * 1024) /* 16 pages and more a commit */
+#define ROUND 80               /* commits a round: ~1,300 pages of WAL */
+
+static long long
+s_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long) st.st_size : -1;
+}
+
+static int
+s_round(sqlite3 *db)
+{
+    static unsigned char blob[BLOB_BYTES];
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "INSERT INTO t (b) VALUES (?)", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    int rc = 0;
+    for (int i = 0; i < ROUND && rc == 0; i++) {
+        blob[i % BLOB_BYTES] ^= 1; /* every row different */
+        sqlite3_bind_blob(st, 1, blob, sizeof blob, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1; /* autocommit: one commit */
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Waits (up to 20 s) until the database file holds at least `bytes`:
+   the pages reached it from the WAL, which only a checkpoint does. */
+static int
+s_wait_size(const char *path, long long bytes)
+{
+    for (int i = 0; i < 2000; i++) {
+        if (s_size(path) >= bytes)
+            return 0;
+        nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+    }
+    return -1;
+}
+
+static long long
+s_count(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    long long n = -1;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM t", -1, &st, NULL) == SQLITE_OK
+        && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void
+test_pragmas_and_close(const char *dir)
+{
+    char path[512], err[256];
+    snprintf(path, sizeof path, "%s/p.db", dir);
+    sqlite3 *db = db_open(path, "CREATE TABLE IF NOT EXISTS t (b BLOB)", err, sizeof err);
+    CHECK(db != NULL);
+    sqlite3_stmt *st = NULL;
+    CHECK_INT(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+    CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+    CHECK_STR((const char *) sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    CHECK_INT(sqlite3_prepare_v2(db, "PRAGMA synchronous", -1, &st, NULL), SQLITE_OK);
+    CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+    CHECK_INT(sqlite3_column_int(st, 0), 2); /* FULL */
+    sqlite3_finalize(st);
+    /* a derived database: commits are not flushed */
+    CHECK_INT(db_set_derived(db, err, sizeof err), 0);
+    CHECK_INT(sqlite3_prepare_v2(db, "PRAGMA synchronous", -1, &st, NULL), SQLITE_OK);
+    CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+    CHECK_INT(sqlite3_column_int(st, 0), 1); /* NORMAL */
+    sqlite3_finalize(st);
+    db_close(&db); /* no checkpoint ever due: no thread to stop */
+    CHECK(db == NULL);
+    db_close(&db); /* NULL is accepted */
+    db_close(NULL);
+
+    /* a bad schema: NULL and a reason */
+    err[0] = '\0';
+    CHECK(db_open(path, "CREATE NONSENSE", err, sizeof err) == NULL);
+    CHECK(strstr(err, "schema") != NULL);
+}
+
+static void
+test_checkpoint_off_the_commit(const char *dir)
+{
+    char path[512], wal[520], err[256];
+    snprintf(path, sizeof path, "%s/c.db", dir);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    sqlite3 *db = db_open(path, "CREATE TABLE IF NOT EXISTS t (b BLOB)", err, sizeof err);
+    CHECK(db != NULL);
+    if (!db)
+        return;
+    const long long before = s_size(path);
+
+    /* past 1,000 pages of WAL, with the connection kept open and nobody
+       asking for a checkpoint: the pages still reach the database file */
+    CHECK_INT(s_round(db), 0);
+    CHECK_INT(s_wait_size(path, before + (long long) ROUND * BLOB_BYTES), 0);
+    CHECK(s_size(wal) > 0);
+
+    /* a writer that never pauses, ~10,000 pages more: the WAL stays bounded
+       near 4,000 pages (a few commits more when the thread is checkpointing
+       at that moment), whether or not the thread's checkpoints reach its end */
+    for (int r = 0; r < 8; r++)
+        CHECK_INT(s_round(db), 0);
+    CHECK(s_size(wal) <= 6000LL * (4096 + 24) + 32);
+    CHECK_INT(s_count(db), 9 * ROUND);
+
+    /* closing stops the thread (ASan/LSan: nothing leaks) and, as the last
+       connection, checkpoints and removes the WAL */
+    db_close(&db);
+    CHECK(db == NULL);
+    CHECK(access(wal, F_OK) != 0);
+
+    /* everything is there on reopening */
+    db = db_open(path, NULL, err, sizeof err);
+    CHECK(db != NULL);
+    CHECK_INT(s_count(db), 9 * ROUND);
+    db_close(&db);
+}
+
+int
+main(void)
+{
+    char dir[] = "/tmp/ratify-test-db-XXXXXX";
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_pragmas_and_close(dir);
+    test_checkpoint_off_the_commit(dir);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", dir);
+    return check_report("db");
+}
