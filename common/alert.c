@@ -728,6 +728,10 @@ s_reencode_batch(const msg_in_t *in, msgpack_sbuffer *out, wire_err_t *err)
     alert_batch_t b;
     if (alert_decode_batch(in, &b, err) != 0)
         return -1;
+    if (!out) { /* checking only */
+        alert_batch_clear(&b);
+        return 0;
+    }
     int rc = 0;
     msgpack_sbuffer items;
     msgpack_sbuffer_init(&items);
@@ -761,7 +765,7 @@ alert_reencode(const msg_in_t *in, msgpack_sbuffer *out, wire_err_t *err)
     switch (type) {
     case MSG_ALERTS_SINCE: {
         alert_since_t m;
-        rc = alert_decode_since(in, &m, err) ? -1 : alert_encode_since(&m, out);
+        rc = alert_decode_since(in, &m, err) ? -1 : !out ? 0 : alert_encode_since(&m, out);
         break;
     }
     case MSG_ALERTS:
@@ -769,51 +773,55 @@ alert_reencode(const msg_in_t *in, msgpack_sbuffer *out, wire_err_t *err)
         break;
     case MSG_WEBHOOK_ADD: {
         alert_hook_add_t m;
-        rc = alert_decode_hook_add(in, &m, err) ? -1 : alert_encode_hook_add(&m, out);
+        rc = alert_decode_hook_add(in, &m, err) ? -1 : !out ? 0 : alert_encode_hook_add(&m, out);
         break;
     }
     case MSG_WEBHOOK_REMOVE:
     case MSG_WEBHOOK_REDELIVER: {
         int64_t id;
-        rc = alert_decode_hook_id(in, type, &id, err) ? -1 : alert_encode_hook_id(type, id, out);
+        rc = alert_decode_hook_id(in, type, &id, err) ? -1
+             : !out ? 0
+                    : alert_encode_hook_id(type, id, out);
         break;
     }
     case MSG_WEBHOOK_LIST:
     case MSG_WEBHOOK_DEAD: {
         int64_t limit;
-        rc = alert_decode_hook_query(in, type, &limit, err)
-                 ? -1
-                 : alert_encode_hook_query(type, limit, out);
+        rc = alert_decode_hook_query(in, type, &limit, err) ? -1
+             : !out ? 0
+                    : alert_encode_hook_query(type, limit, out);
         break;
     }
     case MSG_WEBHOOK: {
         alert_hook_t m;
-        rc = alert_decode_hook(in, &m, err) ? -1 : alert_encode_hook(&m, out);
+        rc = alert_decode_hook(in, &m, err) ? -1 : !out ? 0 : alert_encode_hook(&m, out);
         break;
     }
     case MSG_WEBHOOKS: {
         alert_hooks_t m;
-        rc = alert_decode_hooks(in, &m, err) ? -1 : alert_encode_hooks(m.hooks, m.count, out);
+        rc = alert_decode_hooks(in, &m, err) ? -1
+             : !out ? 0
+                    : alert_encode_hooks(m.hooks, m.count, out);
         alert_hooks_clear(&m);
         break;
     }
     case MSG_DELIVERY: {
         alert_delivery_t m;
-        rc = alert_decode_delivery(in, &m, err) ? -1 : alert_encode_delivery(&m, out);
+        rc = alert_decode_delivery(in, &m, err) ? -1 : !out ? 0 : alert_encode_delivery(&m, out);
         break;
     }
     case MSG_DELIVERIES: {
         alert_deliveries_t m;
-        rc = alert_decode_deliveries(in, &m, err)
-                 ? -1
-                 : alert_encode_deliveries(m.deliveries, m.count, out);
+        rc = alert_decode_deliveries(in, &m, err) ? -1
+             : !out ? 0
+                    : alert_encode_deliveries(m.deliveries, m.count, out);
         alert_deliveries_clear(&m);
         break;
     }
     case MSG_UNKNOWN:
         if (strncmp(msg_in_type_name(in), ALERT_TYPE_PREFIX, strlen(ALERT_TYPE_PREFIX)) == 0) {
             alert_t a;
-            rc = alert_read(msg_in_root(in), &a, err) ? -1 : alert_encode(&a, out);
+            rc = alert_read(msg_in_root(in), &a, err) ? -1 : !out ? 0 : alert_encode(&a, out);
             alert_clear(&a);
             break;
         }

@@ -241,7 +241,8 @@ void alert_deliveries_clear(alert_deliveries_t *m);
 
 /* Decodes a notifier message (the types above, or a published alert) and
    encodes it again into out: its canonical form. Returns 0, or -1 with err
-   filled ("unknown_type" when the type is none of the notifier's). */
+   filled ("unknown_type" when the type is none of the notifier's). With out NULL,
+   only decodes (a check: codec_check). */
 int alert_reencode(const msg_in_t *in, msgpack_sbuffer *out, wire_err_t *err);
 
 #endif

@@ -16,12 +16,19 @@ codec_reencode(const msg_in_t *in, msgpack_sbuffer *out, wire_err_t *err)
     static s_reencode_fn *const families[] = {msg_reencode, milestone_reencode, alert_reencode,
                                               report_msg_reencode};
     for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
-        const size_t before = out->size;
+        const size_t before = out ? out->size : 0;
         if (families[i](in, out, err) == 0)
             return 0;
-        out->size = before; /* drop anything a failed family wrote */
+        if (out)
+            out->size = before; /* drop anything a failed family wrote */
         if (strcmp(err->code, "unknown_type") != 0)
             return -1;
     }
     return wire_fail(err, "unknown_type", "unknown message type '%s'", msg_in_type_name(in));
+}
+
+int
+codec_check(const msg_in_t *in, wire_err_t *err)
+{
+    return codec_reencode(in, NULL, err);
 }

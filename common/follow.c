@@ -251,8 +251,8 @@ follow_tick(follow_t *self)
    decoder of that type accepts it. Otherwise a garbled item carrying the
    next sequence number would be delivered, found unreadable by the
    consumer and skipped, and the owner's real item with that number never
-   asked for. Returns 0, or -1 with err filled. Costs one decode and
-   encode of the item. */
+   asked for. Returns 0, or -1 with err filled. Costs one decode of the
+   item. */
 static int
 s_check_item(zmsg_t *zm, const msg_in_t *in, wire_err_t *err)
 {
@@ -260,11 +260,7 @@ s_check_item(zmsg_t *zm, const msg_in_t *in, wire_err_t *err)
     const char *type = msg_in_type_name(in);
     if (zframe_size(topic) != strlen(type) || memcmp(zframe_data(topic), type, strlen(type)) != 0)
         return wire_fail(err, "bad_envelope", "a '%s' message under another topic", type);
-    msgpack_sbuffer canonical;
-    msgpack_sbuffer_init(&canonical);
-    const int rc = codec_reencode(in, &canonical, err);
-    msgpack_sbuffer_destroy(&canonical);
-    return rc;
+    return codec_check(in, err);
 }
 
 int

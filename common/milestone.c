@@ -595,43 +595,48 @@ milestone_reencode(const msg_in_t *in, msgpack_sbuffer *out, wire_err_t *err)
     switch (msg_in_type(in)) {
     case MSG_MILESTONE: {
         milestone_t m;
-        rc = milestone_decode(in, &m, err) ? -1 : milestone_encode(&m, out);
+        rc = milestone_decode(in, &m, err) ? -1 : !out ? 0 : milestone_encode(&m, out);
         milestone_clear(&m);
         break;
     }
     case MSG_MILESTONES_SINCE: {
         milestone_since_t m;
-        rc = milestone_decode_since(in, &m, err) ? -1 : milestone_encode_since(&m, out);
+        rc = milestone_decode_since(in, &m, err) ? -1 : !out ? 0 : milestone_encode_since(&m, out);
         break;
     }
     case MSG_MILESTONES: {
         milestone_batch_t m;
-        rc = milestone_decode_batch(in, &m, err) ? -1 : milestone_encode_batch(&m, out);
+        rc = milestone_decode_batch(in, &m, err) ? -1 : !out ? 0 : milestone_encode_batch(&m, out);
         milestone_batch_clear(&m);
         break;
     }
     case MSG_STATUS: {
         milestone_status_req_t m;
-        rc = milestone_decode_status(in, &m, err) ? -1 : milestone_encode_status(&m, out);
+        rc = milestone_decode_status(in, &m, err) ? -1
+             : !out ? 0
+                    : milestone_encode_status(&m, out);
         break;
     }
     case MSG_STATUS_REPLY: {
         milestone_status_reply_t m;
         rc = milestone_decode_status_reply(in, &m, err) ? -1
+             : !out                                      ? 0
                                                          : milestone_encode_status_reply(&m, out);
         milestone_status_reply_clear(&m);
         break;
     }
     case MSG_PARTIES: {
         milestone_parties_req_t m;
-        rc = milestone_decode_parties(in, &m, err) ? -1 : milestone_encode_parties(&m, out);
+        rc = milestone_decode_parties(in, &m, err) ? -1
+             : !out ? 0
+                    : milestone_encode_parties(&m, out);
         break;
     }
     case MSG_PARTIES_REPLY: {
         milestone_parties_reply_t m;
-        rc = milestone_decode_parties_reply(in, &m, err)
-                 ? -1
-                 : milestone_encode_parties_reply(&m, out);
+        rc = milestone_decode_parties_reply(in, &m, err) ? -1
+             : !out                                       ? 0
+                                                          : milestone_encode_parties_reply(&m, out);
         milestone_parties_reply_clear(&m);
         break;
     }

@@ -221,7 +221,8 @@ void milestone_parties_reply_clear(milestone_parties_reply_t *m);
 
 /* Decodes a frame of one of the types above with its typed decoder and
    encodes it again into `out` (the canonical form). Returns 0, or -1 with
-   err filled ("unknown_type" for a type not of this module). */
+   err filled ("unknown_type" for a type not of this module). With out NULL,
+   only decodes (a check: codec_check). */
 int milestone_reencode(const msg_in_t *in, msgpack_sbuffer *out, wire_err_t *err);
 
 #endif

@@ -510,52 +510,54 @@ msg_reencode(const msg_in_t *in, msgpack_sbuffer *out, wire_err_t *err)
     int rc = -1;
     switch (in->type) {
     case MSG_PING:
-        rc = msg_decode_ping(in, err) ? -1 : msg_encode_ping(out);
+        rc = msg_decode_ping(in, err) ? -1 : !out ? 0 : msg_encode_ping(out);
         break;
     case MSG_PONG: {
         msg_pong_t m;
-        rc = msg_decode_pong(in, &m, err) ? -1 : msg_encode_pong(&m, out);
+        rc = msg_decode_pong(in, &m, err) ? -1 : !out ? 0 : msg_encode_pong(&m, out);
         break;
     }
     case MSG_ERROR: {
         msg_error_t m;
-        rc = msg_decode_error(in, &m, err) ? -1 : msg_encode_error(&m, out);
+        rc = msg_decode_error(in, &m, err) ? -1 : !out ? 0 : msg_encode_error(&m, out);
         break;
     }
     case MSG_DEPOSIT: {
         msg_deposit_t m;
-        rc = msg_decode_deposit(in, &m, err) ? -1 : msg_encode_deposit(&m, out);
+        rc = msg_decode_deposit(in, &m, err) ? -1 : !out ? 0 : msg_encode_deposit(&m, out);
         break;
     }
     case MSG_RETRACT: {
         msg_retract_t m;
-        rc = msg_decode_retract(in, &m, err) ? -1 : msg_encode_retract(&m, out);
+        rc = msg_decode_retract(in, &m, err) ? -1 : !out ? 0 : msg_encode_retract(&m, out);
         break;
     }
     case MSG_ACCEPTED: {
         msg_accepted_t m;
-        rc = msg_decode_accepted(in, &m, err) ? -1 : msg_encode_accepted(&m, out);
+        rc = msg_decode_accepted(in, &m, err) ? -1 : !out ? 0 : msg_encode_accepted(&m, out);
         break;
     }
     case MSG_EVENTS_SINCE: {
         msg_events_since_t m;
-        rc = msg_decode_events_since(in, &m, err) ? -1 : msg_encode_events_since(&m, out);
+        rc = msg_decode_events_since(in, &m, err) ? -1
+             : !out ? 0
+                    : msg_encode_events_since(&m, out);
         break;
     }
     case MSG_EVENTS: {
         msg_events_t m;
-        rc = msg_decode_events(in, &m, err) ? -1 : msg_encode_events(&m, out);
+        rc = msg_decode_events(in, &m, err) ? -1 : !out ? 0 : msg_encode_events(&m, out);
         msg_events_clear(&m);
         break;
     }
     case MSG_EVENT: {
         event_t m;
-        rc = msg_decode_event(in, &m, err) ? -1 : msg_encode_event(&m, out);
+        rc = msg_decode_event(in, &m, err) ? -1 : !out ? 0 : msg_encode_event(&m, out);
         break;
     }
     case MSG_HEARTBEAT: {
         msg_heartbeat_t m;
-        rc = msg_decode_heartbeat(in, &m, err) ? -1 : msg_encode_heartbeat(&m, out);
+        rc = msg_decode_heartbeat(in, &m, err) ? -1 : !out ? 0 : msg_encode_heartbeat(&m, out);
         break;
     }
     default:

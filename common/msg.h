@@ -194,7 +194,8 @@ int msg_decode_heartbeat(const msg_in_t *in, msg_heartbeat_t *out, wire_err_t *e
 /* Decodes the frame with the typed decoder of its type and encodes the
    result again into `out`: the canonical form of a message. Returns 0, or
    -1 with err filled (unknown type, missing field...). Used to check
-   test vectors byte for byte and to validate what ratifyctl sends. */
+   test vectors byte for byte and to validate what ratifyctl sends. With out NULL,
+   only decodes (a check: codec_check). */
 int msg_reencode(const msg_in_t *in, msgpack_sbuffer *out, wire_err_t *err);
 
 #endif

@@ -71,7 +71,8 @@ void report_msg_reply_clear(report_msg_reply_t *m);
 
 /* Decodes a "report" or "report.reply" frame and encodes it again into out
    (the canonical form, as msg_reencode does for the registry's types).
-   Returns 0, or -1 with err filled ("unknown_type" for any other type). */
+   Returns 0, or -1 with err filled ("unknown_type" for any other type). With out NULL,
+   only decodes (a check: codec_check). */
 int report_msg_reencode(const msg_in_t *in, msgpack_sbuffer *out, wire_err_t *err);
 
 #endif

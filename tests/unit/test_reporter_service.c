@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- report_msg --------------------------------------------------------- */
@@ -373,7 +374,8 @@ s_test_view(const catalog_t *catalog, const tru_events_t *events)
 
 typedef struct {
     view_t *view;
-    int reports, torn;
+    atomic_int reports;
+    int torn;
     atomic_int stop;
 } s_reader_t;
 
@@ -388,7 +390,7 @@ s_reader(void *arg)
         if (!report || seq % VIEW_BATCH != 0)
             r->torn++;
         report_destroy(&report);
-        r->reports++;
+        atomic_fetch_add(&r->reports, 1);
     }
     return NULL;
 }
@@ -415,6 +417,13 @@ s_test_view_compact(const catalog_t *catalog, const tru_events_t *events)
     for (size_t i = 0; i < n; i++) {
         CHECK_INT(view_append(view, &events->items[i], err, sizeof err), 0);
         if ((i + 1) % VIEW_BATCH == 0) {
+            /* a report while this batch is staged, not yet committed (the
+               loop would otherwise outrun the reader: a commit is not
+               flushed to disk, so it is quick) */
+            const int seen = atomic_load(&reader.reports);
+            for (int w = 0; started && atomic_load(&reader.reports) == seen && w < 5000; w++)
+                nanosleep(&(struct timespec){.tv_nsec = 1000 * 1000}, NULL);
+            CHECK(atomic_load(&reader.reports) > seen);
             CHECK_INT(view_commit(view, err, sizeof err), 0);
             CHECK(view_activity(view) > activity);
             activity = view_activity(view);
@@ -423,7 +432,7 @@ s_test_view_compact(const catalog_t *catalog, const tru_events_t *events)
     atomic_store(&reader.stop, 1);
     if (started)
         pthread_join(thread, NULL);
-    CHECK(reader.reports > 0);
+    CHECK(atomic_load(&reader.reports) > 0);
     CHECK_INT(reader.torn, 0);
 
     /* a report counts as activity */
