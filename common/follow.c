@@ -254,11 +254,10 @@ follow_tick(follow_t *self)
    asked for. Returns 0, or -1 with err filled. Costs one decode of the
    item. */
 static int
-s_check_item(zmsg_t *zm, const msg_in_t *in, wire_err_t *err)
+s_check_item(zmq_msg_t *topic, const msg_in_t *in, wire_err_t *err)
 {
-    zframe_t *topic = zmsg_first(zm);
     const char *type = msg_in_type_name(in);
-    if (zframe_size(topic) != strlen(type) || memcmp(zframe_data(topic), type, strlen(type)) != 0)
+    if (zmq_msg_size(topic) != strlen(type) || memcmp(zmq_msg_data(topic), type, strlen(type)) != 0)
         return wire_fail(err, "bad_envelope", "a '%s' message under another topic", type);
     return codec_check(in, err);
 }
@@ -267,24 +266,43 @@ int
 follow_handle(follow_t *self)
 {
     int rc = 0;
+    void *socket = zsock_resolve(self->sub);
     while (rc == 0 && (zsock_events(self->sub) & ZMQ_POLLIN)) {
-        zmsg_t *zm = zmsg_recv(self->sub);
-        if (!zm)
+        /* [topic][body] as raw libzmq parts: no czmq list, node and frame
+           per part (a fifth of a follower's instructions) */
+        zmq_msg_t topic, body;
+        zmq_msg_init(&topic);
+        zmq_msg_init(&body);
+        if (zmq_msg_recv(&topic, socket, 0) < 0) {
+            zmq_msg_close(&topic);
+            zmq_msg_close(&body);
             break;
+        }
+        size_t parts = 1;
+        int more = zmq_msg_more(&topic);
+        while (more) { /* the body is the second part; any further part is drained */
+            zmq_msg_t next;
+            zmq_msg_init(&next);
+            if (zmq_msg_recv(&next, socket, 0) < 0) {
+                zmq_msg_close(&next);
+                break;
+            }
+            more = zmq_msg_more(&next);
+            if (++parts == 2)
+                zmq_msg_move(&body, &next);
+            zmq_msg_close(&next);
+        }
         self->heard_ms = zclock_mono();
         if (self->silent)
             log_info("%s: hearing from %s again", self->name, self->stream);
         self->silent = false;
-        zframe_t *topic = zmsg_first(zm);
-        zframe_t *body = zmsg_next(zm);
         wire_err_t err;
-        msg_in_t *in = topic && body && zmsg_size(zm) == 2
-                           ? msg_in_parse(zframe_data(body), zframe_size(body), &err)
-                           : NULL;
+        msg_in_t *in = parts == 2 ? msg_in_parse(zmq_msg_data(&body), zmq_msg_size(&body), &err)
+                                  : NULL;
         if (!in)
             log_warn("%s: dropped a malformed stream message (%s)", self->name,
-                     topic && body && zmsg_size(zm) == 2 ? err.message : "not two frames");
-        else if (s_check_item(zm, in, &err) != 0) {
+                     parts == 2 ? err.message : "not two frames");
+        else if (s_check_item(&topic, in, &err) != 0) {
             /* never delivered, nor taken as a sign of a gap: the owner's
                real item comes on the stream or by replay all the same */
             log_warn("%s: dropped an unreadable stream message (%s)", self->name, err.message);
@@ -304,7 +322,8 @@ follow_handle(follow_t *self)
                 rc = s_offer(self, seq, msg_in_root(in));
         }
         msg_in_destroy(&in);
-        zmsg_destroy(&zm);
+        zmq_msg_close(&topic);
+        zmq_msg_close(&body);
     }
     if (rc == 0 && self->behind)
         rc = follow_tick(self) < 0 ? -1 : 0;

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct _stream_t {
     zsock_t *pub;
@@ -41,13 +42,10 @@ stream_destroy(stream_t **self_p)
 int
 stream_publish(stream_t *self, const char *topic, int64_t seq, const msgpack_sbuffer *body)
 {
-    zmsg_t *zm = zmsg_new();
-    if (!zm)
-        return -1;
-    zmsg_addstr(zm, topic);
-    zmsg_addmem(zm, body->data, body->size);
-    if (zmsg_send(&zm, self->pub) != 0) {
-        zmsg_destroy(&zm);
+    /* raw libzmq parts: no czmq list, node and frame per part */
+    void *socket = zsock_resolve(self->pub);
+    if (zmq_send(socket, topic, strlen(topic), ZMQ_SNDMORE) < 0
+        || zmq_send(socket, body->data, body->size, 0) < 0) {
         log_warn("could not publish %s %lld", topic, (long long) seq);
         return -1;
     }

@@ -135,17 +135,18 @@ s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *st
     }
     const long long handle_ms = handled_ms - started_ms;
     const long long commit_ms = service_clock_ms() - handled_ms;
+    msgpack_sbuffer body; /* one buffer for the batch's events */
+    msgpack_sbuffer_init(&body);
     for (int i = 0; committed && i < b->nstored; i++) {
         const event_t *ev = &b->stored[i];
         char date[RDATE_ISO_SIZE];
         log_debug("stored event %lld: %s %s %s %s", (long long) ev->seq, ev->instrument,
                   ev->participant, action_name(ev->action), rdate_format(ev->date, date));
-        msgpack_sbuffer body;
-        msgpack_sbuffer_init(&body);
+        msgpack_sbuffer_clear(&body);
         if (msg_encode_event(ev, &body) == 0)
             stream_publish(events, "event", ev->seq, &body);
-        msgpack_sbuffer_destroy(&body);
     }
+    msgpack_sbuffer_destroy(&body);
     for (int i = 0; i < n; i++) {
         event_t unused;
         if (b->read[i])
