@@ -330,15 +330,17 @@ view_append(view_t *self, const event_t *ev, char *err, size_t errlen)
         goto fail;
     sqlite3_bind_int64(st, 1, ev->seq);
     sqlite3_bind_text(st, 2, action_name(ev->action), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, ev->instrument, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, ev->participant, -1, SQLITE_TRANSIENT);
+    /* SQLITE_STATIC: every buffer outlives the step, and the bindings are
+       cleared right after it */
+    sqlite3_bind_text(st, 3, ev->instrument, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, ev->participant, -1, SQLITE_STATIC);
     if (ev->date == RDATE_NONE || !rdate_format(ev->date, date)[0])
         sqlite3_bind_null(st, 5);
     else
-        sqlite3_bind_text(st, 5, date, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 5, date, -1, SQLITE_STATIC);
     if (ev->action == ACTION_RETRACTION) {
         sqlite3_bind_int64(st, 6, ev->retracts);
-        sqlite3_bind_text(st, 7, ev->reason, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 7, ev->reason, -1, SQLITE_STATIC);
     }
     else {
         sqlite3_bind_null(st, 6);
