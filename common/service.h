@@ -24,4 +24,12 @@ int64_t service_clock_ms(void);
 /* Returns the wall clock in milliseconds since the Unix epoch. */
 int64_t service_wall_ms(void);
 
+/* Hands the heap's free pages back to the system (glibc's malloc_trim,
+   every thread's arena; a no-op elsewhere). A burst (a full batch of
+   requests, a catch-up, a report) leaves the heap holding what it freed:
+   each service calls this at its first quiet heartbeat after one, about a
+   millisecond, once per burst. Returns true (callers keep it as "trimmed
+   since the last burst"). */
+bool service_trim_heap(void);
+
 #endif

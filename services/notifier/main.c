@@ -39,9 +39,6 @@
 #include "stream.h"
 
 #include <errno.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,7 +59,7 @@ typedef struct {
     deliverer_t *deliverer;
     int64_t next_beat, next_tick; /* monotonic ms */
     int64_t beat_cursor;          /* the milestone cursor at the last heartbeat */
-    bool trimmed;                 /* no milestone since the last s_trim */
+    bool trimmed;                 /* no milestone since the last heap trim */
     bool reset_follow;            /* a group was lost: resume from the stored cursor */
 } s_ctx_t;
 
@@ -186,20 +183,6 @@ s_handle_milestones(s_ctx_t *ctx)
     return s_settle(ctx);
 }
 
-/*  A burst of milestones leaves the heap holding what the alerts, decoded
-    messages and SQLite statements freed: at the first quiet heartbeat after
-    a burst, hand the free pages back to the system (malloc_trim walks the
-    free lists of every thread's arena, about a millisecond, once per
-    burst). Returns true. */
-static bool
-s_trim(void)
-{
-#ifdef __GLIBC__
-    malloc_trim(0);
-#endif
-    return true;
-}
-
 /* Returns 0, or -1 when the service must stop. */
 static int
 s_handle_timers(s_ctx_t *ctx)
@@ -217,7 +200,7 @@ s_handle_timers(s_ctx_t *ctx)
         if (alertlog_cursor(ctx->log) != ctx->beat_cursor)
             ctx->trimmed = false; /* milestones came: not quiet yet */
         else if (!ctx->trimmed)
-            ctx->trimmed = s_trim();
+            ctx->trimmed = service_trim_heap();
         ctx->beat_cursor = alertlog_cursor(ctx->log);
     }
     return 0;

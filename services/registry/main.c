@@ -19,9 +19,6 @@
 #include "stream.h"
 
 #include <errno.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,21 +165,6 @@ s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *st
                   b->nstored, handle_ms, commit_ms);
 }
 
-/*  A burst of full batches leaves the heap holding what they freed (each
-    queued request and reply takes a few kB until its batch is answered,
-    256 at a time): at the first heartbeat after a burst with nothing
-    stored, hand the free pages back to the system. malloc_trim walks the
-    free lists, well under a millisecond here, once per burst. Returns
-    true. */
-static bool
-s_trim(void)
-{
-#ifdef __GLIBC__
-    malloc_trim(0);
-#endif
-    return true;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -257,7 +239,7 @@ main(int argc, char **argv)
     stream_heartbeat(events, store_last_seq(store));
     int64_t next_beat = service_clock_ms() + HEARTBEAT_IVL_MSEC;
     int64_t beat_seq = store_last_seq(store); /* at the last heartbeat */
-    bool trimmed = true;                      /* nothing stored since the last s_trim */
+    bool trimmed = true;                      /* nothing stored since the last heap trim */
     while (!service_stopping()) {
         int64_t wait = next_beat - service_clock_ms();
         void *which = zpoller_wait(poller, wait > 0 ? (int) wait : 0);
@@ -271,7 +253,7 @@ main(int argc, char **argv)
             if (store_last_seq(store) != beat_seq)
                 trimmed = false; /* deposits came: not quiet yet */
             else if (!trimmed)
-                trimmed = s_trim();
+                trimmed = service_trim_heap();
             beat_seq = store_last_seq(store);
         }
     }

@@ -33,9 +33,6 @@
 #include "view.h"
 
 #include <errno.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -53,7 +50,7 @@ typedef struct {
     bool replayed;     /* a replay round has completed since start */
     bool reset_follow; /* the view dropped staged events: resume from its cursor */
     uint64_t activity; /* view_activity at the last heartbeat */
-    bool trimmed;      /* nothing committed or reported since the last s_trim */
+    bool trimmed;      /* nothing committed or reported since the last heap trim */
 } s_app_t;
 
 static void
@@ -145,22 +142,6 @@ s_settle(s_app_t *app)
     return 0;
 }
 
-/*  Catching up and building a report leave the heap holding what they
-    freed (decoded batches of events; a report's rule engines and model,
-    some 15 MB at 100 000 events, on whichever thread built it): at the
-    first heartbeat after a burst with nothing committed and no report
-    built, hand the free pages of every arena back to the system.
-    malloc_trim walks the free lists, a millisecond or less, once per
-    burst. Returns true. */
-static bool
-s_trim(void)
-{
-#ifdef __GLIBC__
-    malloc_trim(0);
-#endif
-    return true;
-}
-
 static void
 s_handle_tick(s_app_t *app)
 {
@@ -170,7 +151,7 @@ s_handle_tick(s_app_t *app)
         app->trimmed = false; /* events or reports came: not quiet yet */
     }
     else if (!app->trimmed)
-        app->trimmed = s_trim();
+        app->trimmed = service_trim_heap();
     const bool was = app->replayed;
     if (follow_tick(app->follow) == 0)
         app->replayed = true;

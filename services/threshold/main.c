@@ -27,9 +27,6 @@
 #include "threshold.h"
 
 #include <errno.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -166,20 +163,6 @@ s_handle_request(zsock_t *api, s_app_t *app)
     rpc_req_destroy(&req);
 }
 
-/*  Catching up on a burst of events leaves the heap holding what the
-    recomputations and decoded messages freed: at the first quiet heartbeat
-    after a burst, hand the free pages back to the system (malloc_trim
-    walks the free lists, about a millisecond, once per burst). Returns
-    true. */
-static bool
-s_trim(void)
-{
-#ifdef __GLIBC__
-    malloc_trim(0);
-#endif
-    return true;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -257,7 +240,7 @@ main(int argc, char **argv)
     int64_t next_beat = service_clock_ms() + HEARTBEAT_IVL_MSEC;
     int64_t next_tick = service_clock_ms();
     int64_t beat_cursor = threshold_cursor(app.core); /* at the last heartbeat */
-    bool trimmed = true; /* no event since the last s_trim */
+    bool trimmed = true; /* no event since the last heap trim */
     while (!service_stopping()) {
         const int64_t next = next_beat < next_tick ? next_beat : next_tick;
         const int64_t wait = next - service_clock_ms();
@@ -281,7 +264,7 @@ main(int argc, char **argv)
             if (threshold_cursor(app.core) != beat_cursor)
                 trimmed = false; /* events came: not quiet yet */
             else if (!trimmed)
-                trimmed = s_trim();
+                trimmed = service_trim_heap();
             beat_cursor = threshold_cursor(app.core);
         }
     }
