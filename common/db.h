@@ -8,7 +8,9 @@
     Checkpoints (copying the WAL back into the database file) never run in
     a commit: past 1,000 pages of WAL, a thread of the connection's own runs
     a PASSIVE checkpoint on a second connection, so the commit that crosses
-    the mark costs what any other does. db_close stops that thread. */
+    the mark costs what any other does. db_close stops that thread. The
+    thread is the connection's WAL hook: never set another one (nor
+    `PRAGMA wal_autocheckpoint`, which does) on a db_open handle. */
 #ifndef RATIFY_DB_H
 #define RATIFY_DB_H
 
