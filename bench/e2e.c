@@ -5,7 +5,7 @@
              writes DIR/instruments.ini: N instruments E0001.. with
              threshold 2, delay 90 days, open for signature 1990..2030, no
              approaching levels (the catalog the run below needs)
-           bench-e2e [--samples S] [--warmup W] [--gap-ms G]
+           bench-e2e [--samples S] [--warmup W] [--gap-ms G] [--stages]
              runs against the services named by the RATIFY_* endpoints;
              RATIFY_CATALOG must be the catalog written above and the
              services must run with RATIFY_TODAY=2021-12-31
@@ -23,7 +23,18 @@
     Prints e2e_p50_us, e2e_p90_us, e2e_p99_us, e2e_max_us (over S samples
     after W unmeasured ones), deposit_ack_p50_us / _p99_us (deposit to
     "accepted", the registry's share) and e2e_lost (samples whose alert did
-    not come within SAMPLE_TIMEOUT_MSEC; should be 0). */
+    not come within SAMPLE_TIMEOUT_MSEC; should be 0).
+
+    With --stages it also subscribes to the registry's events and the
+    threshold service's milestones and prints where a sample's time goes,
+    as medians and 99th percentiles: e2e_stage_registry_* (deposit sent to
+    its event received: a hop in, the handling, the commit, a hop out),
+    e2e_stage_threshold_* (event to the `threshold.reached` milestone) and
+    e2e_stage_notifier_* (milestone to alert). Each stage ends with a hop to
+    this program where the path has a hop to the next service, so the three
+    add up to the end-to-end time. The two extra subscribers give the
+    registry and the threshold service one more peer to publish to: run it
+    apart from the headline figures. */
 #include "alert.h"
 #include "catalog.h"
 #include "config.h"
@@ -32,6 +43,7 @@
 #include "rpc.h"
 #include "sock.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,10 +214,49 @@ s_read_alert(zsock_t *sub, s_alert_t *out)
     return rc;
 }
 
+/* Receives one message from a stage subscriber (the registry's events or
+   the threshold service's milestones); returns 1 when it concerns the
+   instrument `id` (for milestones: its `threshold.reached`), else 0. */
+static int
+s_read_stage(zsock_t *sub, bool milestones, const char *id)
+{
+    void *socket = zsock_resolve(sub);
+    zmq_msg_t topic, body;
+    zmq_msg_init(&topic);
+    zmq_msg_init(&body);
+    int rc = 0;
+    if (zmq_msg_recv(&topic, socket, 0) >= 0 && zmq_msg_more(&topic)
+        && zmq_msg_recv(&body, socket, 0) >= 0) {
+        wire_err_t err;
+        msg_in_t *in = msg_in_parse(zmq_msg_data(&body), zmq_msg_size(&body), &err);
+        if (in && milestones) {
+            milestone_t m;
+            rc = milestone_read(msg_in_root(in), &m, &err) == 0 && m.kind == MILESTONE_REACHED
+                 && strcmp(m.instrument, id) == 0;
+        }
+        else if (in && msg_in_type(in) == MSG_EVENT) {
+            event_t e;
+            rc = msg_read_event(msg_in_root(in), &e, &err) == 0 && strcmp(e.instrument, id) == 0;
+        }
+        msg_in_destroy(&in);
+    }
+    zmq_msg_close(&topic);
+    zmq_msg_close(&body);
+    return rc;
+}
+
+static void
+s_print_stage(const char *name, int64_t *v, size_t n)
+{
+    printf("e2e_stage_%s_p50_us: %lld us\n", name, (long long) s_pct(v, n, 50));
+    printf("e2e_stage_%s_p99_us: %lld us\n", name, (long long) s_pct(v, n, 99));
+}
+
 int
 main(int argc, char **argv)
 {
     int samples = 1000, warmup = 50, gap_ms = 2;
+    bool stages = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--write-catalog") == 0 && i + 2 < argc)
             return s_write_catalog(argv[i + 1], atoi(argv[i + 2]));
@@ -215,9 +266,11 @@ main(int argc, char **argv)
             warmup = atoi(argv[++i]);
         else if (strcmp(argv[i], "--gap-ms") == 0 && i + 1 < argc)
             gap_ms = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--stages") == 0)
+            stages = true;
         else {
             fprintf(stderr, "usage: bench-e2e --write-catalog DIR N\n"
-                            "       bench-e2e [--samples S] [--warmup W] [--gap-ms G]\n");
+                            "       bench-e2e [--samples S] [--warmup W] [--gap-ms G] [--stages]\n");
             return 2;
         }
     }
@@ -250,6 +303,17 @@ main(int argc, char **argv)
     zsock_set_subscribe(sub, "org.ratify.threshold.reached");
     zsock_set_subscribe(sub, "org.ratify.entry_into_force.scheduled");
     zpoller_t *poller = zpoller_new(dealer, sub, NULL);
+    zsock_t *events = NULL, *milestones = NULL;
+    if (stages) {
+        events = sock_new_client(ZMQ_SUB, config_get(CONFIG_REGISTRY_EVENTS), "event");
+        milestones = sock_new_client(ZMQ_SUB, config_get(CONFIG_THRESHOLD_EVENTS), "milestone");
+        if (!events || !milestones) {
+            fprintf(stderr, "bench-e2e: cannot subscribe to the registry and the threshold service\n");
+            return 1;
+        }
+        zpoller_add(poller, events);
+        zpoller_add(poller, milestones);
+    }
 
     /* the subscription is live once a heartbeat comes through */
     zsock_set_rcvtimeo(sub, 3000);
@@ -288,16 +352,23 @@ main(int argc, char **argv)
         s_alert_t a;
         s_read_alert(sub, &a);
     }
+    while (events && (zsock_events(events) & ZMQ_POLLIN)) /* the preparation's events */
+        s_read_stage(events, false, "");
+    while (milestones && (zsock_events(milestones) & ZMQ_POLLIN))
+        s_read_stage(milestones, true, "");
 
     int64_t *e2e = calloc((size_t) total, sizeof *e2e);
     int64_t *ack = calloc((size_t) total, sizeof *ack);
-    size_t ne2e = 0, nack = 0;
+    int64_t *st_reg = calloc((size_t) total, sizeof *st_reg);
+    int64_t *st_th = calloc((size_t) total, sizeof *st_th);
+    int64_t *st_no = calloc((size_t) total, sizeof *st_no);
+    size_t ne2e = 0, nack = 0, nstage = 0;
     int lost = 0;
     for (int i = 0; i < total; i++) {
         const char *id = catalog_instrument_id(catalog_instrument_at(catalog, (size_t) i));
         const int64_t t0 = s_now_us();
         s_send_deposit(dealer, id, party[1], DATE_CROSS);
-        int64_t t_ack = 0, t_alert = 0;
+        int64_t t_ack = 0, t_alert = 0, t_event = 0, t_milestone = 0;
         bool scheduled = false;
         while (!(t_ack && t_alert && scheduled)) {
             const int64_t left = t0 + (int64_t) SAMPLE_TIMEOUT_MSEC * 1000 - s_now_us();
@@ -307,6 +378,16 @@ main(int argc, char **argv)
                 if (s_read_reply(dealer) <= 0)
                     fprintf(stderr, "bench-e2e: sample %d: deposit not accepted\n", i);
                 t_ack = now;
+            }
+            else if (events && which == events) {
+                const int64_t now = s_now_us();
+                if (s_read_stage(events, false, id) && !t_event)
+                    t_event = now;
+            }
+            else if (milestones && which == milestones) {
+                const int64_t now = s_now_us();
+                if (s_read_stage(milestones, true, id) && !t_milestone)
+                    t_milestone = now;
             }
             else if (which == sub) {
                 const int64_t now = s_now_us();
@@ -331,6 +412,12 @@ main(int argc, char **argv)
                 e2e[ne2e++] = t_alert - t0;
             if (t_ack)
                 ack[nack++] = t_ack - t0;
+            if (t_alert && t_event && t_milestone && t_event <= t_milestone
+                && t_milestone <= t_alert) {
+                st_reg[nstage] = t_event - t0;
+                st_th[nstage] = t_milestone - t_event;
+                st_no[nstage++] = t_alert - t_milestone;
+            }
         }
         if (gap_ms > 0)
             usleep((useconds_t) gap_ms * 1000);
@@ -343,8 +430,19 @@ main(int argc, char **argv)
     printf("e2e_max_us: %lld us\n", (long long) s_pct(e2e, ne2e, 100));
     printf("deposit_ack_p50_us: %lld us\n", (long long) s_pct(ack, nack, 50));
     printf("deposit_ack_p99_us: %lld us\n", (long long) s_pct(ack, nack, 99));
+    if (stages) {
+        printf("e2e_stage_samples: %zu\n", nstage);
+        s_print_stage("registry", st_reg, nstage);
+        s_print_stage("threshold", st_th, nstage);
+        s_print_stage("notifier", st_no, nstage);
+    }
     free(e2e);
     free(ack);
+    free(st_reg);
+    free(st_th);
+    free(st_no);
+    zsock_destroy(&events);
+    zsock_destroy(&milestones);
     zpoller_destroy(&poller);
     zsock_destroy(&dealer);
     zsock_destroy(&sub);

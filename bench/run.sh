@@ -235,6 +235,12 @@ if part e2e; then
 start_stack 20 "$tmp/e2e" "$tmp/instruments.ini" _e2e
 "$bb/bench-e2e" --samples "$e2e_samples" --warmup 100 | relay
 stop_all
+# where a sample's time goes, on a fresh stack (two more subscribers: apart
+# from the figures above)
+start_stack 40 "$tmp/e2e-stages" "$tmp/instruments.ini" _e2e_stages
+"$bb/bench-e2e" --samples 300 --warmup 50 --stages | grep '^e2e_stage' | relay
+echo "#   e2e_stage_<service>: registry = deposit sent to its event received; threshold = event to the threshold.reached milestone; notifier = milestone to alert (each ends with a hop to the bench, as the path's does to the next service; 300 samples on a fresh stack with two more subscribers)"
+stop_all
 fi
 
 # ---- the threshold service's own code: rebuild and recompute by history size
