@@ -291,17 +291,41 @@ s_test_address(void)
 
 /* ---- view --------------------------------------------------------------- */
 
+/* Returns a fresh view in a new directory made from the template dir (its
+   file's name written to path), or NULL (a failed CHECK). The caller
+   destroys it and calls s_remove_view. */
+static view_t *
+s_view_in_tmp(const catalog_t *catalog, char *dir, char *path, size_t pathlen)
+{
+    char err[256];
+    if (!mkdtemp(dir)) {
+        CHECK(!"mkdtemp");
+        return NULL;
+    }
+    snprintf(path, pathlen, "%s/reporter.db", dir);
+    view_t *view = view_open(path, catalog, err, sizeof err);
+    CHECK(view != NULL);
+    return view;
+}
+
+/* Removes a view's file (and its WAL) and directory. */
+static void
+s_remove_view(const char *dir, const char *path)
+{
+    char file[300];
+    static const char *suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(file, sizeof file, "%s%s", path, suffixes[i]);
+        unlink(file);
+    }
+    rmdir(dir);
+}
+
 static void
 s_test_view(const catalog_t *catalog, const tru_events_t *events)
 {
     char dir[] = "/tmp/ratify-view-XXXXXX", path[256], err[256];
-    if (!mkdtemp(dir)) {
-        CHECK(!"mkdtemp");
-        return;
-    }
-    snprintf(path, sizeof path, "%s/reporter.db", dir);
-    view_t *view = view_open(path, catalog, err, sizeof err);
-    CHECK(view != NULL);
+    view_t *view = s_view_in_tmp(catalog, dir, path, sizeof path);
     if (!view)
         return;
     CHECK_INT(view_last_seq(view), 0);
@@ -359,13 +383,7 @@ s_test_view(const catalog_t *catalog, const tru_events_t *events)
         CHECK(view && view_count(view) == events->count);
         view_destroy(&view);
     }
-    char file[300];
-    static const char *suffixes[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(file, sizeof file, "%s%s", path, suffixes[i]);
-        unlink(file);
-    }
-    rmdir(dir);
+    s_remove_view(dir, path);
 }
 
 /* A reader building reports while the loop stages and commits in batches
@@ -399,13 +417,7 @@ static void
 s_test_view_compact(const catalog_t *catalog, const tru_events_t *events)
 {
     char dir[] = "/tmp/ratify-view-XXXXXX", path[256], err[256];
-    if (!mkdtemp(dir)) {
-        CHECK(!"mkdtemp");
-        return;
-    }
-    snprintf(path, sizeof path, "%s/reporter.db", dir);
-    view_t *view = view_open(path, catalog, err, sizeof err);
-    CHECK(view != NULL);
+    view_t *view = s_view_in_tmp(catalog, dir, path, sizeof path);
     if (!view)
         return;
     const size_t n = events->count - events->count % VIEW_BATCH;
@@ -492,13 +504,7 @@ s_test_view_compact(const catalog_t *catalog, const tru_events_t *events)
     sqlite3_finalize(st);
     sqlite3_close(db);
 
-    char file[300];
-    static const char *suffixes[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(file, sizeof file, "%s%s", path, suffixes[i]);
-        unlink(file);
-    }
-    rmdir(dir);
+    s_remove_view(dir, path);
 }
 
 /* ---- metrics and dashboard ---------------------------------------------- */
