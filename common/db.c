@@ -188,6 +188,14 @@ fail:
 }
 
 int
+db_set_cache_kib(sqlite3 *db, int kib, char *err, size_t errlen)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d;", kib);
+    return db_exec(db, sql, err, errlen);
+}
+
+int
 db_set_derived(sqlite3 *db, char *err, size_t errlen)
 {
     return db_exec(db, "PRAGMA synchronous=NORMAL;", err, errlen);

@@ -23,6 +23,11 @@
    with db_close. */
 sqlite3 *db_open(const char *path, const char *schema, char *err, size_t errlen);
 
+/* Caps the connection's page cache at kib KiB (SQLite's default is
+   2,000 KiB, and a connection keeps what it filled). Returns 0, or -1 with
+   the SQLite message in err. */
+int db_set_cache_kib(sqlite3 *db, int kib, char *err, size_t errlen);
+
 /* For a database that only holds what can be read again from another
    service's log, and acknowledges nothing (the reporter's view of the
    registry's events, with its cursor in the same transactions): commits

@@ -12,8 +12,6 @@
    interior pages of the id index, the due-deliveries index -- so 512 KiB
    holds them with room to spare. */
 #define NOTIFYDB_CACHE_KIB 512
-#define S_STR_(x) #x
-#define S_STR(x) S_STR_(x)
 
 /* alerts.body is the alert's msgpack form exactly as published (alert.h);
    a replay sends these bytes again. deliveries.next_attempt_ms is wall
@@ -58,8 +56,7 @@ notifydb_open(const char *path, char *err, size_t errlen)
 {
     sqlite3 *db = db_open(path, s_schema, err, errlen);
     char why[256];
-    if (db
-        && db_exec(db, "PRAGMA cache_size = -" S_STR(NOTIFYDB_CACHE_KIB), why, sizeof why) != 0) {
+    if (db && db_set_cache_kib(db, NOTIFYDB_CACHE_KIB, why, sizeof why) != 0) {
         snprintf(err, errlen, "cannot size the page cache: %s", why);
         db_close(&db);
     }

@@ -44,8 +44,6 @@ static const char *s_schema =
 /* The page cache holds what appends and replays touch: the table's last
    pages and the pages a follower is reading. */
 #define STORE_CACHE_KIB 1024
-#define S_STR_(x) #x
-#define S_STR(x) S_STR_(x)
 
 #define COLS "seq, action, instrument, participant, date, retracts, reason, recorded_ms"
 
@@ -446,7 +444,7 @@ store_open(const char *path, char *err, size_t errlen)
     if (!self->db)
         goto fail;
     char why[256];
-    if (db_exec(self->db, "PRAGMA cache_size = -" S_STR(STORE_CACHE_KIB), why, sizeof why) != 0) {
+    if (db_set_cache_kib(self->db, STORE_CACHE_KIB, why, sizeof why) != 0) {
         snprintf(err, errlen, "cannot size the page cache: %s", why);
         goto fail;
     }

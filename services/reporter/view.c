@@ -27,9 +27,6 @@
    the default (2 MB) would stay resident. */
 #define VIEW_CACHE_KIB 512
 
-#define S_STR_(x) #x
-#define S_STR(x) S_STR_(x)
-
 static const char *s_schema =
     "CREATE TABLE IF NOT EXISTS events ("
     "  seq INTEGER PRIMARY KEY,"
@@ -208,7 +205,7 @@ view_open(const char *path, const catalog_t *catalog, char *err, size_t errlen)
     if (!self->db)
         goto fail;
     char why[256];
-    if (db_exec(self->db, "PRAGMA cache_size = -" S_STR(VIEW_CACHE_KIB), why, sizeof why) != 0) {
+    if (db_set_cache_kib(self->db, VIEW_CACHE_KIB, why, sizeof why) != 0) {
         snprintf(err, errlen, "cannot size the page cache of %s: %s", path, why);
         goto fail;
     }

@@ -33,8 +33,6 @@ static const char *s_schema =
    once, so a larger cache would only keep those pages resident: SQLite's
    default (2 MB) was a tenth of the service's heap. */
 #define THSTORE_CACHE_KIB 512
-#define S_STR_(x) #x
-#define S_STR(x) S_STR_(x)
 
 enum {
     ST_BEGIN,
@@ -84,8 +82,7 @@ thstore_open(const char *path, char *err, size_t errlen)
     if (!self->db)
         goto fail;
     char why[256];
-    if (db_exec(self->db, "PRAGMA cache_size = -" S_STR(THSTORE_CACHE_KIB), why, sizeof why)
-        != 0) {
+    if (db_set_cache_kib(self->db, THSTORE_CACHE_KIB, why, sizeof why) != 0) {
         snprintf(err, errlen, "cannot size the page cache: %s", why);
         goto fail;
     }

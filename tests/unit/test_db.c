@@ -78,6 +78,13 @@ test_pragmas_and_close(const char *dir)
     CHECK_INT(sqlite3_step(st), SQLITE_ROW);
     CHECK_INT(sqlite3_column_int(st, 0), 2); /* FULL */
     sqlite3_finalize(st);
+    /* a capped page cache (negative: KiB) */
+    CHECK_INT(db_set_cache_kib(db, 512, err, sizeof err), 0);
+    CHECK_INT(sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &st, NULL), SQLITE_OK);
+    CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+    CHECK_INT(sqlite3_column_int(st, 0), -512);
+    sqlite3_finalize(st);
+
     /* a derived database: commits are not flushed */
     CHECK_INT(db_set_derived(db, err, sizeof err), 0);
     CHECK_INT(sqlite3_prepare_v2(db, "PRAGMA synchronous", -1, &st, NULL), SQLITE_OK);
