@@ -78,20 +78,16 @@ s_run_window(s_client_t *c)
             sent++;
         }
         /* a reply: [""][body] */
-        zmq_msg_t part;
-        zmq_msg_init(&part);
-        int parts = 0;
-        bool accepted = false, more = true;
-        while (more && zmq_msg_recv(&part, socket, 0) >= 0) {
-            more = zmq_msg_more(&part);
-            if (++parts == 2) {
-                wire_err_t err;
-                msg_in_t *in = msg_in_parse(zmq_msg_data(&part), zmq_msg_size(&part), &err);
-                accepted = in && msg_in_type(in) == MSG_ACCEPTED;
-                msg_in_destroy(&in);
-            }
+        zmq_msg_t part[2];
+        const size_t parts = sock_recv_parts(socket, part, 2);
+        bool accepted = false;
+        if (parts == 2) {
+            wire_err_t err;
+            msg_in_t *in = msg_in_parse(zmq_msg_data(&part[1]), zmq_msg_size(&part[1]), &err);
+            accepted = in && msg_in_type(in) == MSG_ACCEPTED;
+            msg_in_destroy(&in);
         }
-        zmq_msg_close(&part);
+        sock_close_parts(part, 2);
         if (parts == 0) { /* no reply within the timeout: count the rest as lost */
             c->rejected += (long) (c->n - got);
             break;

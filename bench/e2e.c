@@ -220,15 +220,11 @@ s_read_alert(zsock_t *sub, s_alert_t *out)
 static int
 s_read_stage(zsock_t *sub, bool milestones, const char *id)
 {
-    void *socket = zsock_resolve(sub);
-    zmq_msg_t topic, body;
-    zmq_msg_init(&topic);
-    zmq_msg_init(&body);
+    zmq_msg_t part[2]; /* [topic][body] */
     int rc = 0;
-    if (zmq_msg_recv(&topic, socket, 0) >= 0 && zmq_msg_more(&topic)
-        && zmq_msg_recv(&body, socket, 0) >= 0) {
+    if (sock_recv_parts(zsock_resolve(sub), part, 2) == 2) {
         wire_err_t err;
-        msg_in_t *in = msg_in_parse(zmq_msg_data(&body), zmq_msg_size(&body), &err);
+        msg_in_t *in = msg_in_parse(zmq_msg_data(&part[1]), zmq_msg_size(&part[1]), &err);
         if (in && milestones) {
             milestone_t m;
             rc = milestone_read(msg_in_root(in), &m, &err) == 0 && m.kind == MILESTONE_REACHED
@@ -240,8 +236,7 @@ s_read_stage(zsock_t *sub, bool milestones, const char *id)
         }
         msg_in_destroy(&in);
     }
-    zmq_msg_close(&topic);
-    zmq_msg_close(&body);
+    sock_close_parts(part, 2);
     return rc;
 }
 

@@ -268,41 +268,24 @@ follow_handle(follow_t *self)
     int rc = 0;
     void *socket = zsock_resolve(self->sub);
     while (rc == 0 && (zsock_events(self->sub) & ZMQ_POLLIN)) {
-        /* [topic][body] as raw libzmq parts: no czmq list, node and frame
-           per part (a fifth of a follower's instructions) */
-        zmq_msg_t topic, body;
-        zmq_msg_init(&topic);
-        zmq_msg_init(&body);
-        if (zmq_msg_recv(&topic, socket, 0) < 0) {
-            zmq_msg_close(&topic);
-            zmq_msg_close(&body);
+        zmq_msg_t part[2]; /* [topic][body] */
+        const size_t parts = sock_recv_parts(socket, part, 2);
+        if (parts == 0) {
+            sock_close_parts(part, 2);
             break;
-        }
-        size_t parts = 1;
-        int more = zmq_msg_more(&topic);
-        while (more) { /* the body is the second part; any further part is drained */
-            zmq_msg_t next;
-            zmq_msg_init(&next);
-            if (zmq_msg_recv(&next, socket, 0) < 0) {
-                zmq_msg_close(&next);
-                break;
-            }
-            more = zmq_msg_more(&next);
-            if (++parts == 2)
-                zmq_msg_move(&body, &next);
-            zmq_msg_close(&next);
         }
         self->heard_ms = zclock_mono();
         if (self->silent)
             log_info("%s: hearing from %s again", self->name, self->stream);
         self->silent = false;
         wire_err_t err;
-        msg_in_t *in = parts == 2 ? msg_in_parse(zmq_msg_data(&body), zmq_msg_size(&body), &err)
-                                  : NULL;
+        msg_in_t *in
+            = parts == 2 ? msg_in_parse(zmq_msg_data(&part[1]), zmq_msg_size(&part[1]), &err)
+                         : NULL;
         if (!in)
             log_warn("%s: dropped a malformed stream message (%s)", self->name,
                      parts == 2 ? err.message : "not two frames");
-        else if (s_check_item(&topic, in, &err) != 0) {
+        else if (s_check_item(&part[0], in, &err) != 0) {
             /* never delivered, nor taken as a sign of a gap: the owner's
                real item comes on the stream or by replay all the same */
             log_warn("%s: dropped an unreadable stream message (%s)", self->name, err.message);
@@ -322,8 +305,7 @@ follow_handle(follow_t *self)
                 rc = s_offer(self, seq, msg_in_root(in));
         }
         msg_in_destroy(&in);
-        zmq_msg_close(&topic);
-        zmq_msg_close(&body);
+        sock_close_parts(part, 2);
     }
     if (rc == 0 && self->behind)
         rc = follow_tick(self) < 0 ? -1 : 0;

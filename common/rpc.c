@@ -5,7 +5,6 @@
 #include "sock.h"
 
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,55 +16,27 @@ struct _rpc_req_t {
     char *user_id; /* the connection's ZAP User-Id (CURVE: the client's key), or NULL */
 };
 
-/* Receives the next part of a multipart message into part (initialised by
-   the caller). Returns 0, or -1 when nothing could be read. */
-static int
-s_recv_part(void *socket, zmq_msg_t *part)
-{
-    zmq_msg_close(part);
-    zmq_msg_init(part);
-    return zmq_msg_recv(part, socket, 0) < 0 ? -1 : 0;
-}
-
-/*  Raw libzmq parts rather than a zmsg_t: czmq allocates a list, a node
-    and a frame for each part, which at thousands of requests a second was
-    a sixth of the registry's instructions. */
+/*  Raw libzmq parts rather than a zmsg_t (sock_recv_parts): czmq
+    allocates a list, a node and a frame for each part, which at thousands
+    of requests a second was a sixth of the registry's instructions. */
 rpc_req_t *
 rpc_recv(zsock_t *router)
 {
-    void *socket = zsock_resolve(router);
-    zmq_msg_t part;
-    zmq_msg_init(&part);
-    if (zmq_msg_recv(&part, socket, 0) < 0) {
-        zmq_msg_close(&part);
-        return NULL;
-    }
-    rpc_req_t *req = calloc(1, sizeof *req);
+    zmq_msg_t part[3]; /* identity, delimiter, body */
+    const size_t n = sock_recv_parts(zsock_resolve(router), part, 3);
+    rpc_req_t *req = n > 0 ? calloc(1, sizeof *req) : NULL;
     if (!req) {
-        while (zmq_msg_more(&part) && s_recv_part(socket, &part) == 0)
-            ;
-        zmq_msg_close(&part);
+        sock_close_parts(part, 3);
         return NULL;
     }
-    /* the ROUTER makes the identity part; the peer's parts carry the metadata */
-    req->identity = zframe_new(zmq_msg_data(&part), zmq_msg_size(&part));
-    size_t rest = 0; /* parts after the identity */
-    bool delimited = false;
-    zmq_msg_t body;
-    zmq_msg_init(&body);
-    while (zmq_msg_more(&part) && s_recv_part(socket, &part) == 0) {
-        rest++;
-        if (rest == 1)
-            delimited = zmq_msg_size(&part) == 0;
-        else if (rest == 2)
-            zmq_msg_copy(&body, &part); /* shares the data, no copy */
-    }
-    if (rest > 0) {
-        const char *user_id = zmq_msg_gets(&part, "User-Id");
-        if (user_id && *user_id)
-            req->user_id = strdup(user_id);
-    }
-    if (!req->identity || !delimited || rest != 2) {
+    /* the ROUTER makes the identity part; the peer's parts carry the
+       connection's metadata */
+    req->identity = zframe_new(zmq_msg_data(&part[0]), zmq_msg_size(&part[0]));
+    const size_t rest = n - 1; /* parts after the identity */
+    const char *user_id = rest > 0 ? zmq_msg_gets(&part[1], "User-Id") : NULL;
+    if (user_id && *user_id)
+        req->user_id = strdup(user_id);
+    if (!req->identity || rest != 2 || zmq_msg_size(&part[1]) != 0) {
         wire_fail(&req->err, "bad_frame",
                   "a request is one body frame after an empty delimiter frame "
                   "(got %zu frames)",
@@ -73,12 +44,11 @@ rpc_recv(zsock_t *router)
         log_warn("dropped a malformed request: %s", req->err.message);
     }
     else {
-        req->msg = msg_in_parse(zmq_msg_data(&body), zmq_msg_size(&body), &req->err);
+        req->msg = msg_in_parse(zmq_msg_data(&part[2]), zmq_msg_size(&part[2]), &req->err);
         if (!req->msg)
             log_warn("bad request (%s): %s", req->err.code, req->err.message);
     }
-    zmq_msg_close(&body);
-    zmq_msg_close(&part);
+    sock_close_parts(part, 3);
     return req;
 }
 

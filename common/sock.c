@@ -4,6 +4,7 @@
 #include "security.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,6 +41,38 @@ s_is_numeric_host(const char *host, size_t len)
         if (!isdigit((unsigned char) host[i]) && host[i] != '.')
             return false;
     return len > 0;
+}
+
+size_t
+sock_recv_parts(void *socket, zmq_msg_t *parts, size_t max)
+{
+    for (size_t i = 0; i < max; i++)
+        zmq_msg_init(&parts[i]);
+    size_t n = 0;
+    int more = 1;
+    while (more) {
+        zmq_msg_t dropped;
+        zmq_msg_t *into = n < max ? &parts[n] : &dropped;
+        if (into == &dropped)
+            zmq_msg_init(&dropped);
+        const bool got = zmq_msg_recv(into, socket, 0) >= 0;
+        if (got) {
+            n++;
+            more = zmq_msg_more(into);
+        }
+        if (into == &dropped)
+            zmq_msg_close(&dropped);
+        if (!got)
+            break;
+    }
+    return n;
+}
+
+void
+sock_close_parts(zmq_msg_t *parts, size_t max)
+{
+    for (size_t i = 0; i < max; i++)
+        zmq_msg_close(&parts[i]);
 }
 
 int

@@ -42,6 +42,17 @@ zsock_t *sock_new_server(int type, const char *endpoint, char *err, size_t errle
    owns it (zsock_destroy). */
 zsock_t *sock_new_client(int type, const char *endpoint, const char *topic);
 
+/* Receives one whole multipart message from a libzmq socket (zsock_resolve
+   of a zsock_t) without czmq's per-part list, node and frame: its first
+   `max` parts go into parts[0..max) (initialised here, even on failure;
+   close them with sock_close_parts), any further part is read and dropped.
+   Returns how many parts the message had, or 0 when nothing could be read
+   (interrupted, or a receive timeout). */
+size_t sock_recv_parts(void *socket, zmq_msg_t *parts, size_t max);
+
+/* Closes parts[0..max) filled by sock_recv_parts. */
+void sock_close_parts(zmq_msg_t *parts, size_t max);
+
 /* Writes the address a server binds for `endpoint` into buf: the host part
    becomes "*" when it is a name other than localhost. Returns 0, or -1 when
    it does not fit. Pure; exposed for tests. */
