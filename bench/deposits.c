@@ -182,12 +182,14 @@ main(int argc, char **argv)
         pthread_join(threads[i], NULL);
         accepted += clients[i].accepted;
         rejected += clients[i].rejected;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    for (int i = 0; i < k; i++) {
         free(clients[i].rows);
         free(clients[i].ends);
         if (window > 1)
             msgpack_sbuffer_destroy(&clients[i].encoded);
     }
-    clock_gettime(CLOCK_MONOTONIC, &b);
     const double secs = (double) (b.tv_sec - a.tv_sec) + (double) (b.tv_nsec - a.tv_nsec) / 1e9;
     printf("deposits_per_s: %.0f /s\n", (double) accepted / secs);
     printf("deposits_total: %ld accepted, %ld rejected of %zu in %.2f s with %d clients, "

@@ -62,11 +62,16 @@ service_wall_ms(void)
     return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-bool
-service_trim_heap(void)
+void
+service_idle_beat(service_idle_t *self, uint64_t mark)
 {
+    if (mark != self->mark)
+        self->trimmed = false; /* work came: not quiet yet */
+    else if (!self->trimmed) {
 #ifdef __GLIBC__
-    malloc_trim(0);
+        malloc_trim(0);
 #endif
-    return true;
+        self->trimmed = true;
+    }
+    self->mark = mark;
 }

@@ -58,8 +58,7 @@ typedef struct {
     zpoller_t *poller;
     deliverer_t *deliverer;
     int64_t next_beat, next_tick; /* monotonic ms */
-    int64_t beat_cursor;          /* the milestone cursor at the last heartbeat */
-    bool trimmed;                 /* no milestone since the last heap trim */
+    service_idle_t idle;          /* heap trim after a burst of milestones */
     bool reset_follow;            /* a group was lost: resume from the stored cursor */
 } s_ctx_t;
 
@@ -197,11 +196,7 @@ s_handle_timers(s_ctx_t *ctx)
     if (now >= ctx->next_beat) {
         stream_heartbeat(ctx->alerts, alertlog_last_seq(ctx->log));
         ctx->next_beat = now + HEARTBEAT_IVL_MSEC;
-        if (alertlog_cursor(ctx->log) != ctx->beat_cursor)
-            ctx->trimmed = false; /* milestones came: not quiet yet */
-        else if (!ctx->trimmed)
-            ctx->trimmed = service_trim_heap();
-        ctx->beat_cursor = alertlog_cursor(ctx->log);
+        service_idle_beat(&ctx->idle, (uint64_t) alertlog_cursor(ctx->log));
     }
     return 0;
 }

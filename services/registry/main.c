@@ -238,8 +238,8 @@ main(int argc, char **argv)
 
     stream_heartbeat(events, store_last_seq(store));
     int64_t next_beat = service_clock_ms() + HEARTBEAT_IVL_MSEC;
-    int64_t beat_seq = store_last_seq(store); /* at the last heartbeat */
-    bool trimmed = true;                      /* nothing stored since the last heap trim */
+    /* heap trim after a burst of deposits; the start-up is none */
+    service_idle_t idle = {.mark = (uint64_t) store_last_seq(store), .trimmed = true};
     while (!service_stopping()) {
         int64_t wait = next_beat - service_clock_ms();
         void *which = zpoller_wait(poller, wait > 0 ? (int) wait : 0);
@@ -250,11 +250,7 @@ main(int argc, char **argv)
         if (service_clock_ms() >= next_beat) {
             stream_heartbeat(events, store_last_seq(store));
             next_beat = service_clock_ms() + HEARTBEAT_IVL_MSEC;
-            if (store_last_seq(store) != beat_seq)
-                trimmed = false; /* deposits came: not quiet yet */
-            else if (!trimmed)
-                trimmed = service_trim_heap();
-            beat_seq = store_last_seq(store);
+            service_idle_beat(&idle, (uint64_t) store_last_seq(store));
         }
     }
     log_info("stopping");

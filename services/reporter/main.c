@@ -49,8 +49,7 @@ typedef struct {
     follow_config_t follow_cfg;
     bool replayed;     /* a replay round has completed since start */
     bool reset_follow; /* the view dropped staged events: resume from its cursor */
-    uint64_t activity; /* view_activity at the last heartbeat */
-    bool trimmed;      /* nothing committed or reported since the last heap trim */
+    service_idle_t idle; /* heap trim after commits or reports */
 } s_app_t;
 
 static void
@@ -145,13 +144,7 @@ s_settle(s_app_t *app)
 static void
 s_handle_tick(s_app_t *app)
 {
-    const uint64_t activity = view_activity(app->view);
-    if (activity != app->activity) {
-        app->activity = activity;
-        app->trimmed = false; /* events or reports came: not quiet yet */
-    }
-    else if (!app->trimmed)
-        app->trimmed = service_trim_heap();
+    service_idle_beat(&app->idle, view_activity(app->view));
     const bool was = app->replayed;
     if (follow_tick(app->follow) == 0)
         app->replayed = true;

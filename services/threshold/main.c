@@ -239,8 +239,8 @@ main(int argc, char **argv)
     stream_heartbeat(app.stream, threshold_last_seq(app.core));
     int64_t next_beat = service_clock_ms() + HEARTBEAT_IVL_MSEC;
     int64_t next_tick = service_clock_ms();
-    int64_t beat_cursor = threshold_cursor(app.core); /* at the last heartbeat */
-    bool trimmed = true; /* no event since the last heap trim */
+    /* heap trim after a burst of events; the start-up is none */
+    service_idle_t idle = {.mark = (uint64_t) threshold_cursor(app.core), .trimmed = true};
     while (!service_stopping()) {
         const int64_t next = next_beat < next_tick ? next_beat : next_tick;
         const int64_t wait = next - service_clock_ms();
@@ -261,11 +261,7 @@ main(int argc, char **argv)
         if (service_clock_ms() >= next_beat) {
             stream_heartbeat(app.stream, threshold_last_seq(app.core));
             next_beat = service_clock_ms() + HEARTBEAT_IVL_MSEC;
-            if (threshold_cursor(app.core) != beat_cursor)
-                trimmed = false; /* events came: not quiet yet */
-            else if (!trimmed)
-                trimmed = service_trim_heap();
-            beat_cursor = threshold_cursor(app.core);
+            service_idle_beat(&idle, (uint64_t) threshold_cursor(app.core));
         }
     }
     log_info("stopping");
