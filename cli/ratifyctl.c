@@ -7,40 +7,34 @@
 #include "security.h"
 #include "sock.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 typedef struct {
     const char *name;
     int (*run)(int argc, char **argv);
     const char *summary;
+    bool offline; /* opens no socket: needs no certificate, even with CURVE on */
 } s_command_t;
 
 static const s_command_t s_commands[] = {
-    {"deposit", cmd_deposit, "record a signature, ratification, accession... or denunciation"},
-    {"load", cmd_load, "send every row of a CSV file to the registry"},
-    {"events", cmd_events, "print the registry's event log"},
-    {"retract", cmd_retract, "mark an event as erroneous (nothing is deleted)"},
-    {"ping", cmd_ping, "ask a service whether it is ready"},
-    {"report", cmd_report, "print a report: the annex, a status table, or progress"},
-    {"subscribe", cmd_subscribe, "print the notifier's alerts, each once, in order"},
-    {"webhook", cmd_webhook, "add, list or remove webhooks; show and redeliver dead ones"},
-    {"status", cmd_status, "where each instrument stands: counts, threshold, entry into force"},
-    {"request", cmd_request, "send any message written as JSON to a service"},
-    {"watch", cmd_watch, "print every message of a stream as it arrives"},
-    {"decode", cmd_decode, "print a msgpack message (hex on stdin) as JSON"},
-    {"catalog", cmd_catalog, "list the instruments or participants the catalog knows"},
-    {"encode", cmd_encode, "print the msgpack encoding of a JSON message as hex"},
-    {"keygen", cmd_keygen, "make a CURVE key pair for a service or a client"},
+    {"deposit", cmd_deposit, "record a signature, ratification, accession... or denunciation", false},
+    {"load", cmd_load, "send every row of a CSV file to the registry", false},
+    {"events", cmd_events, "print the registry's event log", false},
+    {"retract", cmd_retract, "mark an event as erroneous (nothing is deleted)", false},
+    {"ping", cmd_ping, "ask a service whether it is ready", false},
+    {"report", cmd_report, "print a report: the annex, a status table, or progress", false},
+    {"subscribe", cmd_subscribe, "print the notifier's alerts, each once, in order", false},
+    {"webhook", cmd_webhook, "add, list or remove webhooks; show and redeliver dead ones", false},
+    {"status", cmd_status, "where each instrument stands: counts, threshold, entry into force", false},
+    {"request", cmd_request, "send any message written as JSON to a service", false},
+    {"watch", cmd_watch, "print every message of a stream as it arrives", false},
+    {"decode", cmd_decode, "print a msgpack message (hex on stdin) as JSON", true},
+    {"catalog", cmd_catalog, "list the instruments or participants the catalog knows", true},
+    {"encode", cmd_encode, "print the msgpack encoding of a JSON message as hex", true},
+    {"keygen", cmd_keygen, "make a CURVE key pair for a service or a client", true},
 };
 #define COMMAND_COUNT (sizeof s_commands / sizeof s_commands[0])
-
-/* Commands that open no socket need no certificate, even with CURVE on. */
-static bool
-s_offline(const char *name)
-{
-    return strcmp(name, "keygen") == 0 || strcmp(name, "decode") == 0
-           || strcmp(name, "encode") == 0 || strcmp(name, "catalog") == 0;
-}
 
 static void
 s_usage(FILE *out)
@@ -89,7 +83,7 @@ main(int argc, char **argv)
         if (strcmp(name, s_commands[i].name) != 0)
             continue;
         char err[512];
-        if (!s_offline(name) && security_init(NULL, SECURITY_CLIENT, err, sizeof err) != 0) {
+        if (!s_commands[i].offline && security_init(NULL, SECURITY_CLIENT, err, sizeof err) != 0) {
             fprintf(stderr, "ratifyctl: %s\n", err);
             return CLI_FAILED;
         }
