@@ -4,7 +4,8 @@
     Usage: bench-floor DIR
     Prints:
       floor_commit_us: median time of one durable SQLite commit (WAL,
-                       synchronous=FULL) of one small row, in a fresh file in DIR
+                       synchronous=FULL) of one small row, in a fresh file in DIR,
+                       SQLite as it comes (the WAL grows with each commit)
       floor_commits_per_s: 1e6 / floor_commit_us
       floor_hop_us:    median one-way latency of a 200-byte ZeroMQ message on
                        loopback TCP (half the round trip of a PAIR ping-pong)
@@ -14,10 +15,15 @@
                        meets them: on a virtual machine an fsync or a
                        wake-up after a pause costs several times one in a
                        burst, and the end-to-end path at a low rate only
-                       ever meets the former */
+                       ever meets the former
+      floor_commit_prealloc_us, floor_commit_prealloc_idle_us: the same
+                       commits in a fresh file opened as the services open
+                       theirs (db_open: the WAL preallocated, so a commit
+                       overwrites blocks the file has), for comparison */
 #include "db.h"
 #include "sock.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +64,60 @@ s_p99_us(const int64_t *ns, int n)
     return ns[(n * 99) / 100] / 1000.0;
 }
 
+/* Times n commits of one small row in db, each after a pause of gap_usec
+   when it is not 0, into t. Returns 0, or -1 when a commit failed. */
+static int
+s_commits(sqlite3 *db, int64_t *t, int n, int gap_usec)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "INSERT INTO t (v) VALUES ('UNTOC ARM ratification 2003-07-01')",
+                           -1, &st, NULL)
+        != SQLITE_OK)
+        return -1;
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        if (gap_usec)
+            usleep((useconds_t) gap_usec);
+        const int64_t start = s_now_ns();
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+        sqlite3_reset(st);
+        t[i] = s_now_ns() - start;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Opens a fresh database at dir/name: SQLite as it comes, with the WAL and
+   synchronous=FULL (plain), or as the services open theirs (db_open: the
+   WAL preallocated, db.h). Returns the handle or NULL (reason printed). */
+static sqlite3 *
+s_fresh(const char *dir, const char *name, bool plain)
+{
+    static const char *schema = "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)";
+    char path[4096], err[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    static const char *sides[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        char side[4200];
+        snprintf(side, sizeof side, "%s%s", path, sides[i]);
+        remove(side);
+    }
+    sqlite3 *db = NULL;
+    if (!plain)
+        db = db_open(path, schema, err, sizeof err);
+    else if (sqlite3_open(path, &db) != SQLITE_OK
+             || db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err, sizeof err)
+                    != 0
+             || db_exec(db, schema, err, sizeof err) != 0) {
+        snprintf(err, sizeof err, "%s", db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        db = NULL;
+    }
+    if (!db)
+        fprintf(stderr, "bench-floor: %s: %s\n", path, err);
+    return db;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -65,36 +125,28 @@ main(int argc, char **argv)
         fprintf(stderr, "usage: bench-floor DIR\n");
         return 2;
     }
-    char path[4096], err[256];
-    snprintf(path, sizeof path, "%s/floor.db", argv[1]);
-    remove(path);
-    sqlite3 *db = db_open(path, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)", err, sizeof err);
-    if (!db) {
-        fprintf(stderr, "bench-floor: %s\n", err);
-        return 1;
-    }
-    sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(db, "INSERT INTO t (v) VALUES ('UNTOC ARM ratification 2003-07-01')", -1, &st,
-                       NULL);
     int64_t *t = calloc(HOPS, sizeof *t);
-    for (int i = 0; i < COMMITS; i++) {
-        const int64_t start = s_now_ns();
-        sqlite3_step(st);
-        sqlite3_reset(st);
-        t[i] = s_now_ns() - start;
+    double commit_us = 0, commit_idle_us = 0, commit_idle_p99_us = 0;
+    double prealloc_us = 0, prealloc_idle_us = 0;
+    for (int plain = 1; plain >= 0; plain--) {
+        sqlite3 *db = s_fresh(argv[1], plain ? "floor.db" : "floor-prealloc.db", plain);
+        if (!db || !t || s_commits(db, t, COMMITS, 0) != 0) {
+            fprintf(stderr, "bench-floor: a commit failed\n");
+            return 1;
+        }
+        *(plain ? &commit_us : &prealloc_us) = s_median_us(t, COMMITS);
+        if (s_commits(db, t, IDLE_SAMPLES, IDLE_GAP_USEC) != 0) {
+            fprintf(stderr, "bench-floor: a commit failed\n");
+            return 1;
+        }
+        *(plain ? &commit_idle_us : &prealloc_idle_us) = s_median_us(t, IDLE_SAMPLES);
+        if (plain)
+            commit_idle_p99_us = s_p99_us(t, IDLE_SAMPLES);
+        if (plain)
+            sqlite3_close(db);
+        else
+            db_close(&db);
     }
-    const double commit_us = s_median_us(t, COMMITS);
-    for (int i = 0; i < IDLE_SAMPLES; i++) {
-        usleep(IDLE_GAP_USEC);
-        const int64_t start = s_now_ns();
-        sqlite3_step(st);
-        sqlite3_reset(st);
-        t[i] = s_now_ns() - start;
-    }
-    const double commit_idle_us = s_median_us(t, IDLE_SAMPLES);
-    const double commit_idle_p99_us = s_p99_us(t, IDLE_SAMPLES);
-    sqlite3_finalize(st);
-    db_close(&db);
     printf("floor_commit_us: %.1f us\n", commit_us);
     printf("floor_commits_per_s: %.0f /s\n", 1e6 / commit_us);
 
@@ -134,6 +186,8 @@ main(int argc, char **argv)
     printf("floor_commit_idle_p99_us: %.1f us\n", commit_idle_p99_us);
     printf("floor_hop_idle_us: %.1f us\n", s_median_us(t, IDLE_SAMPLES));
     printf("floor_hop_idle_p99_us: %.1f us\n", s_p99_us(t, IDLE_SAMPLES));
+    printf("floor_commit_prealloc_us: %.1f us\n", prealloc_us);
+    printf("floor_commit_prealloc_idle_us: %.1f us\n", prealloc_idle_us);
     zsock_destroy(&b);
     zsock_destroy(&a);
     free(t);

@@ -253,6 +253,9 @@ figure e2e_floor_us "$(awk -v c="$commit" -v h="$hop" 'BEGIN { printf "%.0f", 3 
 echo "#   e2e_floor_us = 3 x floor_commit_us + 4 x floor_hop_us: commits in the registry, the threshold service and the notifier; hops client->registry, registry->threshold, threshold->notifier, notifier->subscriber"
 figure e2e_floor_idle_us "$(awk -v c="$(fig floor_commit_idle_us)" -v h="$(fig floor_hop_idle_us)" 'BEGIN { printf "%.0f", 3 * c + 4 * h }')" us
 echo "#   e2e_floor_idle_us: the same path with commits and hops as they cost after a pause (floor_commit_idle_us, floor_hop_idle_us), as a deposit at a low rate meets them"
+figure e2e_floor_prealloc_us "$(awk -v c="$(fig floor_commit_prealloc_us)" -v h="$hop" 'BEGIN { printf "%.0f", 3 * c + 4 * h }')" us
+echo "#   e2e_floor_prealloc_us: the floor with commits as they cost in a preallocated WAL (floor_commit_prealloc_us), as the services commit; for comparison, the targets are against e2e_floor_us"
+figure e2e_floor_prealloc_idle_us "$(awk -v c="$(fig floor_commit_prealloc_idle_us)" -v h="$(fig floor_hop_idle_us)" 'BEGIN { printf "%.0f", 3 * c + 4 * h }')" us
 
 fi
 

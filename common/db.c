@@ -1,4 +1,5 @@
-/*  db: open with durable pragmas; WAL checkpoints on a thread of their own.
+/*  db: open with durable pragmas and a preallocated WAL (db.h says why);
+    WAL checkpoints on a thread of their own.
 
     SQLite's automatic checkpoint runs inside the COMMIT that takes the WAL
     past 1,000 pages: that commit then also writes every changed page into
@@ -12,12 +13,17 @@
     checkpointer itself, which is how db_close finds it again: sqlite3_wal_hook
     returns the previous argument. */
 #include "db.h"
+#include "log.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define S_CKPT_PAGES 1000 /* SQLite's own default threshold */
 /* A writer that never pauses can keep a PASSIVE checkpoint from ever
@@ -25,6 +31,12 @@
    once one has: past this size the committing thread checkpoints itself,
    as SQLite would have, so the WAL stays bounded under any load. */
 #define S_CKPT_INLINE_PAGES (4 * S_CKPT_PAGES)
+/* The WAL db_open preallocates: the pages the checkpointer lets it reach
+   between two checkpoints, and some for the commits that cross the mark.
+   The sizes are SQLite's WAL format's (https://sqlite.org/fileformat.html). */
+#define S_WAL_PAGES (S_CKPT_PAGES + 64LL)
+#define S_WAL_HEADER 32
+#define S_WAL_FRAME_HEADER 24
 
 typedef struct {
     char *path;
@@ -137,6 +149,86 @@ s_ckpt_destroy(s_ckpt_t **self_p)
     *self_p = NULL;
 }
 
+/* The WAL's size in bytes, or -1 when it cannot be read (errno set). */
+static long long
+s_file_size(int fd)
+{
+    struct stat sb;
+    return fstat(fd, &sb) == 0 ? (long long) sb.st_size : -1;
+}
+
+/* Writes zeros at the end of the open WAL fd until it holds `target`
+   bytes, then flushes them. Returns 0, or -1 with errno set. */
+static int
+s_zero_fill(int fd, long long target)
+{
+    static const char zeros[64 * 1024];
+    long long at = s_file_size(fd);
+    if (at < 0)
+        return -1;
+    if (at >= target)
+        return 0;
+    while (at < target) {
+        const long long left = target - at;
+        const size_t n = left < (long long) sizeof zeros ? (size_t) left : sizeof zeros;
+        const ssize_t w = pwrite(fd, zeros, n, (off_t) at);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        at += w;
+    }
+    return fdatasync(fd);
+}
+
+/* Preallocates the WAL of the open database at path (see db.h). Returns 0
+   when the WAL holds its preallocated size or more, or -1 with a reason in err. */
+static int
+s_wal_preallocate(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+    char wal[4096];
+    if (snprintf(wal, sizeof wal, "%s-wal", path) >= (int) sizeof wal) {
+        snprintf(err, errlen, "path too long");
+        return -1;
+    }
+    sqlite3_stmt *st = NULL;
+    long long page = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK
+        && sqlite3_step(st) == SQLITE_ROW)
+        page = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (page <= 0) {
+        snprintf(err, errlen, "cannot read the page size: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    const long long target = S_WAL_HEADER + S_WAL_PAGES * (page + S_WAL_FRAME_HEADER);
+    const int fd = open(wal, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open it: %s", strerror(errno));
+        return -1;
+    }
+    int rc = 0;
+    if (s_file_size(fd) < target) {
+        /* the write lock: no connection appends a frame while the zeros go
+           in after the file's end (a frame's place there is only taken
+           under this lock) */
+        char why[256];
+        if (db_exec(db, "BEGIN IMMEDIATE", why, sizeof why) != 0) {
+            snprintf(err, errlen, "%s", why);
+            rc = -1;
+        }
+        else {
+            if (s_zero_fill(fd, target) != 0) {
+                snprintf(err, errlen, "cannot write it: %s", strerror(errno));
+                rc = -1;
+            }
+            db_exec(db, "ROLLBACK", why, sizeof why); /* it wrote nothing */
+        }
+    }
+    close(fd);
+    return rc;
+}
+
 int
 db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 {
@@ -181,6 +273,10 @@ db_open(const char *path, const char *schema, char *err, size_t errlen)
         goto fail;
     }
     sqlite3_wal_hook(db, s_ckpt_hook, ckpt); /* replaces the automatic checkpoint */
+    if (s_wal_preallocate(db, path, why, sizeof why) != 0)
+        log_warn("cannot preallocate the write-ahead log of %s (%s): its first commits will "
+                 "append to it, at a higher cost",
+                 path, why);
     return db;
 fail:
     sqlite3_close(db);

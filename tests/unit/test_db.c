@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -141,6 +142,86 @@ test_checkpoint_off_the_commit(const char *dir)
     db_close(&db);
 }
 
+/* Inserts n small rows, each in a commit of its own. Returns 0 or -1. */
+static int
+s_insert_small(sqlite3 *db, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (sqlite3_exec(db, "INSERT INTO t (b) VALUES (x'0102')", NULL, NULL, NULL) != SQLITE_OK)
+            return -1;
+    return 0;
+}
+
+static void
+test_wal_preallocated(const char *dir)
+{
+    /* the size db.c preallocates: 1,064 frames of a 4 KiB page and its
+       24-byte header, after the WAL's 32-byte header */
+    const long long prealloc = 32 + 1064LL * (4096 + 24);
+    char path[512], wal[520], err[256];
+    snprintf(path, sizeof path, "%s/w.db", dir);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+
+    /* a new database: its WAL has the room for its first commits already,
+       and they do not make it longer */
+    sqlite3 *db = db_open(path, "CREATE TABLE IF NOT EXISTS t (b BLOB)", err, sizeof err);
+    CHECK(db != NULL);
+    if (!db)
+        return;
+    CHECK_INT(s_size(wal), prealloc);
+    CHECK_INT(s_insert_small(db, 50), 0);
+    CHECK_INT(s_size(wal), prealloc);
+    CHECK_INT(s_count(db), 50);
+
+    /* a second connection to it (the notifier's deliverer has one) neither
+       waits for the first nor writes the zeros again */
+    sqlite3 *other = db_open(path, NULL, err, sizeof err);
+    CHECK(other != NULL);
+    CHECK_INT(s_count(other), 50);
+    db_close(&other);
+
+    /* a process killed after its commits, the WAL not checkpointed and
+       zeros after its last frame: the next db_open finds every commit */
+    const pid_t child = fork();
+    if (child == 0) {
+        sqlite3 *cdb = db_open(path, NULL, err, sizeof err);
+        _exit(cdb && s_insert_small(cdb, 25) == 0 ? 0 : 1); /* no close */
+    }
+    int status = -1;
+    CHECK(child > 0 && waitpid(child, &status, 0) == child);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    db_close(&db); /* the last connection: checkpoints, removes the WAL */
+    CHECK(access(wal, F_OK) != 0);
+
+    db = db_open(path, NULL, err, sizeof err);
+    CHECK(db != NULL);
+    if (!db)
+        return;
+    CHECK_INT(s_count(db), 75);
+    CHECK_INT(db_integrity_ok(db), 0);
+    CHECK_INT(s_size(wal), prealloc); /* written again */
+
+    /* a process killed with its WAL holding frames then zeros, and no
+       other connection: the recovery at the next open reads the frames
+       and stops at the zeros */
+    db_close(&db);
+    const pid_t killed = fork();
+    if (killed == 0) {
+        sqlite3 *cdb = db_open(path, NULL, err, sizeof err);
+        _exit(cdb && s_insert_small(cdb, 10) == 0 ? 0 : 1); /* no close */
+    }
+    CHECK(killed > 0 && waitpid(killed, &status, 0) == killed);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK_INT(s_size(wal), prealloc);
+    db = db_open(path, NULL, err, sizeof err);
+    CHECK(db != NULL);
+    if (!db)
+        return;
+    CHECK_INT(s_count(db), 85);
+    CHECK_INT(db_integrity_ok(db), 0);
+    db_close(&db);
+}
+
 int
 main(void)
 {
@@ -151,6 +232,7 @@ main(void)
     }
     test_pragmas_and_close(dir);
     test_checkpoint_off_the_commit(dir);
+    test_wal_preallocated(dir);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)
