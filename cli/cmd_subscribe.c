@@ -213,9 +213,10 @@ cmd_subscribe(int argc, char **argv)
                                  .seq_key = "sequence",
                                  .timeout_ms = CLI_TIMEOUT_MSEC_DEFAULT};
     follow_t *follow = follow_new(&cfg, start, s_deliver, &s);
-    zpoller_t *poller = follow ? zpoller_new(follow_socket(follow), NULL) : NULL;
-    if (!poller) {
+    zpoller_t *poller = follow ? zpoller_new(NULL) : NULL;
+    if (!poller || follow_attach(follow, poller) != 0) {
         fprintf(stderr, "ratifyctl subscribe: cannot create sockets\n");
+        zpoller_destroy(&poller);
         follow_destroy(&follow);
         return CLI_FAILED;
     }
@@ -228,7 +229,7 @@ cmd_subscribe(int argc, char **argv)
             const int64_t left = last_activity + silence_ms - zclock_mono();
             wait = left < 0 ? 0 : left < wait ? (int) left : wait;
         }
-        if (zpoller_wait(poller, wait) == follow_socket(follow))
+        if (follow_owns(follow, zpoller_wait(poller, wait)))
             follow_handle(follow);
         else
             follow_tick(follow);

@@ -189,46 +189,52 @@ cmd_watch(int argc, char **argv)
         if (!sub)
             return CLI_FAILED;
     }
-    zsock_t *sock = follow ? follow_socket(follow) : sub;
-    zpoller_t *poller = zpoller_new(sock, NULL);
+    /* the follower's replays, when the owner does not answer them, are
+       given up and asked again, each failure logged on stderr */
+    zpoller_t *poller = zpoller_new(sub, NULL);
+    if (!poller || (follow && follow_attach(follow, poller) != 0)) {
+        fprintf(stderr, "ratifyctl watch: cannot create sockets\n");
+        zpoller_destroy(&poller);
+        follow_destroy(&follow);
+        zsock_destroy(&sub);
+        return CLI_FAILED;
+    }
     int rc = CLI_OK;
     int64_t last_activity = zclock_mono();
-    if (follow && follow_tick(follow) > 0)
-        fprintf(stderr, "ratifyctl watch: the %s stream's owner does not answer yet; retrying\n",
-                w.stream->name);
+    if (follow)
+        follow_tick(follow);
     while (!s_interrupted && (w.count == 0 || w.printed < w.count)) {
         const long long before = w.printed;
-        if (zpoller_wait(poller, 200) == sock) {
-            if (follow) {
-                if (follow_handle(follow) != 0)
-                    rc = CLI_FAILED;
-            }
-            else {
-                zmsg_t *zm = zmsg_recv(sub);
-                zframe_t *topic = zm ? zmsg_first(zm) : NULL;
-                zframe_t *body = zm ? zmsg_next(zm) : NULL;
-                wire_err_t err;
-                msg_in_t *in = body ? msg_in_parse(zframe_data(body), zframe_size(body), &err)
-                                    : NULL;
-                char *tname = topic ? zframe_strdup(topic) : NULL;
-                if (!in)
-                    fprintf(stderr, "ratifyctl watch: a malformed message (%s)\n",
-                            body ? err.message : "missing frames");
-                else if (msg_in_type(in) != MSG_HEARTBEAT || w.heartbeats) {
-                    int64_t seq = 0;
-                    const char *key = msg_in_type(in) == MSG_HEARTBEAT ? "last_seq"
-                                                                       : w.stream->seq_key;
-                    wire_get_int(msg_in_root(in), key, &seq, false, &err);
-                    s_print(&w, tname ? tname : "", seq, msg_in_root(in), zframe_data(body),
-                            zframe_size(body));
-                }
-                free(tname);
-                msg_in_destroy(&in);
-                zmsg_destroy(&zm);
-            }
+        void *which = zpoller_wait(poller, 200);
+        if (follow && follow_owns(follow, which)) {
+            if (follow_handle(follow) != 0)
+                rc = CLI_FAILED;
         }
-        else if (follow && follow_tick(follow) < 0)
-            rc = CLI_FAILED;
+        else if (which && which == sub) {
+            zmsg_t *zm = zmsg_recv(sub);
+            zframe_t *topic = zm ? zmsg_first(zm) : NULL;
+            zframe_t *body = zm ? zmsg_next(zm) : NULL;
+            wire_err_t err;
+            msg_in_t *in = body ? msg_in_parse(zframe_data(body), zframe_size(body), &err)
+                                : NULL;
+            char *tname = topic ? zframe_strdup(topic) : NULL;
+            if (!in)
+                fprintf(stderr, "ratifyctl watch: a malformed message (%s)\n",
+                        body ? err.message : "missing frames");
+            else if (msg_in_type(in) != MSG_HEARTBEAT || w.heartbeats) {
+                int64_t seq = 0;
+                const char *key = msg_in_type(in) == MSG_HEARTBEAT ? "last_seq"
+                                                                   : w.stream->seq_key;
+                wire_get_int(msg_in_root(in), key, &seq, false, &err);
+                s_print(&w, tname ? tname : "", seq, msg_in_root(in), zframe_data(body),
+                        zframe_size(body));
+            }
+            free(tname);
+            msg_in_destroy(&in);
+            zmsg_destroy(&zm);
+        }
+        else if (follow)
+            follow_tick(follow);
         if (w.printed != before)
             last_activity = zclock_mono();
         else if (silence_ms >= 0 && zclock_mono() - last_activity >= silence_ms)

@@ -158,27 +158,33 @@ s_file_size(int fd)
 }
 
 /* Writes zeros at the end of the open WAL fd until it holds `target`
-   bytes, then flushes them. Returns 0, or -1 with errno set. */
+   bytes, then flushes them. Returns 0, or -1 with errno set and the file
+   cut back to its size before (a full disk keeps its room for the
+   commits). */
 static int
 s_zero_fill(int fd, long long target)
 {
     static const char zeros[64 * 1024];
-    long long at = s_file_size(fd);
-    if (at < 0)
+    const long long before = s_file_size(fd);
+    if (before < 0)
         return -1;
-    if (at >= target)
-        return 0;
-    while (at < target) {
+    for (long long at = before; at < target;) {
         const long long left = target - at;
         const size_t n = left < (long long) sizeof zeros ? (size_t) left : sizeof zeros;
         const ssize_t w = pwrite(fd, zeros, n, (off_t) at);
         if (w < 0 && errno == EINTR)
             continue;
-        if (w <= 0)
+        if (w <= 0) {
+            const int saved = w < 0 ? errno : ENOSPC;
+            if (ftruncate(fd, (off_t) before) != 0) {
+                /* the zeros stay: SQLite ignores them */
+            }
+            errno = saved;
             return -1;
+        }
         at += w;
     }
-    return fdatasync(fd);
+    return before < target ? fdatasync(fd) : 0;
 }
 
 /* Preallocates the WAL of the open database at path (see db.h). Returns 0

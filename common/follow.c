@@ -25,6 +25,11 @@ struct _follow_t {
     int64_t last_seq;  /* last delivered */
     int64_t known_seq; /* highest announced by the owner */
     bool behind;       /* a replay is owed */
+    bool in_flight;    /* a replay request awaits its reply */
+    bool wait_tick;    /* the last one failed: the next goes at follow_tick */
+    int64_t sent_ms;   /* monotonic time it was sent */
+    zpoller_t *poller; /* the owner's (follow_attach), or NULL */
+    zsock_t *polled;   /* the replay socket in it */
     int64_t replays;
     int64_t heard_ms;  /* monotonic time of the last stream message */
     bool silent;       /* the silence was logged */
@@ -81,10 +86,34 @@ follow_destroy(follow_t **self_p)
     *self_p = NULL;
 }
 
-zsock_t *
-follow_socket(follow_t *self)
+/* Keeps the owner's poller holding the replay socket of the moment. */
+static void
+s_sync_poller(follow_t *self)
 {
-    return self->sub;
+    zsock_t *now = self->client ? rpc_client_socket(self->client) : NULL;
+    if (!self->poller || now == self->polled)
+        return;
+    if (self->polled)
+        zpoller_remove(self->poller, self->polled);
+    self->polled = NULL;
+    if (now && zpoller_add(self->poller, now) == 0)
+        self->polled = now;
+}
+
+int
+follow_attach(follow_t *self, zpoller_t *poller)
+{
+    if (self->poller || zpoller_add(poller, self->sub) != 0)
+        return -1;
+    self->poller = poller;
+    s_sync_poller(self);
+    return 0;
+}
+
+bool
+follow_owns(const follow_t *self, void *which)
+{
+    return which && (which == (void *) self->sub || which == (void *) self->polled);
 }
 
 int64_t
@@ -97,6 +126,12 @@ int64_t
 follow_known_seq(const follow_t *self)
 {
     return self->known_seq;
+}
+
+bool
+follow_behind(const follow_t *self)
+{
+    return self->behind;
 }
 
 int64_t
@@ -129,11 +164,10 @@ s_offer(follow_t *self, int64_t seq, const msgpack_object *item)
     return 0;
 }
 
-/* One replay request. Returns 1 when more is to come, 0 when up to date,
-   -2 when the owner did not answer or answered badly, -1 when delivery
-   failed. */
+/* Sends a replay request from the last delivered sequence on. Returns 0,
+   or -1 when it could not be sent (logged; tried again at the next tick). */
 static int
-s_replay_once(follow_t *self)
+s_replay_send(follow_t *self)
 {
     msgpack_sbuffer req;
     msgpack_sbuffer_init(&req);
@@ -144,13 +178,57 @@ s_replay_once(follow_t *self)
     wire_pack_kv_str(&pk, "type", self->since_type);
     wire_pack_kv_int(&pk, "from", self->last_seq + 1);
     wire_pack_kv_int(&pk, "limit", FOLLOW_BATCH);
+    wire_err_t err;
+    const rpc_status_t st = rpc_client_send(self->client, req.data, req.size, &err);
+    msgpack_sbuffer_destroy(&req);
+    s_sync_poller(self);
+    if (st != RPC_OK) {
+        log_warn("%s: replay from %lld failed: %s", self->name, (long long) self->last_seq + 1,
+                 err.message);
+        return -1;
+    }
+    self->replays++;
+    self->in_flight = true;
+    self->sent_ms = zclock_mono();
+    return 0;
+}
+
+/* Gives the request in flight up, if any: its socket leaves the poller and
+   is closed. */
+static void
+s_replay_abandon(follow_t *self)
+{
+    if (!self->in_flight)
+        return;
+    if (self->poller && self->polled)
+        zpoller_remove(self->poller, self->polled);
+    self->polled = NULL;
+    rpc_client_abandon(self->client);
+    self->in_flight = false;
+}
+
+/* Gives up a request the owner has not answered within the timeout (it is
+   down or stuck): logged, and asked again at the next tick. */
+static void
+s_replay_expire(follow_t *self)
+{
+    if (!self->in_flight || zclock_mono() - self->sent_ms < self->timeout_ms)
+        return;
+    log_warn("%s: replay from %lld failed: no reply from %s within %d ms", self->name,
+             (long long) self->last_seq + 1, self->api, self->timeout_ms);
+    s_replay_abandon(self);
+}
+
+/* Reads the reply to the request in flight and delivers its items. Returns
+   1 when more is to come, 0 when up to date, -2 when the owner answered
+   badly, -1 when delivery failed. */
+static int
+s_replay_receive(follow_t *self)
+{
     msg_in_t *reply = NULL;
     wire_err_t err;
-    self->replays++;
-    rpc_status_t st = rpc_client_call(self->client, req.data, req.size, self->timeout_ms, &reply,
-                                      &err);
-    msgpack_sbuffer_destroy(&req);
-    if (st != RPC_OK) {
+    self->in_flight = false;
+    if (rpc_client_recv(self->client, &reply, &err) != RPC_OK) {
         log_warn("%s: replay from %lld failed: %s", self->name, (long long) self->last_seq + 1,
                  err.message);
         return -2;
@@ -228,21 +306,26 @@ s_check_silence(follow_t *self)
     self->heard_ms = now;
 }
 
+void
+follow_rewind(follow_t *self, int64_t last_seq)
+{
+    s_replay_abandon(self); /* its reply would start after the old position */
+    self->last_seq = self->known_seq = last_seq;
+    self->behind = true;
+    self->wait_tick = false;
+}
+
 int
 follow_tick(follow_t *self)
 {
     s_check_silence(self);
+    s_replay_expire(self);
+    self->wait_tick = false;
     if (!self->behind)
         return 0;
-    int rc;
-    while ((rc = s_replay_once(self)) == 1)
-        ;
-    if (rc == -1)
-        return -1;
-    if (rc == -2)
-        return 1;
-    self->behind = self->known_seq > self->last_seq;
-    return self->behind ? 1 : 0;
+    if (!self->in_flight && s_replay_send(self) != 0)
+        self->wait_tick = true;
+    return 1;
 }
 
 /* Checks a stream message before anything is taken from it: its topic
@@ -266,6 +349,16 @@ int
 follow_handle(follow_t *self)
 {
     int rc = 0;
+    zsock_t *replay = rpc_client_socket(self->client);
+    if (self->in_flight && replay && (zsock_events(replay) & ZMQ_POLLIN)) {
+        const int got = s_replay_receive(self);
+        if (got == -1)
+            rc = -1;
+        else if (got == -2)
+            self->wait_tick = true; /* not at once: a broken owner is asked at each tick */
+        else if (got == 0)
+            self->behind = self->known_seq > self->last_seq;
+    }
     void *socket = zsock_resolve(self->sub);
     while (rc == 0 && (zsock_events(self->sub) & ZMQ_POLLIN)) {
         zmq_msg_t part[2]; /* [topic][body] */
@@ -307,7 +400,10 @@ follow_handle(follow_t *self)
         msg_in_destroy(&in);
         sock_close_parts(part, 2);
     }
-    if (rc == 0 && self->behind)
-        rc = follow_tick(self) < 0 ? -1 : 0;
+    /* behind (a gap, an announcement, more to replay): ask now, one
+       request at a time, the reply handled when it comes */
+    if (rc == 0 && self->behind && !self->in_flight && !self->wait_tick
+        && s_replay_send(self) != 0)
+        self->wait_tick = true;
     return rc;
 }

@@ -12,8 +12,12 @@
     in order: an item at or below the last delivered is dropped; one beyond
     the next expected (a gap: the PUB dropped messages, or we connected late),
     or a heartbeat announcing more than we have, triggers a replay from the
-    API. A replay that times out (the owner is down) is retried on the next
-    follow_tick.
+    API. A replay is a request like any other: the follower never waits for
+    its reply, which is read when it arrives, so the owner of the follower
+    keeps answering its own API while the stream's owner is down or slow. A
+    replay unanswered within the configured timeout is given up (its socket
+    closed, so a late reply is never taken for another's) and asked again
+    at the next follow_tick.
 
     The API is the authority, the stream a hint: a stream message whose
     topic does not name its type, or that its type's decoder refuses, is
@@ -22,9 +26,10 @@
     subscribed to again (libzmq gives an endpoint up after a protocol error
     such as an oversize frame).
 
-    The owner of the follower polls follow_socket() in its own loop and
-    calls follow_handle() when it is readable, and follow_tick() at least
-    every second. Delivery is by callback, on the caller's thread. */
+    The owner of the follower adds the follower's sockets to its poller with
+    follow_attach(), calls follow_handle() when zpoller_wait returns one of
+    them (follow_owns), and follow_tick() at least every second. Delivery
+    is by callback, on the caller's thread. */
 #ifndef RATIFY_FOLLOW_H
 #define RATIFY_FOLLOW_H
 
@@ -54,24 +59,39 @@ typedef struct _follow_t follow_t;
 
 /* Returns a follower that has delivered everything up to last_seq (0: from
    the start), or NULL when the sockets cannot be created. Strings in cfg are
-   copied. Caller destroys it. Nothing is delivered before follow_tick. */
+   copied. Caller destroys it. The first replay is asked for by follow_tick (or follow_handle). */
 follow_t *follow_new(const follow_config_t *cfg, int64_t last_seq, follow_deliver_fn *deliver,
                      void *ctx);
 
-/* Destroys the follower; accepts NULL and sets *self_p to NULL. */
+/* Destroys the follower; accepts NULL and sets *self_p to NULL. Its
+   sockets are not taken out of the poller it was attached to: destroy
+   that poller first, or never wait on it again. */
 void follow_destroy(follow_t **self_p);
 
-/* Returns the SUB socket to poll. Borrowed. */
-zsock_t *follow_socket(follow_t *self);
+/* Adds the follower's sockets (the stream, and the replay request's while
+   one is out) to the owner's poller, and keeps them there as they change.
+   Once per follower. Returns 0, or -1 when the poller refused them. */
+int follow_attach(follow_t *self, zpoller_t *poller);
 
-/* Reads and handles what arrived on the SUB socket (non-blocking: several
-   messages may be handled). Returns 0, or -1 when delivery failed. */
+/* Returns whether `which` (what the owner's zpoller_wait returned) is one
+   of the follower's sockets: then call follow_handle. */
+bool follow_owns(const follow_t *self, void *which);
+
+/* Reads and handles what arrived: stream messages, and a replay's reply
+   (its items are delivered; when more is to come, or the follower is
+   behind, the next request goes at once). Non-blocking. Returns 0, or -1
+   when delivery failed. */
 int follow_handle(follow_t *self);
 
-/* Replays from the API when behind (at start, after a gap, after a failed
-   replay). Returns 0 when up to date with what the owner announced, 1 when
-   still behind (the owner did not answer: try again later), -1 when
-   delivery failed. */
+/* Takes the follower back to last_seq, below what it delivered (the owner
+   lost what it was given after it: a failed commit): the items after it
+   are replayed, and delivered again. */
+void follow_rewind(follow_t *self, int64_t last_seq);
+
+/* Gives up a replay unanswered for too long, and asks for one when behind
+   (at start, after a gap or a failed replay) and none is out. Never waits.
+   Returns 0 when up to date with what the owner announced, 1 when still
+   behind (a replay is out or failed: the items come with follow_handle). */
 int follow_tick(follow_t *self);
 
 /* Returns the last sequence delivered. */
@@ -80,6 +100,10 @@ int64_t follow_last_seq(const follow_t *self);
 /* Returns the highest sequence the owner announced (heartbeat, item or
    replay), which may exceed follow_last_seq while catching up. */
 int64_t follow_known_seq(const follow_t *self);
+
+/* Returns whether the follower is behind what the owner announced, or has
+   not yet heard the owner's answer to its first replay. */
+bool follow_behind(const follow_t *self);
 
 /* Returns the number of replay requests made so far (for tests and logs). */
 int64_t follow_replays(const follow_t *self);

@@ -149,10 +149,8 @@ rpc_client_destroy(rpc_client_t **self_p)
 }
 
 rpc_status_t
-rpc_client_call(rpc_client_t *self, const void *request, size_t size, int timeout_ms,
-                msg_in_t **reply, wire_err_t *err)
+rpc_client_send(rpc_client_t *self, const void *request, size_t size, wire_err_t *err)
 {
-    *reply = NULL;
     if (!self->dealer) {
         self->dealer = sock_new_client(ZMQ_DEALER, self->endpoint, NULL);
         if (!self->dealer) {
@@ -160,37 +158,67 @@ rpc_client_call(rpc_client_t *self, const void *request, size_t size, int timeou
             return RPC_FAILED;
         }
     }
-    zmsg_t *zm = zmsg_new();
-    zmsg_addmem(zm, "", 0);
-    zmsg_addmem(zm, request, size);
-    if (zmsg_send(&zm, self->dealer) != 0) {
-        zmsg_destroy(&zm);
+    void *socket = zsock_resolve(self->dealer);
+    if (zmq_send(socket, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT) != 0
+        || zmq_send(socket, request, size, ZMQ_DONTWAIT) != (int) size) {
+        /* a DEALER queues while unconnected: only a full queue fails,
+           and then the half-sent message must not reach the service */
+        rpc_client_abandon(self);
         wire_fail(err, "send", "cannot send to %s", self->endpoint);
         return RPC_FAILED;
     }
+    return RPC_OK;
+}
+
+zsock_t *
+rpc_client_socket(rpc_client_t *self)
+{
+    return self->dealer;
+}
+
+rpc_status_t
+rpc_client_recv(rpc_client_t *self, msg_in_t **reply, wire_err_t *err)
+{
+    *reply = NULL;
+    if (!self->dealer) {
+        wire_fail(err, "recv", "no request to %s is outstanding", self->endpoint);
+        return RPC_FAILED;
+    }
+    zmq_msg_t part[2]; /* [""][body] */
+    const size_t parts = sock_recv_parts(zsock_resolve(self->dealer), part, 2);
+    rpc_status_t status = RPC_FAILED;
+    if (parts == 0)
+        wire_fail(err, "recv", "receive from %s interrupted", self->endpoint);
+    else if (parts != 2 || zmq_msg_size(&part[0]) != 0)
+        wire_fail(err, "bad_frame", "malformed reply from %s", self->endpoint);
+    else if ((*reply = msg_in_parse(zmq_msg_data(&part[1]), zmq_msg_size(&part[1]), err)))
+        status = RPC_OK;
+    sock_close_parts(part, 2);
+    return status;
+}
+
+void
+rpc_client_abandon(rpc_client_t *self)
+{
+    if (self->dealer)
+        zsock_set_linger(self->dealer, 0);
+    zsock_destroy(&self->dealer);
+}
+
+rpc_status_t
+rpc_client_call(rpc_client_t *self, const void *request, size_t size, int timeout_ms,
+                msg_in_t **reply, wire_err_t *err)
+{
+    *reply = NULL;
+    if (rpc_client_send(self, request, size, err) != RPC_OK)
+        return RPC_FAILED;
     zpoller_t *poller = zpoller_new(self->dealer, NULL);
     void *ready = poller ? zpoller_wait(poller, timeout_ms) : NULL;
     zpoller_destroy(&poller);
     if (!ready) {
-        /* a reply may still arrive later: never read it as the next answer */
-        zsock_set_linger(self->dealer, 0);
-        zsock_destroy(&self->dealer);
+        rpc_client_abandon(self);
         wire_fail(err, "timeout", "no reply from %s within %d ms", self->endpoint, timeout_ms);
         return RPC_TIMEOUT;
     }
-    zmsg_t *answer = zmsg_recv(self->dealer);
-    if (!answer) {
-        wire_fail(err, "recv", "receive from %s interrupted", self->endpoint);
-        return RPC_FAILED;
-    }
-    zframe_t *delimiter = zmsg_pop(answer);
-    zframe_t *body = zmsg_first(answer);
-    rpc_status_t status = RPC_FAILED;
-    if (!delimiter || zframe_size(delimiter) != 0 || !body || zmsg_size(answer) != 1)
-        wire_fail(err, "bad_frame", "malformed reply from %s", self->endpoint);
-    else if ((*reply = msg_in_parse(zframe_data(body), zframe_size(body), err)))
-        status = RPC_OK;
-    zframe_destroy(&delimiter);
-    zmsg_destroy(&answer);
-    return status;
+    return rpc_client_recv(self, reply, err);
 }

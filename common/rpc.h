@@ -13,7 +13,9 @@
 
     Client side: rpc_client_call() sends one request and waits for its
     reply with a timeout; after a timeout the DEALER is replaced, so a late
-    reply can never be mistaken for the answer to the next request. */
+    reply can never be mistaken for the answer to the next request.
+    rpc_client_send / _recv / _abandon do the same for a caller that polls
+    (the follower's replays: a service never blocks on another). */
 #ifndef RATIFY_RPC_H
 #define RATIFY_RPC_H
 
@@ -72,5 +74,25 @@ typedef enum {
    reply. On RPC_OK *reply is a new frame the caller destroys. */
 rpc_status_t rpc_client_call(rpc_client_t *self, const void *request, size_t size,
                              int timeout_ms, msg_in_t **reply, wire_err_t *err);
+
+/* The same without waiting, for a caller with a poll loop of its own: send,
+   poll rpc_client_socket() and read the reply with rpc_client_recv when it
+   is readable, or give the request up with rpc_client_abandon. One request
+   at a time. */
+
+/* Queues the request (`size` bytes). Returns RPC_OK, or RPC_FAILED with
+   err filled (no socket, or its queue is full). */
+rpc_status_t rpc_client_send(rpc_client_t *self, const void *request, size_t size,
+                             wire_err_t *err);
+/* Returns the socket the reply arrives on, or NULL before the first send
+   and after rpc_client_abandon (the next send opens another). Borrowed. */
+zsock_t *rpc_client_socket(rpc_client_t *self);
+/* Reads the reply from a readable rpc_client_socket(). Returns RPC_OK with
+   *reply (the caller destroys it), or RPC_FAILED with err filled (a
+   malformed reply). */
+rpc_status_t rpc_client_recv(rpc_client_t *self, msg_in_t **reply, wire_err_t *err);
+/* Gives the outstanding request up: closes the socket, so that its late
+   reply can never be read as the answer to the next request. */
+void rpc_client_abandon(rpc_client_t *self);
 
 #endif

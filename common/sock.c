@@ -20,12 +20,24 @@ sock_init(void)
 static void
 s_set_common(zsock_t *sock)
 {
+    const int type = zsock_type(sock);
+    const bool stream = type == ZMQ_PUB || type == ZMQ_SUB;
     zsock_set_linger(sock, SOCK_LINGER_MSEC);
-    zsock_set_sndhwm(sock, SOCK_SNDHWM_MSGS);
+    zsock_set_sndhwm(sock, type == ZMQ_PUB ? SOCK_PUB_SNDHWM_MSGS : SOCK_SNDHWM_MSGS);
+    if (type == ZMQ_PUB)
+        zsock_set_sndbuf(sock, SOCK_PUB_SNDBUF_BYTES);
     zsock_set_rcvhwm(sock, SOCK_RCVHWM_MSGS);
     zsock_set_maxmsgsize(sock, SOCK_MAX_MSG_BYTES);
-    zsock_set_heartbeat_ivl(sock, SOCK_HEARTBEAT_IVL_MSEC);
-    zsock_set_heartbeat_timeout(sock, SOCK_HEARTBEAT_TIMEOUT_MSEC);
+    if (stream) { /* not ZMTP heartbeats: sock.h says why */
+        zsock_set_tcp_keepalive(sock, 1);
+        zsock_set_tcp_keepalive_idle(sock, SOCK_KEEPALIVE_IDLE_SEC);
+        zsock_set_tcp_keepalive_intvl(sock, SOCK_KEEPALIVE_INTVL_SEC);
+        zsock_set_tcp_keepalive_cnt(sock, SOCK_KEEPALIVE_CNT);
+    }
+    else {
+        zsock_set_heartbeat_ivl(sock, SOCK_HEARTBEAT_IVL_MSEC);
+        zsock_set_heartbeat_timeout(sock, SOCK_HEARTBEAT_TIMEOUT_MSEC);
+    }
 }
 
 static bool

@@ -1,9 +1,21 @@
 /*  sock: every ZeroMQ socket option we rely on, set in one visible place.
 
     czmq's hidden defaults are switched off by sock_init (it takes no
-    signals); each socket gets an explicit linger, high-water marks, ZMTP
-    heartbeats, and on every receiving socket ZMQ_MAXMSGSIZE, so a peer
-    cannot make us buffer a frame larger than SOCK_MAX_MSG_BYTES.
+    signals); each socket gets an explicit linger, high-water marks, and on
+    every receiving socket ZMQ_MAXMSGSIZE, so a peer cannot make us buffer a
+    frame larger than SOCK_MAX_MSG_BYTES.
+
+    A dead peer is found by ZMTP heartbeats on request sockets (ROUTER,
+    DEALER), and by TCP keepalive on streams (PUB, SUB). Not heartbeats on
+    streams: libzmq 4.3.4 aborts a subscriber (zeromq/libzmq#3937,
+    "!_io_error" in stream_engine_base.cpp) whose receive queue is full when
+    its connection fails and it then sends a heartbeat or answers one it had
+    buffered; a publisher's heartbeat timeout fails exactly the connections
+    of subscribers that stopped reading. The kernel answers keepalive probes
+    for a stalled subscriber, so it stays connected, and the publisher keeps
+    at most SOCK_PUB_SNDHWM_MSGS and SOCK_PUB_SNDBUF_BYTES of kernel buffer
+    for it and drops the rest (the stream's sequence numbers show the gap;
+    the subscriber replays it).
 
     With RATIFY_CURVE=1 every socket made here is a CURVE socket (servers
     authenticate clients through the ZAP handler): see security.h, whose
@@ -21,10 +33,15 @@
 
 #define SOCK_MAX_MSG_BYTES (1024 * 1024) /* largest frame any socket accepts */
 #define SOCK_LINGER_MSEC 1000            /* unsent data kept this long on close */
-#define SOCK_SNDHWM_MSGS 100000          /* PUB: messages queued per subscriber */
+#define SOCK_SNDHWM_MSGS 100000          /* messages queued per peer */
+#define SOCK_PUB_SNDHWM_MSGS 10000       /* PUB: per subscriber that does not read */
+#define SOCK_PUB_SNDBUF_BYTES (256 * 1024) /* and the kernel's send buffer for it */
 #define SOCK_RCVHWM_MSGS 100000
-#define SOCK_HEARTBEAT_IVL_MSEC 2000     /* ZMTP ping interval */
+#define SOCK_HEARTBEAT_IVL_MSEC 2000     /* ZMTP ping interval (ROUTER, DEALER) */
 #define SOCK_HEARTBEAT_TIMEOUT_MSEC 6000 /* peer considered gone after */
+#define SOCK_KEEPALIVE_IDLE_SEC 30       /* PUB, SUB: TCP keepalive probes after */
+#define SOCK_KEEPALIVE_INTVL_SEC 10      /* then every */
+#define SOCK_KEEPALIVE_CNT 3             /* peer gone after so many unanswered */
 
 /* Prepares czmq for our use: no signal handlers of its own, no default
    linger. Call once at start, before any socket. */

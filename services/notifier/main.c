@@ -16,12 +16,13 @@
     received on the socket, or one replay) are stored in one transaction,
     committed as soon as the call returns, then published; a lone milestone
     is thus committed and published at once, with no timer. A failed commit
-    stores nothing of the group: the follower is recreated from the stored
+    stores nothing of the group: the follower is taken back to the stored
     cursor, which replays it.
 
-    A replay from the threshold service is a blocking request of at most
-    REPLAY_TIMEOUT_MSEC; while that service is down, the follower is asked
-    again every FOLLOW_RETRY_MSEC, so the API stays responsive. */
+    A replay from the threshold service is a request the loop does not wait
+    for (follow.h): its reply is handled when it comes, and one unanswered
+    within REPLAY_TIMEOUT_MSEC is asked again FOLLOW_RETRY_MSEC later, so
+    the API answers while that service is down. */
 #include "alertlog.h"
 #include "config.h"
 #include "curllib.h"
@@ -99,7 +100,7 @@ s_publish(void *arg, const notifier_alert_t *alert)
 
 /* Commits the open group, publishes its alerts, then wakes the webhooks.
    Returns 0, or -1 when the group was lost (the follower is then
-   recreated by s_settle). */
+   taken back by s_settle). */
 static int
 s_commit(s_ctx_t *ctx)
 {
@@ -129,27 +130,19 @@ s_on_milestone(void *arg, int64_t seq, const msgpack_object *item)
 }
 
 /* After each follower call: commits and publishes what it delivered, and
-   when a group was lost, recreates the follower from the stored cursor so
-   the lost milestones are offered again. Returns 0, or -1 when the
-   follower cannot be recreated (the service stops). */
-static int
+   when a group was lost, takes the follower back to the stored cursor so
+   the lost milestones are offered again. */
+static void
 s_settle(s_ctx_t *ctx)
 {
     s_commit(ctx);
     if (!ctx->reset_follow)
-        return 0;
-    zpoller_remove(ctx->poller, follow_socket(ctx->follow));
-    follow_destroy(&ctx->follow);
-    ctx->follow = follow_new(&ctx->follow_cfg, alertlog_cursor(ctx->log), s_on_milestone, ctx);
-    if (!ctx->follow || zpoller_add(ctx->poller, follow_socket(ctx->follow)) != 0) {
-        log_error("cannot recreate the threshold follower");
-        return -1;
-    }
+        return;
+    follow_rewind(ctx->follow, alertlog_cursor(ctx->log));
     ctx->reset_follow = false;
     ctx->next_tick = service_clock_ms() + FOLLOW_RETRY_MSEC;
     log_warn("resuming the threshold milestones after %lld in %d ms",
              (long long) alertlog_cursor(ctx->log), FOLLOW_RETRY_MSEC);
-    return 0;
 }
 
 static void
@@ -174,32 +167,28 @@ s_handle_request(s_ctx_t *ctx)
     rpc_req_destroy(&req);
 }
 
-/* Returns 0, or -1 when the service must stop. */
-static int
+static void
 s_handle_milestones(s_ctx_t *ctx)
 {
     if (follow_handle(ctx->follow) != 0)
         ctx->next_tick = service_clock_ms() + FOLLOW_RETRY_MSEC;
-    return s_settle(ctx);
+    s_settle(ctx);
 }
 
-/* Returns 0, or -1 when the service must stop. */
-static int
+static void
 s_handle_timers(s_ctx_t *ctx)
 {
     const int64_t now = service_clock_ms();
     if (now >= ctx->next_tick) {
         const int rc = follow_tick(ctx->follow);
         ctx->next_tick = service_clock_ms() + (rc == 0 ? FOLLOW_TICK_MSEC : FOLLOW_RETRY_MSEC);
-        if (s_settle(ctx) != 0)
-            return -1;
+        s_settle(ctx);
     }
     if (now >= ctx->next_beat) {
         stream_heartbeat(ctx->alerts, alertlog_last_seq(ctx->log));
         ctx->next_beat = now + HEARTBEAT_IVL_MSEC;
         service_idle_beat(&ctx->idle, (uint64_t) alertlog_cursor(ctx->log));
     }
-    return 0;
 }
 
 /* Opens everything the loop needs. Returns 0, or -1 (logged). */
@@ -280,26 +269,23 @@ main(int argc, char **argv)
     }
     if (s_open(&ctx, &db, &hooks, path) != 0)
         goto done;
-    ctx.poller = zpoller_new(ctx.api, follow_socket(ctx.follow),
-                             deliverer_socket(ctx.deliverer), NULL);
-    if (!ctx.poller)
+    ctx.poller = zpoller_new(ctx.api, deliverer_socket(ctx.deliverer), NULL);
+    if (!ctx.poller || follow_attach(ctx.follow, ctx.poller) != 0)
         goto done;
 
     while (!service_stopping()) {
         const int64_t next = ctx.next_beat < ctx.next_tick ? ctx.next_beat : ctx.next_tick;
         const int64_t wait = next - service_clock_ms();
         void *which = zpoller_wait(ctx.poller, wait > 0 ? (int) wait : 0);
-        int rc = 0;
         if (which == ctx.api)
             s_handle_request(&ctx);
-        else if (which == follow_socket(ctx.follow))
-            rc = s_handle_milestones(&ctx);
+        else if (follow_owns(ctx.follow, which))
+            s_handle_milestones(&ctx);
         else if (which == deliverer_socket(ctx.deliverer))
             deliverer_handle(ctx.deliverer);
         else if (zpoller_terminated(ctx.poller) && !zpoller_expired(ctx.poller))
             break;
-        if (rc != 0 || s_handle_timers(&ctx) != 0)
-            goto done;
+        s_handle_timers(&ctx);
     }
     log_info("stopping");
     status = 0;

@@ -116,21 +116,14 @@ s_deliver(void *ctx, int64_t seq, const msgpack_object *item)
     return app->reset_follow ? -1 : 0;
 }
 
-/* Commits; after a failed write recreates the follower from the view's
-   cursor; publishes the state to the metrics. Returns 0, or -1 when the
-   service must stop. */
-static int
+/* Commits; after a failed write takes the follower back to the view's
+   cursor; publishes the state to the metrics. */
+static void
 s_settle(s_app_t *app)
 {
     s_commit(app);
     if (app->reset_follow) {
-        zpoller_remove(app->poller, follow_socket(app->follow));
-        follow_destroy(&app->follow);
-        app->follow = follow_new(&app->follow_cfg, view_last_seq(app->view), s_deliver, app);
-        if (!app->follow || zpoller_add(app->poller, follow_socket(app->follow)) != 0) {
-            log_error("cannot recreate the registry follower");
-            return -1;
-        }
+        follow_rewind(app->follow, view_last_seq(app->view));
         app->reset_follow = false;
         log_warn("resuming the registry's events after %lld",
                  (long long) view_last_seq(app->view));
@@ -138,19 +131,25 @@ s_settle(s_app_t *app)
     const int64_t last = view_last_seq(app->view), known = follow_known_seq(app->follow);
     metrics_follow(app->metrics, view_count(app->view), last, known,
                    app->replayed && last >= known);
-    return 0;
+}
+
+/* Notes the end of the first replay (the metrics' "synced" waits for it). */
+static void
+s_note_caught_up(s_app_t *app)
+{
+    if (app->replayed || follow_behind(app->follow))
+        return;
+    app->replayed = true;
+    log_info("caught up with the registry at event %lld",
+             (long long) follow_last_seq(app->follow));
 }
 
 static void
 s_handle_tick(s_app_t *app)
 {
     service_idle_beat(&app->idle, view_activity(app->view));
-    const bool was = app->replayed;
-    if (follow_tick(app->follow) == 0)
-        app->replayed = true;
-    if (app->replayed && !was)
-        log_info("caught up with the registry at event %lld",
-                 (long long) follow_last_seq(app->follow));
+    follow_tick(app->follow);
+    s_note_caught_up(app);
 }
 
 static void
@@ -321,8 +320,8 @@ main(int argc, char **argv)
         goto done;
     }
     app.follow = follow_new(&app.follow_cfg, view_last_seq(app.view), s_deliver, &app);
-    app.poller = app.follow ? zpoller_new(api, follow_socket(app.follow), NULL) : NULL;
-    if (!app.poller) {
+    app.poller = app.follow ? zpoller_new(api, NULL) : NULL;
+    if (!app.poller || follow_attach(app.follow, app.poller) != 0) {
         log_error("cannot start following the registry");
         goto done;
     }
@@ -344,16 +343,17 @@ main(int argc, char **argv)
             s_settle(&app); /* a report sees every event delivered so far */
             s_handle_request(api, &app);
         }
-        else if (which == follow_socket(app.follow))
+        else if (follow_owns(app.follow, which)) {
             follow_handle(app.follow);
+            s_note_caught_up(&app);
+        }
         else if (zpoller_terminated(app.poller) && !zpoller_expired(app.poller))
             break;
         if (service_clock_ms() >= next_tick) {
             s_handle_tick(&app);
             next_tick = service_clock_ms() + TICK_IVL_MSEC;
         }
-        if (s_settle(&app) != 0)
-            goto done;
+        s_settle(&app);
     }
     log_info("stopping");
     status = 0;

@@ -75,8 +75,8 @@ s_publish(void *ctx, int64_t seq, const void *data, size_t size)
     stream_publish(ctx, "milestone", seq, &body);
 }
 
-/* Commits the open batch and publishes it. On a reload the follower is
-   recreated at the next s_follow_reset. */
+/* Commits the open batch and publishes it. On a reload s_settle takes the
+   follower back to the state's cursor. */
 static void
 s_commit(s_app_t *app)
 {
@@ -106,20 +106,14 @@ s_deliver(void *ctx, int64_t seq, const msgpack_object *item)
     return app->reset_follow || app->fatal ? -1 : 0;
 }
 
-/* Commits, and after a reload recreates the follower from the state's
+/* Commits, and after a reload takes the follower back to the state's
    cursor. Returns 0, or -1 when the service must stop. */
 static int
 s_settle(s_app_t *app)
 {
     s_commit(app);
     if (app->reset_follow && !app->fatal) {
-        zpoller_remove(app->poller, follow_socket(app->follow));
-        follow_destroy(&app->follow);
-        app->follow = follow_new(&app->follow_cfg, threshold_cursor(app->core), s_deliver, app);
-        if (!app->follow || zpoller_add(app->poller, follow_socket(app->follow)) != 0) {
-            log_error("cannot recreate the registry follower");
-            return -1;
-        }
+        follow_rewind(app->follow, threshold_cursor(app->core));
         app->reset_follow = false;
         log_warn("resuming the registry's events after %lld",
                  (long long) threshold_cursor(app->core));
@@ -225,8 +219,8 @@ main(int argc, char **argv)
     }
     s_commit(&app); /* milestones due at start (a new day) */
     app.follow = follow_new(&app.follow_cfg, threshold_cursor(app.core), s_deliver, &app);
-    app.poller = app.follow ? zpoller_new(api, follow_socket(app.follow), NULL) : NULL;
-    if (!app.poller || app.fatal) {
+    app.poller = app.follow ? zpoller_new(api, NULL) : NULL;
+    if (!app.poller || follow_attach(app.follow, app.poller) != 0 || app.fatal) {
         log_error("cannot start following the registry");
         goto done;
     }
@@ -247,7 +241,7 @@ main(int argc, char **argv)
         void *which = zpoller_wait(app.poller, wait > 0 ? (int) wait : 0);
         if (which == api)
             s_handle_request(api, &app);
-        else if (which == follow_socket(app.follow))
+        else if (follow_owns(app.follow, which))
             follow_handle(app.follow);
         else if (zpoller_terminated(app.poller) && !zpoller_expired(app.poller))
             break;

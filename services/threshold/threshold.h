@@ -83,7 +83,7 @@ size_t threshold_pending(const threshold_t *self);
    sequence order (publish may be NULL). Returns 0 (also when no batch was
    open); -1 when the batch was spoiled or the commit failed: it is rolled
    back and the state reloaded from the file, so threshold_cursor may have
-   gone back (recreate the follower from it) and a batch of milestones due
+   gone back (take the follower back to it) and a batch of milestones due
    on reload may be pending; -2 when the file can no longer be read (the
    state is unusable: stop the service). */
 int threshold_commit(threshold_t *self, threshold_publish_fn *publish, void *ctx);

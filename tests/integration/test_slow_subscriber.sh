@@ -6,17 +6,17 @@
 # the pipeline's pace. Then two subscribers stop reading (ratify-slowsub),
 # one on the registry's events and one on the notifier's alerts, each with a
 # small receive queue, for RATIFY_SLOW_SECONDS (15; 60 with RATIFY_CHAOS=long,
-# `make chaos`), while the other half loads. (The publisher drops a stalled
-# subscriber within SOCK_HEARTBEAT_IVL_MSEC + SOCK_HEARTBEAT_TIMEOUT_MSEC =
-# 8 s of the stall: the sleep must be longer, with a margin for a slow start
-# of the load.) Meanwhile every service's VmRSS is sampled each second.
+# `make chaos`), while the other half loads. (The publisher keeps at most
+# SOCK_PUB_SNDHWM_MSGS = 10,000 messages and a 256 KiB kernel buffer for a
+# subscriber that does not read and drops the rest: the second half's
+# 13,200 events are more.) Meanwhile every service's VmRSS is sampled each
+# second.
 # Checked:
 #   - the second half loads at no less than a third of the first half's pace,
 #     and the threshold service and the notifier keep up with it;
 #   - no service's resident memory grows by more than 64 MiB beyond what the
 #     same load grew it by without slow subscribers: a PUB queue for a
-#     subscriber that reads nothing is bounded, and the publisher's ZMTP
-#     heartbeat drops the stalled connection with its queue;
+#     subscriber that reads nothing is bounded;
 #   - when the events subscriber reads again it sees the gap (the owner
 #     dropped what it could not deliver), replays it through events.since
 #     and ends with every event after its start exactly once, in order; the

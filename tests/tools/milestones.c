@@ -163,15 +163,16 @@ s_follow(int for_ms, int64_t from)
                                  .timeout_ms = 2000};
     int bad = 0;
     follow_t *f = follow_new(&cfg, from - 1, s_deliver, &bad);
-    zpoller_t *poller = f ? zpoller_new(follow_socket(f), NULL) : NULL;
-    if (!poller) {
+    zpoller_t *poller = f ? zpoller_new(NULL) : NULL;
+    if (!poller || follow_attach(f, poller) != 0) {
+        zpoller_destroy(&poller);
         follow_destroy(&f);
         return 4;
     }
     const int64_t end = s_now_ms() + for_ms;
     follow_tick(f);
     for (int64_t left; !bad && (left = end - s_now_ms()) > 0;) {
-        if (zpoller_wait(poller, left < 200 ? (int) left : 200))
+        if (follow_owns(f, zpoller_wait(poller, left < 200 ? (int) left : 200)))
             follow_handle(f);
         follow_tick(f);
     }

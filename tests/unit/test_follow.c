@@ -8,7 +8,9 @@
     item still comes; a heartbeat announcing INT64_MAX is forgotten once the
     owner's replay shows less, instead of leaving the follower behind; after
     a frame over ZMQ_MAXMSGSIZE (libzmq then gives the endpoint up), the
-    follower notices the silence and subscribes again. */
+    follower notices the silence and subscribes again; taken back to an
+    earlier sequence, it replays from there; an owner whose API never
+    answers never makes the follower's loop wait. */
 #include "check.h"
 #include "follow.h"
 #include "log.h"
@@ -122,18 +124,19 @@ s_publish_heartbeat(zsock_t *pub, int64_t last)
     msgpack_sbuffer_destroy(&buf);
 }
 
+/* The poller the follower is attached to, as a service's loop has one. */
+static zpoller_t *s_poller;
+
 /* Lets the follower handle what arrives during ms milliseconds. */
 static void
 s_pump(follow_t *f, int ms)
 {
     const int64_t end = zclock_mono() + ms;
-    zpoller_t *poller = zpoller_new(follow_socket(f), NULL);
     while (zclock_mono() < end) {
-        if (zpoller_wait(poller, 50) == follow_socket(f))
+        if (follow_owns(f, zpoller_wait(s_poller, 50)))
             follow_handle(f);
         follow_tick(f);
     }
-    zpoller_destroy(&poller);
 }
 
 /* Publishes heartbeats announcing `last` until the follower is connected
@@ -145,6 +148,58 @@ s_connect(zsock_t *pub, follow_t *f, int64_t last)
         s_publish_heartbeat(pub, last);
         s_pump(f, 50);
     }
+}
+
+/* An owner whose API takes requests and never answers (a ROUTER nobody
+   reads): the follower never waits for it, gives each request up after
+   its timeout and asks again; the loop it lives in keeps running. */
+static void
+test_owner_silent(const char *stream)
+{
+    char err[256], api[64];
+    zsock_t *mute = sock_new_server(ZMQ_ROUTER, "tcp://127.0.0.1:*", err, sizeof err);
+    CHECK(mute != NULL);
+    if (!mute)
+        return;
+    char *bound = zsock_last_endpoint(mute);
+    snprintf(api, sizeof api, "%s", bound ? bound : "");
+    zstr_free(&bound);
+    s_got_t got = {0};
+    const follow_config_t cfg = {.name = "silent",
+                                 .api_endpoint = api,
+                                 .stream_endpoint = stream,
+                                 .topic = "event",
+                                 .since_type = "events.since",
+                                 .array_key = "events",
+                                 .seq_key = "seq",
+                                 .timeout_ms = 200};
+    follow_t *f = follow_new(&cfg, 0, s_deliver, &got);
+    zpoller_t *poller = zpoller_new(NULL);
+    CHECK(f && poller && follow_attach(f, poller) == 0);
+    if (f && poller) {
+        const int64_t start = zclock_mono();
+        CHECK_INT(follow_tick(f), 1); /* asked, not answered: behind */
+        CHECK(zclock_mono() - start < 100); /* and it did not wait */
+        CHECK_INT(follow_replays(f), 1);
+        /* 700 ms of a loop that never blocks longer than 50 ms: each
+           request is given up after 200 ms and asked again at a tick */
+        int waits = 0;
+        for (const int64_t end = zclock_mono() + 700; zclock_mono() < end; waits++) {
+            const int64_t before = zclock_mono();
+            if (follow_owns(f, zpoller_wait(poller, 50)))
+                follow_handle(f);
+            follow_tick(f);
+            CHECK(zclock_mono() - before < 150);
+        }
+        CHECK(waits >= 10);
+        CHECK(follow_replays(f) >= 3);
+        CHECK(follow_replays(f) <= 5);
+        CHECK_INT(got.n, 0);
+        CHECK(follow_behind(f));
+    }
+    zpoller_destroy(&poller);
+    follow_destroy(&f);
+    zsock_destroy(&mute);
 }
 
 int
@@ -176,12 +231,21 @@ main(void)
                                  .seq_key = "seq",
                                  .timeout_ms = 2000};
     follow_t *f = follow_new(&cfg, 0, s_deliver, &got);
-    CHECK(f != NULL);
+    s_poller = zpoller_new(NULL);
+    CHECK(f && s_poller && follow_attach(f, s_poller) == 0);
+    if (!f || !s_poller)
+        return check_report("test_follow");
 
-    /* the replay at start */
-    CHECK_INT(follow_tick(f), 0);
+    /* the replay at start: asked by the first tick, delivered when its
+       reply comes */
+    CHECK(follow_behind(f));
+    CHECK_INT(follow_tick(f), 1);
+    for (int i = 0; i < 100 && got.n < 3; i++)
+        s_pump(f, 20);
     CHECK_INT(got.n, 3);
     CHECK_INT(follow_last_seq(f), 3);
+    CHECK(!follow_behind(f));
+    CHECK_INT(follow_tick(f), 0);
     s_connect(pub, f, 3);
 
     /* the next seq, unreadable (action 7); then under another type's topic */
@@ -228,8 +292,22 @@ main(void)
     CHECK_INT(follow_last_seq(f), 5);
     for (int i = 0; i < got.n; i++)
         CHECK_INT(got.seqs[i], i + 1); /* each once, in order */
+    CHECK_INT(got.n, 5);
 
+    /* taken back (its owner lost what it was given after 2): items 3 to 5
+       come again, by replay */
+    follow_rewind(f, 2);
+    CHECK(follow_behind(f));
+    for (int i = 0; i < 100 && follow_last_seq(f) < 5; i++)
+        s_pump(f, 20);
+    CHECK_INT(follow_last_seq(f), 5);
+    CHECK_INT(got.n, 8);
+    CHECK_INT(got.seqs[5], 3);
+    CHECK_INT(got.seqs[7], 5);
+
+    zpoller_destroy(&s_poller);
     follow_destroy(&f);
+    test_owner_silent(stream);
     zactor_destroy(&owner);
     zsock_destroy(&pub);
     zsock_destroy(&router);
