@@ -152,6 +152,24 @@ s_insert_small(sqlite3 *db, int n)
     return 0;
 }
 
+/* A process that opens the database at path, commits n small rows and ends
+   without closing it (as if killed: its WAL is left as it is). Returns 0
+   when it did, -1 otherwise. */
+static int
+s_killed_after_inserts(const char *path, int n)
+{
+    const pid_t child = fork();
+    if (child == 0) {
+        char err[256];
+        sqlite3 *db = db_open(path, NULL, err, sizeof err);
+        _exit(db && s_insert_small(db, n) == 0 ? 0 : 1); /* no close */
+    }
+    int status = -1;
+    if (child < 0 || waitpid(child, &status, 0) != child)
+        return -1;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
 static void
 test_wal_preallocated(const char *dir)
 {
@@ -182,14 +200,7 @@ test_wal_preallocated(const char *dir)
 
     /* a process killed after its commits, the WAL not checkpointed and
        zeros after its last frame: the next db_open finds every commit */
-    const pid_t child = fork();
-    if (child == 0) {
-        sqlite3 *cdb = db_open(path, NULL, err, sizeof err);
-        _exit(cdb && s_insert_small(cdb, 25) == 0 ? 0 : 1); /* no close */
-    }
-    int status = -1;
-    CHECK(child > 0 && waitpid(child, &status, 0) == child);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK_INT(s_killed_after_inserts(path, 25), 0);
     db_close(&db); /* the last connection: checkpoints, removes the WAL */
     CHECK(access(wal, F_OK) != 0);
 
@@ -205,13 +216,7 @@ test_wal_preallocated(const char *dir)
        other connection: the recovery at the next open reads the frames
        and stops at the zeros */
     db_close(&db);
-    const pid_t killed = fork();
-    if (killed == 0) {
-        sqlite3 *cdb = db_open(path, NULL, err, sizeof err);
-        _exit(cdb && s_insert_small(cdb, 10) == 0 ? 0 : 1); /* no close */
-    }
-    CHECK(killed > 0 && waitpid(killed, &status, 0) == killed);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK_INT(s_killed_after_inserts(path, 10), 0);
     CHECK_INT(s_size(wal), prealloc);
     db = db_open(path, NULL, err, sizeof err);
     CHECK(db != NULL);

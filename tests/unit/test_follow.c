@@ -150,6 +150,20 @@ s_connect(zsock_t *pub, follow_t *f, int64_t last)
     }
 }
 
+/* A follower of the fake owner's events. */
+static follow_config_t
+s_config(const char *name, const char *api, const char *stream, int timeout_ms)
+{
+    return (follow_config_t) {.name = name,
+                              .api_endpoint = api,
+                              .stream_endpoint = stream,
+                              .topic = "event",
+                              .since_type = "events.since",
+                              .array_key = "events",
+                              .seq_key = "seq",
+                              .timeout_ms = timeout_ms};
+}
+
 /* An owner whose API takes requests and never answers (a ROUTER nobody
    reads): the follower never waits for it, gives each request up after
    its timeout and asks again; the loop it lives in keeps running. */
@@ -165,14 +179,7 @@ test_owner_silent(const char *stream)
     snprintf(api, sizeof api, "%s", bound ? bound : "");
     zstr_free(&bound);
     s_got_t got = {0};
-    const follow_config_t cfg = {.name = "silent",
-                                 .api_endpoint = api,
-                                 .stream_endpoint = stream,
-                                 .topic = "event",
-                                 .since_type = "events.since",
-                                 .array_key = "events",
-                                 .seq_key = "seq",
-                                 .timeout_ms = 200};
+    const follow_config_t cfg = s_config("silent", api, stream, 200);
     follow_t *f = follow_new(&cfg, 0, s_deliver, &got);
     zpoller_t *poller = zpoller_new(NULL);
     CHECK(f && poller && follow_attach(f, poller) == 0);
@@ -222,14 +229,7 @@ main(void)
     zactor_t *owner = zactor_new(s_owner, router);
 
     s_got_t got = {0};
-    const follow_config_t cfg = {.name = "test",
-                                 .api_endpoint = api,
-                                 .stream_endpoint = stream,
-                                 .topic = "event",
-                                 .since_type = "events.since",
-                                 .array_key = "events",
-                                 .seq_key = "seq",
-                                 .timeout_ms = 2000};
+    const follow_config_t cfg = s_config("test", api, stream, 2000);
     follow_t *f = follow_new(&cfg, 0, s_deliver, &got);
     s_poller = zpoller_new(NULL);
     CHECK(f && s_poller && follow_attach(f, s_poller) == 0);
