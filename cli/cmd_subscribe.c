@@ -231,8 +231,7 @@ cmd_subscribe(int argc, char **argv)
         }
         if (follow_owns(follow, zpoller_wait(poller, wait)))
             follow_handle(follow);
-        else
-            follow_tick(follow);
+        follow_tick(follow); /* every pass: a replay given up is asked again */
         if (s.printed != before)
             last_activity = zclock_mono();
         else if (silence_ms >= 0 && zclock_mono() - last_activity >= silence_ms)

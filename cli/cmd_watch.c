@@ -233,8 +233,8 @@ cmd_watch(int argc, char **argv)
             msg_in_destroy(&in);
             zmsg_destroy(&zm);
         }
-        else if (follow)
-            follow_tick(follow);
+        if (follow && follow_tick(follow) < 0) /* every pass: a replay given up is asked again */
+            rc = CLI_FAILED;
         if (w.printed != before)
             last_activity = zclock_mono();
         else if (silence_ms >= 0 && zclock_mono() - last_activity >= silence_ms)

@@ -188,7 +188,9 @@ s_zero_fill(int fd, long long target)
 }
 
 /* Preallocates the WAL of the open database at path (see db.h). Returns 0
-   when the WAL holds its preallocated size or more, or -1 with a reason in err. */
+   when the WAL holds its preallocated size or more, -1 with a reason in err
+   when it could not (the database works without), or -2 when the
+   connection is left unusable. */
 static int
 s_wal_preallocate(sqlite3 *db, const char *path, char *err, size_t errlen)
 {
@@ -218,7 +220,7 @@ s_wal_preallocate(sqlite3 *db, const char *path, char *err, size_t errlen)
         /* the write lock: no connection appends a frame while the zeros go
            in after the file's end (a frame's place there is only taken
            under this lock) */
-        char why[256];
+        char why[192];
         if (db_exec(db, "BEGIN IMMEDIATE", why, sizeof why) != 0) {
             snprintf(err, errlen, "%s", why);
             rc = -1;
@@ -228,7 +230,12 @@ s_wal_preallocate(sqlite3 *db, const char *path, char *err, size_t errlen)
                 snprintf(err, errlen, "cannot write it: %s", strerror(errno));
                 rc = -1;
             }
-            db_exec(db, "ROLLBACK", why, sizeof why); /* it wrote nothing */
+            /* it wrote nothing; a transaction left open would hold the
+               write lock for ever */
+            if (db_exec(db, "ROLLBACK", why, sizeof why) != 0 && !sqlite3_get_autocommit(db)) {
+                snprintf(err, errlen, "cannot end its transaction: %s", why);
+                rc = -2;
+            }
         }
     }
     close(fd);
@@ -273,16 +280,21 @@ db_open(const char *path, const char *schema, char *err, size_t errlen)
         snprintf(err, errlen, "cannot create the schema in %s: %s", path, why);
         goto fail;
     }
+    const int pre = s_wal_preallocate(db, path, why, sizeof why);
+    if (pre == -2) {
+        snprintf(err, errlen, "cannot open %s: %s", path, why);
+        goto fail;
+    }
+    if (pre != 0)
+        log_warn("cannot preallocate the write-ahead log of %s (%s): its first commits will "
+                 "append to it, at a higher cost",
+                 path, why);
     s_ckpt_t *ckpt = s_ckpt_new(path);
     if (!ckpt) {
         snprintf(err, errlen, "cannot open %s: out of memory", path);
         goto fail;
     }
     sqlite3_wal_hook(db, s_ckpt_hook, ckpt); /* replaces the automatic checkpoint */
-    if (s_wal_preallocate(db, path, why, sizeof why) != 0)
-        log_warn("cannot preallocate the write-ahead log of %s (%s): its first commits will "
-                 "append to it, at a higher cost",
-                 path, why);
     return db;
 fail:
     sqlite3_close(db);

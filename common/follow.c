@@ -27,6 +27,7 @@ struct _follow_t {
     bool behind;       /* a replay is owed */
     bool in_flight;    /* a replay request awaits its reply */
     bool wait_tick;    /* the last one failed: the next goes at follow_tick */
+    int64_t announced_out; /* highest announced while the request was out */
     int64_t sent_ms;   /* monotonic time it was sent */
     zpoller_t *poller; /* the owner's (follow_attach), or NULL */
     zsock_t *polled;   /* the replay socket in it */
@@ -145,6 +146,8 @@ s_announce(follow_t *self, int64_t seq)
 {
     if (seq > self->known_seq)
         self->known_seq = seq;
+    if (self->in_flight && seq > self->announced_out)
+        self->announced_out = seq;
     if (self->known_seq > self->last_seq)
         self->behind = true;
 }
@@ -164,6 +167,19 @@ s_offer(follow_t *self, int64_t seq, const msgpack_object *item)
     return 0;
 }
 
+/* Gives the replay socket up (a request unanswered, half sent, or whose
+   reply could not be read): it leaves the poller, then is closed, so that
+   nothing arriving on it later is read as another request's reply. */
+static void
+s_replay_abandon(follow_t *self)
+{
+    if (self->poller && self->polled)
+        zpoller_remove(self->poller, self->polled);
+    self->polled = NULL;
+    rpc_client_abandon(self->client);
+    self->in_flight = false;
+}
+
 /* Sends a replay request from the last delivered sequence on. Returns 0,
    or -1 when it could not be sent (logged; tried again at the next tick). */
 static int
@@ -181,30 +197,18 @@ s_replay_send(follow_t *self)
     wire_err_t err;
     const rpc_status_t st = rpc_client_send(self->client, req.data, req.size, &err);
     msgpack_sbuffer_destroy(&req);
-    s_sync_poller(self);
     if (st != RPC_OK) {
         log_warn("%s: replay from %lld failed: %s", self->name, (long long) self->last_seq + 1,
                  err.message);
+        s_replay_abandon(self);
         return -1;
     }
+    s_sync_poller(self);
     self->replays++;
     self->in_flight = true;
+    self->announced_out = 0;
     self->sent_ms = zclock_mono();
     return 0;
-}
-
-/* Gives the request in flight up, if any: its socket leaves the poller and
-   is closed. */
-static void
-s_replay_abandon(follow_t *self)
-{
-    if (!self->in_flight)
-        return;
-    if (self->poller && self->polled)
-        zpoller_remove(self->poller, self->polled);
-    self->polled = NULL;
-    rpc_client_abandon(self->client);
-    self->in_flight = false;
 }
 
 /* Gives up a request the owner has not answered within the timeout (it is
@@ -231,6 +235,7 @@ s_replay_receive(follow_t *self)
     if (rpc_client_recv(self->client, &reply, &err) != RPC_OK) {
         log_warn("%s: replay from %lld failed: %s", self->name, (long long) self->last_seq + 1,
                  err.message);
+        s_replay_abandon(self); /* a reply left unread must not answer the next */
         return -2;
     }
     int rc = -2;
@@ -261,12 +266,15 @@ s_replay_receive(follow_t *self)
     }
     if (more && items->via.array.size > 0)
         rc = 1;
-    else if (self->known_seq > last && self->known_seq > self->last_seq) {
+    else if (self->known_seq > last && self->known_seq > self->last_seq
+             && self->announced_out <= last) {
         /* The owner's log is the authority: an announcement beyond it (a
            publisher that is not the owner, a garbled heartbeat) would
            leave us "behind" for ever, replaying at every tick. The owner
            answers after publishing anything it announced, so nothing real
-           is forgotten here. */
+           is forgotten here. What was announced while the request was out
+           may have been published after the owner answered (and dropped
+           from the stream, as we were behind): that is asked for again. */
         log_warn("%s: %lld was announced, but the owner's log ends at %lld: forgotten",
                  self->name, (long long) self->known_seq, (long long) last);
         self->known_seq = last > self->last_seq ? last : self->last_seq;
@@ -309,16 +317,21 @@ s_check_silence(follow_t *self)
 void
 follow_rewind(follow_t *self, int64_t last_seq)
 {
-    s_replay_abandon(self); /* its reply would start after the old position */
+    if (self->in_flight)
+        s_replay_abandon(self); /* its reply would start after the old position */
     self->last_seq = self->known_seq = last_seq;
     self->behind = true;
-    self->wait_tick = false;
+    self->wait_tick = true; /* asked at the next tick, as a new follower would */
 }
 
 int
 follow_tick(follow_t *self)
 {
     s_check_silence(self);
+    /* what is ready is read first: an owner's loop kept busy by its other
+       sockets may not have come to ours */
+    if (follow_handle(self) != 0)
+        return -1;
     s_replay_expire(self);
     self->wait_tick = false;
     if (!self->behind)

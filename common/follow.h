@@ -88,10 +88,11 @@ int follow_handle(follow_t *self);
    are replayed, and delivered again. */
 void follow_rewind(follow_t *self, int64_t last_seq);
 
-/* Gives up a replay unanswered for too long, and asks for one when behind
-   (at start, after a gap or a failed replay) and none is out. Never waits.
-   Returns 0 when up to date with what the owner announced, 1 when still
-   behind (a replay is out or failed: the items come with follow_handle). */
+/* Handles what is ready (as follow_handle), gives up a replay unanswered
+   for too long, and asks for one when behind (at start, after a gap or a
+   failed replay) and none is out. Never waits. Returns 0 when up to date
+   with what the owner announced, 1 when still behind (a replay is out or
+   failed: the items come with follow_handle), -1 when delivery failed. */
 int follow_tick(follow_t *self);
 
 /* Returns the last sequence delivered. */

@@ -161,9 +161,9 @@ rpc_client_send(rpc_client_t *self, const void *request, size_t size, wire_err_t
     void *socket = zsock_resolve(self->dealer);
     if (zmq_send(socket, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT) != 0
         || zmq_send(socket, request, size, ZMQ_DONTWAIT) != (int) size) {
-        /* a DEALER queues while unconnected: only a full queue fails,
-           and then the half-sent message must not reach the service */
-        rpc_client_abandon(self);
+        /* a DEALER queues while unconnected: only a full queue fails, and
+           the caller then abandons the socket (a half-sent message must
+           not reach the service) */
         wire_fail(err, "send", "cannot send to %s", self->endpoint);
         return RPC_FAILED;
     }
@@ -210,8 +210,10 @@ rpc_client_call(rpc_client_t *self, const void *request, size_t size, int timeou
                 msg_in_t **reply, wire_err_t *err)
 {
     *reply = NULL;
-    if (rpc_client_send(self, request, size, err) != RPC_OK)
+    if (rpc_client_send(self, request, size, err) != RPC_OK) {
+        rpc_client_abandon(self);
         return RPC_FAILED;
+    }
     zpoller_t *poller = zpoller_new(self->dealer, NULL);
     void *ready = poller ? zpoller_wait(poller, timeout_ms) : NULL;
     zpoller_destroy(&poller);

@@ -81,7 +81,8 @@ rpc_status_t rpc_client_call(rpc_client_t *self, const void *request, size_t siz
    at a time. */
 
 /* Queues the request (`size` bytes). Returns RPC_OK, or RPC_FAILED with
-   err filled (no socket, or its queue is full). */
+   err filled (no socket, or its queue is full: then call
+   rpc_client_abandon before the next send, a part may have gone). */
 rpc_status_t rpc_client_send(rpc_client_t *self, const void *request, size_t size,
                              wire_err_t *err);
 /* Returns the socket the reply arrives on, or NULL before the first send
