@@ -229,9 +229,8 @@ cmd_subscribe(int argc, char **argv)
             const int64_t left = last_activity + silence_ms - zclock_mono();
             wait = left < 0 ? 0 : left < wait ? (int) left : wait;
         }
-        if (follow_owns(follow, zpoller_wait(poller, wait)))
-            follow_handle(follow);
-        follow_tick(follow); /* every pass: a replay given up is asked again */
+        zpoller_wait(poller, wait);
+        follow_tick(follow); /* reads what came; a replay given up is asked again */
         if (s.printed != before)
             last_activity = zclock_mono();
         else if (silence_ms >= 0 && zclock_mono() - last_activity >= silence_ms)

@@ -206,11 +206,7 @@ cmd_watch(int argc, char **argv)
     while (!s_interrupted && (w.count == 0 || w.printed < w.count)) {
         const long long before = w.printed;
         void *which = zpoller_wait(poller, 200);
-        if (follow && follow_owns(follow, which)) {
-            if (follow_handle(follow) != 0)
-                rc = CLI_FAILED;
-        }
-        else if (which && which == sub) {
+        if (which && which == sub) {
             zmsg_t *zm = zmsg_recv(sub);
             zframe_t *topic = zm ? zmsg_first(zm) : NULL;
             zframe_t *body = zm ? zmsg_next(zm) : NULL;
@@ -233,7 +229,8 @@ cmd_watch(int argc, char **argv)
             msg_in_destroy(&in);
             zmsg_destroy(&zm);
         }
-        if (follow && follow_tick(follow) < 0) /* every pass: a replay given up is asked again */
+        /* reads what came; a replay given up is asked again */
+        if (follow && follow_tick(follow) < 0)
             rc = CLI_FAILED;
         if (w.printed != before)
             last_activity = zclock_mono();

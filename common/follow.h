@@ -28,8 +28,9 @@
 
     The owner of the follower adds the follower's sockets to its poller with
     follow_attach(), calls follow_handle() when zpoller_wait returns one of
-    them (follow_owns), and follow_tick() at least every second. Delivery
-    is by callback, on the caller's thread. */
+    them (follow_owns), and follow_tick() at least every second (a loop
+    that polls nothing else may call follow_tick alone, after each wait:
+    it reads what came). Delivery is by callback, on the caller's thread. */
 #ifndef RATIFY_FOLLOW_H
 #define RATIFY_FOLLOW_H
 

@@ -252,11 +252,12 @@ main(int argc, char **argv)
     if (rc == 0)
         follow_tick(follow);
     while (rc == 0) {
-        if (follow_owns(follow, zpoller_wait(poller, 200)) && follow_handle(follow) < 0) {
+        zpoller_wait(poller, 200);
+        const int behind = follow_tick(follow); /* reads what came */
+        if (behind < 0) {
             rc = 1;
             break;
         }
-        const int behind = follow_tick(follow);
         if (behind == 0 && s_now_ms() - sink.last_item_ms >= idle_ms)
             break;
         if (s_now_ms() - sink.last_item_ms >= idle_ms + 30000) {
