@@ -10,9 +10,11 @@
 # Usage: bench/run.sh
 # Environment (all optional):
 #   RATIFY_BENCH_BUILD      build tree              (default: <repo>/build-bench)
-#   RATIFY_BENCH_PORT_BASE  first of the ports used (default: 34100; a stack takes 8
-#                           ports from base+1, base+11, ...: a stack whose port is
-#                           taken moves 100 ports up, up to 5 times)
+#   RATIFY_BENCH_PORT_BASE  first of the ports used (default: 24100, below the
+#                           kernel's ephemeral range, where an outgoing connection
+#                           can take a port a service is about to bind; a stack
+#                           takes 8 ports from base+1, base+11, ...: a stack whose
+#                           port is taken moves 100 ports up, up to 5 times)
 #   RATIFY_BENCH_CLIENTS    pipelining deposit clients          (default: 8)
 #   RATIFY_BENCH_WINDOW     requests in flight per client       (default: 32)
 #   RATIFY_BENCH_SERIAL_CLIENTS  one-request-at-a-time clients  (default: 64)
@@ -27,7 +29,7 @@
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${RATIFY_BENCH_BUILD:-$root/build-bench}
-base=${RATIFY_BENCH_PORT_BASE:-34100}
+base=${RATIFY_BENCH_PORT_BASE:-24100}
 clients=${RATIFY_BENCH_CLIENTS:-8}
 window=${RATIFY_BENCH_WINDOW:-32}
 serial_clients=${RATIFY_BENCH_SERIAL_CLIENTS:-64}
@@ -122,19 +124,19 @@ start() {
   fi
   PIDS[$name]=$(cat "$tmp/$name.pid")
 }
-# start_stack OFFSET DATA_DIR CATALOG LABEL_SUFFIX: the four services, fresh;
-# when a port is taken (ports above 32768 are also handed out to outgoing
-# connections) the whole stack moves 100 ports up and starts again
+# start_stack OFFSET DATA_DIR CATALOG LABEL_SUFFIX [SERVICES]: the services
+# (all four unless named), fresh; when a port is taken the whole stack moves
+# 100 ports up and starts again
 start_stack() {
-  local offset=$1 attempt s
+  local offset=$1 attempt s wanted=${5:-$services}
   for attempt in 1 2 3 4 5; do
     : >"$tmp/starts" # the ready_ms lines of this attempt
     rm -rf "$2"
     stack_env "$offset" "$2" "$3"
-    for s in $services; do
+    for s in $wanted; do
       start "$s" "$s$4" >>"$tmp/starts" || break
     done
-    [ ${#PIDS[@]} -eq 4 ] && return 0
+    [ ${#PIDS[@]} -eq "$(echo $wanted | wc -w)" ] && return 0
     stop_all
     offset=$((offset + 100))
   done
@@ -220,8 +222,7 @@ figure rebuild_ms "$(fig ready_ms_threshold_100k)" ms
 stop_all
 # the batched-commit ceiling: the registry alone (no follower taking CPU),
 # the same 80,000 deposits into a fresh log
-stack_env 30 "$tmp/alone" "$tmp/synth/instruments.ini"
-start registry registry_alone >/dev/null || exit 1
+start_stack 30 "$tmp/alone" "$tmp/synth/instruments.ini" _alone registry
 "$bb/bench-deposits" "$tmp/synth/rest.csv" "$clients" "$window" \
   | sed 's/^deposits_per_s:/deposits_per_s_registry_alone:/; s/^deposits_total:/deposits_total_registry_alone:/' | relay
 per=$(commit_stats "$RATIFY_DATA_DIR/registry.log" | awk '{ print $1 }')
