@@ -1,10 +1,12 @@
-/*  service: signals, clocks, start-up checks. */
+/*  service: command line, signals, start-up, clocks. */
 #include "service.h"
 
 #include "config.h"
 #include "log.h"
+#include "security.h"
 #include "sock.h"
 
+#include <errno.h>
 #include <signal.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -22,8 +24,17 @@ s_on_signal(int sig)
 }
 
 int
-service_init(const char *name)
+service_start(const char *name, int argc, char **argv, service_usage_fn *usage)
 {
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        }
+        fprintf(stderr, "ratify-%s: unknown argument '%s'\n", name, argv[i]);
+        usage(stderr);
+        return 2;
+    }
     log_init(name);
     sock_init();
     struct sigaction sa;
@@ -35,6 +46,32 @@ service_init(const char *name)
     signal(SIGPIPE, SIG_IGN);
     if (config_get(CONFIG_TODAY) && config_today() == RDATE_NONE) {
         log_error("RATIFY_TODAY=%s is not a date YYYY-MM-DD", config_get(CONFIG_TODAY));
+        return 1;
+    }
+    char err[512];
+    if (security_init(name, SECURITY_SERVER, err, sizeof err) != 0) {
+        log_error("%s", err);
+        return 1;
+    }
+    return SERVICE_GO;
+}
+
+catalog_t *
+service_load_catalog(void)
+{
+    char err[CATALOG_ERR_SIZE];
+    catalog_t *catalog = catalog_load_default(err, sizeof err);
+    if (!catalog)
+        log_error("cannot load the catalog: %s", err);
+    return catalog;
+}
+
+int
+service_data_path(const char *file, char *path, size_t size)
+{
+    if (config_data_path(file, path, size) != 0) {
+        log_error("cannot use data directory %s: %s", config_get(CONFIG_DATA_DIR),
+                  strerror(errno));
         return -1;
     }
     return 0;

@@ -1,19 +1,53 @@
 /*  service: the start-up and shut-down every service shares.
 
-    service_init sets up logging and ZeroMQ (sock_init), and installs the
-    one SIGINT/SIGTERM handler of the process, which only raises a flag; a
-    service's loop checks service_stopping() after each poll and leaves in a
-    known order. */
+    A service's main() reads:
+
+        const int started = service_start("registry", argc, argv, s_usage);
+        if (started != SERVICE_GO)
+            return started;
+        ... open what is the service's own, each failure logged ...
+        while (!service_stopping()) { ... }
+        ... destroy what it opened ...
+        security_shutdown();   (after the last socket)
+
+    service_start reads the command line, sets up logging and ZeroMQ
+    (sock_init), installs the one SIGINT/SIGTERM handler of the process,
+    which only raises a flag, and starts CURVE (security.h) before any
+    socket exists; a service's loop checks service_stopping() after each
+    poll and leaves in a known order. */
 #ifndef RATIFY_SERVICE_H
 #define RATIFY_SERVICE_H
 
-#include <stdbool.h>
-#include <stdint.h>
+#include "catalog.h"
 
-/* Initialises logging for `name` (a string literal), ZeroMQ defaults and
-   signal handling. Returns 0, or -1 when RATIFY_TODAY is set but is not a
-   valid date (logged). */
-int service_init(const char *name);
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* What service_start returns when the service goes on; any other value is
+   the exit status. */
+#define SERVICE_GO (-1)
+
+/* Prints a service's usage text on `out`. */
+typedef void(service_usage_fn)(FILE *out);
+
+/* Starts the service ratify-<name> (`name` a string literal, "registry"):
+   --help or -h prints usage on stdout and returns 0; any other argument
+   is refused on stderr, with the usage, and returns 2. Then initialises
+   logging as `name`, ZeroMQ defaults and signal handling, and CURVE as
+   the server `name` (security_init). Returns SERVICE_GO, or 1 when
+   RATIFY_TODAY is not a date or CURVE cannot start (logged). After
+   SERVICE_GO the caller calls security_shutdown after its last socket. */
+int service_start(const char *name, int argc, char **argv, service_usage_fn *usage);
+
+/* Loads the catalog (RATIFY_CATALOG, else the shipped one). Returns it,
+   and the caller destroys it, or NULL (logged). */
+catalog_t *service_load_catalog(void);
+
+/* Builds the path of `file` in the data directory into path (size bytes),
+   creating the directory when missing. Returns 0, or -1 (logged). */
+int service_data_path(const char *file, char *path, size_t size);
 
 /* Returns true once SIGINT or SIGTERM was received. */
 bool service_stopping(void);

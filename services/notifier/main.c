@@ -39,10 +39,8 @@
 #include "sock.h"
 #include "stream.h"
 
-#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
-#include <string.h>
 
 #define HEARTBEAT_IVL_MSEC 1000
 #define FOLLOW_TICK_MSEC 1000   /* replay check while caught up */
@@ -235,22 +233,9 @@ s_open(s_ctx_t *ctx, sqlite3 **db, hookstore_t **hooks, const char *path)
 int
 main(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            s_usage(stdout);
-            return 0;
-        }
-        fprintf(stderr, "ratify-notifier: unknown argument '%s'\n", argv[i]);
-        s_usage(stderr);
-        return 2;
-    }
-    char serr[512];
-    if (service_init("notifier") != 0)
-        return 1;
-    if (security_init("notifier", SECURITY_SERVER, serr, sizeof serr) != 0) {
-        log_error("%s", serr);
-        return 1;
-    }
+    const int started = service_start("notifier", argc, argv, s_usage);
+    if (started != SERVICE_GO)
+        return started;
     /* libcurl is loaded when first needed (curllib.h), not here */
     if (sodium_init() < 0) {
         log_error("cannot initialise libsodium");
@@ -262,11 +247,8 @@ main(int argc, char **argv)
     s_ctx_t ctx = {0};
     sqlite3 *db = NULL;
     hookstore_t *hooks = NULL;
-    if (config_data_path("notifier.db", path, sizeof path) != 0) {
-        log_error("cannot use data directory %s: %s", config_get(CONFIG_DATA_DIR),
-                  strerror(errno));
+    if (service_data_path("notifier.db", path, sizeof path) != 0)
         goto done;
-    }
     if (s_open(&ctx, &db, &hooks, path) != 0)
         goto done;
     ctx.poller = zpoller_new(ctx.api, deliverer_socket(ctx.deliverer), NULL);

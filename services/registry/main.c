@@ -168,22 +168,9 @@ s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *st
 int
 main(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            s_usage(stdout);
-            return 0;
-        }
-        fprintf(stderr, "ratify-registry: unknown argument '%s'\n", argv[i]);
-        s_usage(stderr);
-        return 2;
-    }
-    char serr[512];
-    if (service_init("registry") != 0)
-        return 1;
-    if (security_init("registry", SECURITY_SERVER, serr, sizeof serr) != 0) {
-        log_error("%s", serr);
-        return 1;
-    }
+    const int started = service_start("registry", argc, argv, s_usage);
+    if (started != SERVICE_GO)
+        return started;
 
     int status = 1;
     char err[CATALOG_ERR_SIZE], path[1024];
@@ -195,16 +182,11 @@ main(int argc, char **argv)
     zpoller_t *poller = NULL;
     s_batch_t *batch = calloc(1, sizeof *batch);
 
-    catalog = catalog_load_default(err, sizeof err);
-    if (!catalog) {
-        log_error("cannot load the catalog: %s", err);
+    catalog = service_load_catalog();
+    if (!catalog)
         goto done;
-    }
-    if (config_data_path("registry.db", path, sizeof path) != 0) {
-        log_error("cannot use data directory %s: %s", config_get(CONFIG_DATA_DIR),
-                  strerror(errno));
+    if (service_data_path("registry.db", path, sizeof path) != 0)
         goto done;
-    }
     if (access(config_get(CONFIG_DATA_DIR), W_OK) != 0) {
         log_error("data directory %s is not writable (%s): the registry refuses to start rather "
                   "than acknowledge what it cannot store",

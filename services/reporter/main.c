@@ -32,9 +32,7 @@
 #include "sock.h"
 #include "view.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
 
 #define TICK_IVL_MSEC 1000       /* follow_tick */
 #define REPLAY_TIMEOUT_MSEC 2000 /* per events.since request to the registry */
@@ -265,22 +263,9 @@ s_handle_request(zsock_t *api, s_app_t *app)
 int
 main(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            s_usage(stdout);
-            return 0;
-        }
-        fprintf(stderr, "ratify-reporter: unknown argument '%s'\n", argv[i]);
-        s_usage(stderr);
-        return 2;
-    }
-    char serr[512];
-    if (service_init("reporter") != 0)
-        return 1;
-    if (security_init("reporter", SECURITY_SERVER, serr, sizeof serr) != 0) {
-        log_error("%s", serr);
-        return 1;
-    }
+    const int started = service_start("reporter", argc, argv, s_usage);
+    if (started != SERVICE_GO)
+        return started;
 
     int status = 1;
     char err[CATALOG_ERR_SIZE], path[1024];
@@ -298,16 +283,11 @@ main(int argc, char **argv)
                        .timeout_ms = REPLAY_TIMEOUT_MSEC},
     };
 
-    catalog = catalog_load_default(err, sizeof err);
-    if (!catalog) {
-        log_error("cannot load the catalog: %s", err);
+    catalog = service_load_catalog();
+    if (!catalog)
         goto done;
-    }
-    if (config_data_path("reporter.db", path, sizeof path) != 0) {
-        log_error("cannot use data directory %s: %s", config_get(CONFIG_DATA_DIR),
-                  strerror(errno));
+    if (service_data_path("reporter.db", path, sizeof path) != 0)
         goto done;
-    }
     app.metrics = metrics_new();
     app.view = app.metrics ? view_open(path, catalog, err, sizeof err) : NULL;
     if (!app.view) {

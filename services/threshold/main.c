@@ -26,9 +26,7 @@
 #include "stream.h"
 #include "threshold.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
 
 #define HEARTBEAT_IVL_MSEC 1000
 #define TICK_IVL_MSEC 1000        /* follow_tick and the today check */
@@ -160,22 +158,9 @@ s_handle_request(zsock_t *api, s_app_t *app)
 int
 main(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            s_usage(stdout);
-            return 0;
-        }
-        fprintf(stderr, "ratify-threshold: unknown argument '%s'\n", argv[i]);
-        s_usage(stderr);
-        return 2;
-    }
-    char serr[512];
-    if (service_init("threshold") != 0)
-        return 1;
-    if (security_init("threshold", SECURITY_SERVER, serr, sizeof serr) != 0) {
-        log_error("%s", serr);
-        return 1;
-    }
+    const int started = service_start("threshold", argc, argv, s_usage);
+    if (started != SERVICE_GO)
+        return started;
 
     int status = 1;
     char err[CATALOG_ERR_SIZE], path[1024];
@@ -192,16 +177,11 @@ main(int argc, char **argv)
                        .timeout_ms = REPLAY_TIMEOUT_MSEC},
     };
 
-    catalog = catalog_load_default(err, sizeof err);
-    if (!catalog) {
-        log_error("cannot load the catalog: %s", err);
+    catalog = service_load_catalog();
+    if (!catalog)
         goto done;
-    }
-    if (config_data_path("threshold.db", path, sizeof path) != 0) {
-        log_error("cannot use data directory %s: %s", config_get(CONFIG_DATA_DIR),
-                  strerror(errno));
+    if (service_data_path("threshold.db", path, sizeof path) != 0)
         goto done;
-    }
     app.core = threshold_new(catalog, path, config_today(), err, sizeof err);
     if (!app.core) {
         log_error("cannot open the state %s: %s", path, err);
