@@ -51,6 +51,13 @@ alert_clear(alert_t *a)
     memset(a, 0, sizeof *a);
 }
 
+/* alert_clear as msg_decode_batch calls it */
+static void
+s_clear_batch_item(void *item)
+{
+    alert_clear(item);
+}
+
 int
 alert_copy(alert_t *dst, const alert_t *src)
 {
@@ -224,6 +231,14 @@ fail:
     return -1;
 }
 
+/* alert_read as msg_decode_batch calls it */
+static int
+s_read_batch_item(const msgpack_object *obj, uint32_t i, void *item, wire_err_t *err)
+{
+    (void) i;
+    return alert_read(obj, item, err);
+}
+
 /* ---- writing ------------------------------------------------------------ */
 
 static int
@@ -355,7 +370,7 @@ alert_to_json_text(const alert_t *a)
 
 /* Returns the array under key, or NULL with err filled. */
 static const msgpack_object *
-s_array(const msgpack_object *map, const char *key, uint32_t max, wire_err_t *err)
+s_array(const msgpack_object *map, const char *key, size_t max, wire_err_t *err)
 {
     const msgpack_object *arr = wire_map_get(map, key);
     if (!arr || arr->type != MSGPACK_OBJECT_ARRAY) {
@@ -363,51 +378,11 @@ s_array(const msgpack_object *map, const char *key, uint32_t max, wire_err_t *er
         return NULL;
     }
     if (arr->via.array.size > max) {
-        wire_fail(err, "bad_field", "field '%s' has %u entries (at most %u)", key,
+        wire_fail(err, "bad_field", "field '%s' has %u entries (at most %zu)", key,
                   arr->via.array.size, max);
         return NULL;
     }
     return arr;
-}
-
-int
-alert_encode_since(const alert_since_t *m, msgpack_sbuffer *out)
-{
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = msg_pack_begin_named(&pk, msg_type_name(MSG_ALERTS_SINCE), 2);
-    rc = rc ? rc : wire_pack_kv_int(&pk, "from", m->from);
-    rc = rc ? rc : wire_pack_kv_int(&pk, "limit", m->limit);
-    return s_done(rc);
-}
-
-int
-alert_decode_since(const msg_in_t *in, alert_since_t *out, wire_err_t *err)
-{
-    const msgpack_object *map = msg_in_expect(in, MSG_ALERTS_SINCE, err);
-    memset(out, 0, sizeof *out);
-    if (!map || wire_get_int(map, "from", &out->from, true, err) < 0
-        || wire_get_int(map, "limit", &out->limit, false, err) < 0)
-        return -1;
-    if (out->limit < 0)
-        return wire_fail(err, "bad_field", "field 'limit' must not be negative");
-    return 0;
-}
-
-int
-alert_encode_batch(int64_t last_seq, bool more, const alert_bytes_t *items, size_t count,
-                   msgpack_sbuffer *out)
-{
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = msg_pack_begin_named(&pk, msg_type_name(MSG_ALERTS), 3);
-    rc = rc ? rc : wire_pack_kv_int(&pk, "last_seq", last_seq);
-    rc = rc ? rc : wire_pack_kv_bool(&pk, "more", more);
-    rc = rc ? rc : wire_pack_str(&pk, "alerts");
-    rc = rc ? rc : msgpack_pack_array(&pk, count);
-    for (size_t i = 0; !rc && i < count; i++)
-        rc = msgpack_sbuffer_write(out, items[i].data, items[i].size);
-    return s_done(rc);
 }
 
 void
@@ -422,27 +397,13 @@ alert_batch_clear(alert_batch_t *b)
 int
 alert_decode_batch(const msg_in_t *in, alert_batch_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = msg_in_expect(in, MSG_ALERTS, err);
-    memset(out, 0, sizeof *out);
-    if (!map || wire_get_int(map, "last_seq", &out->last_seq, true, err) < 0
-        || wire_get_bool(map, "more", &out->more, true, err) < 0)
-        return -1;
-    const msgpack_object *arr = s_array(map, "alerts", ALERT_BATCH_MAX, err);
-    if (!arr)
-        return -1;
-    if (arr->via.array.size == 0)
-        return 0;
-    out->alerts = calloc(arr->via.array.size, sizeof *out->alerts);
-    if (!out->alerts)
-        return wire_fail(err, "internal", "out of memory");
-    for (uint32_t i = 0; i < arr->via.array.size; i++) {
-        if (alert_read(&arr->via.array.ptr[i], &out->alerts[i], err) != 0) {
-            alert_batch_clear(out);
-            return -1;
-        }
-        out->count++;
-    }
-    return 0;
+    static const msg_batch_codec_t codec = {
+        .type = MSG_ALERTS, .key = "alerts", .max = ALERT_BATCH_MAX, .get_array = s_array,
+        .item_size = sizeof(alert_t), .read = s_read_batch_item, .clear = s_clear_batch_item};
+    msg_batch_t b;
+    const int rc = msg_decode_batch(in, &codec, &b, err);
+    *out = (alert_batch_t){b.last_seq, b.more, b.count, b.items};
+    return rc;
 }
 
 int

@@ -132,26 +132,21 @@ char *alert_time_format(int64_t wall_ms, char buf[ALERT_TIME_MAX]);
 #define ALERT_LIST_MAX 200                /* webhooks or deliveries per reply */
 
 /* "alerts.since": alerts with sequence >= from, at most limit (0 = the
-   cap, ALERT_BATCH_MAX). */
-typedef struct {
-    int64_t from;
-    int64_t limit;
-} alert_since_t;
+   cap, ALERT_BATCH_MAX); msg_encode_since and msg_decode_since. */
+typedef msg_since_t alert_since_t;
 
-int alert_encode_since(const alert_since_t *m, msgpack_sbuffer *out);
-int alert_decode_since(const msg_in_t *in, alert_since_t *out, wire_err_t *err);
+#define alert_encode_since(m, out) msg_encode_since(MSG_ALERTS_SINCE, m, out)
+#define alert_decode_since(in, out, err) msg_decode_since(in, MSG_ALERTS_SINCE, out, err)
 
 /* One stored alert in its msgpack form (a complete map), for the batch
    encoder: the notifier replays the bytes it stored, unchanged. */
-typedef struct {
-    const void *data;
-    size_t size;
-} alert_bytes_t;
+typedef msg_raw_t alert_bytes_t;
 
 /* "alerts": {last_seq, more, alerts: [...]}; the items are copied verbatim
-   (each must be one complete msgpack map, e.g. from alert_encode). */
-int alert_encode_batch(int64_t last_seq, bool more, const alert_bytes_t *items, size_t count,
-                       msgpack_sbuffer *out);
+   (each must be one complete msgpack map, e.g. from alert_encode), by
+   msg_encode_batch_raw. */
+#define alert_encode_batch(last_seq, more, items, count, out) \
+    msg_encode_batch_raw(MSG_ALERTS, "alerts", last_seq, more, items, count, out)
 
 typedef struct {
     int64_t last_seq; /* the notifier's last sequence when it answered */

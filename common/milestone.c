@@ -230,6 +230,14 @@ milestone_read(const msgpack_object *map, milestone_t *out, wire_err_t *err)
     return 0;
 }
 
+/* milestone_read as msg_decode_batch calls it */
+static int
+s_read_batch_item(const msgpack_object *obj, uint32_t i, void *item, wire_err_t *err)
+{
+    (void) i;
+    return milestone_read(obj, item, err);
+}
+
 int
 milestone_decode(const msg_in_t *in, milestone_t *out, wire_err_t *err)
 {
@@ -247,48 +255,22 @@ milestone_clear(milestone_t *m)
     memset(m, 0, sizeof *m);
 }
 
+/* milestone_clear as msg_decode_batch calls it */
+static void
+s_clear_batch_item(void *item)
+{
+    milestone_clear(item);
+}
+
 /* ---- milestones.since / milestones -------------------------------------- */
-
-int
-milestone_encode_since(const milestone_since_t *m, msgpack_sbuffer *out)
-{
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = msg_pack_begin(&pk, MSG_MILESTONES_SINCE, 2);
-    rc = rc ? rc : wire_pack_kv_int(&pk, "from", m->from);
-    rc = rc ? rc : wire_pack_kv_int(&pk, "limit", m->limit);
-    return s_done(rc);
-}
-
-int
-milestone_decode_since(const msg_in_t *in, milestone_since_t *out, wire_err_t *err)
-{
-    const msgpack_object *map = msg_in_expect(in, MSG_MILESTONES_SINCE, err);
-    memset(out, 0, sizeof *out);
-    if (!map || wire_get_int(map, "from", &out->from, true, err) < 0
-        || wire_get_int(map, "limit", &out->limit, false, err) < 0)
-        return -1;
-    if (out->limit < 0)
-        return wire_fail(err, "bad_field", "field 'limit' must not be negative");
-    return 0;
-}
-
-static int
-s_begin_batch(msgpack_packer *pk, int64_t last_seq, bool more, size_t count)
-{
-    int rc = msg_pack_begin(pk, MSG_MILESTONES, 3);
-    rc = rc ? rc : wire_pack_kv_int(pk, "last_seq", last_seq);
-    rc = rc ? rc : wire_pack_kv_bool(pk, "more", more);
-    rc = rc ? rc : wire_pack_str(pk, "milestones");
-    return rc ? rc : msgpack_pack_array(pk, count);
-}
 
 int
 milestone_encode_batch(const milestone_batch_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin_batch(&pk, m->last_seq, m->more, m->count);
+    int rc = msg_pack_batch_begin(&pk, MSG_MILESTONES, "milestones", m->last_seq, m->more,
+                                  m->count);
     for (size_t i = 0; !rc && i < m->count; i++) {
         const milestone_t *ms = &m->milestones[i];
         if (!*milestone_kind_name(ms->kind) || !*milestone_stage_name(ms->stage))
@@ -299,41 +281,16 @@ milestone_encode_batch(const milestone_batch_t *m, msgpack_sbuffer *out)
 }
 
 int
-milestone_encode_batch_raw(int64_t last_seq, bool more, const milestone_raw_t *items,
-                           size_t count, msgpack_sbuffer *out)
-{
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = s_begin_batch(&pk, last_seq, more, count);
-    for (size_t i = 0; !rc && i < count; i++)
-        rc = msgpack_sbuffer_write(out, items[i].data, items[i].size);
-    return s_done(rc);
-}
-
-int
 milestone_decode_batch(const msg_in_t *in, milestone_batch_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = msg_in_expect(in, MSG_MILESTONES, err);
-    memset(out, 0, sizeof *out);
-    if (!map || wire_get_int(map, "last_seq", &out->last_seq, true, err) < 0
-        || wire_get_bool(map, "more", &out->more, true, err) < 0)
-        return -1;
-    const msgpack_object *arr = s_get_array(map, "milestones", MILESTONE_BATCH_MAX, err);
-    if (!arr)
-        return -1;
-    if (arr->via.array.size == 0)
-        return 0;
-    out->milestones = calloc(arr->via.array.size, sizeof *out->milestones);
-    if (!out->milestones)
-        return wire_fail(err, "internal", "out of memory");
-    for (uint32_t i = 0; i < arr->via.array.size; i++) {
-        if (milestone_read(&arr->via.array.ptr[i], &out->milestones[i], err) != 0) {
-            milestone_batch_clear(out);
-            return -1;
-        }
-        out->count++;
-    }
-    return 0;
+    static const msg_batch_codec_t codec = {
+        .type = MSG_MILESTONES, .key = "milestones", .max = MILESTONE_BATCH_MAX,
+        .get_array = s_get_array, .item_size = sizeof(milestone_t), .read = s_read_batch_item,
+        .clear = s_clear_batch_item};
+    msg_batch_t b;
+    const int rc = msg_decode_batch(in, &codec, &b, err);
+    *out = (milestone_batch_t){b.last_seq, b.more, b.count, b.items};
+    return rc;
 }
 
 void

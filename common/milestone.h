@@ -116,10 +116,7 @@ void milestone_clear(milestone_t *m);
 
 /* ---- replay: "milestones.since" -> "milestones" ------------------------ */
 
-typedef struct {
-    int64_t from;  /* first sequence wanted (milestones with seq >= from) */
-    int64_t limit; /* at most this many, capped at MILESTONE_BATCH_MAX; 0 = cap */
-} milestone_since_t;
+typedef msg_since_t milestone_since_t; /* limit capped at MILESTONE_BATCH_MAX */
 
 typedef struct {
     int64_t last_seq; /* the stream's last sequence at the time of the reply */
@@ -129,20 +126,19 @@ typedef struct {
 } milestone_batch_t;
 
 /* One already-encoded "milestone" frame (as milestone_encode wrote it). */
-typedef struct {
-    const void *data;
-    size_t size;
-} milestone_raw_t;
+typedef msg_raw_t milestone_raw_t;
 
-int milestone_encode_since(const milestone_since_t *m, msgpack_sbuffer *out);
-int milestone_decode_since(const msg_in_t *in, milestone_since_t *out, wire_err_t *err);
+/* msg_encode_since and msg_decode_since for "milestones.since" */
+#define milestone_encode_since(m, out) msg_encode_since(MSG_MILESTONES_SINCE, m, out)
+#define milestone_decode_since(in, out, err) msg_decode_since(in, MSG_MILESTONES_SINCE, out, err)
 
 int milestone_encode_batch(const milestone_batch_t *m, msgpack_sbuffer *out);
 /* Same frame as milestone_encode_batch, from milestones already encoded by
    milestone_encode (each is embedded as is: the bytes are the published
-   ones). The caller vouches that each item is one milestone_encode frame. */
-int milestone_encode_batch_raw(int64_t last_seq, bool more, const milestone_raw_t *items,
-                               size_t count, msgpack_sbuffer *out);
+   ones). The caller vouches that each item is one milestone_encode frame.
+   msg_encode_batch_raw for "milestones". */
+#define milestone_encode_batch_raw(last_seq, more, items, count, out) \
+    msg_encode_batch_raw(MSG_MILESTONES, "milestones", last_seq, more, items, count, out)
 int milestone_decode_batch(const msg_in_t *in, milestone_batch_t *out, wire_err_t *err);
 /* Frees what a batch decode allocated and zeroes the struct. */
 void milestone_batch_clear(milestone_batch_t *m);

@@ -1,4 +1,5 @@
-/*  msg: envelope handling and the typed codecs of the registry's messages.
+/*  msg: envelope handling, the replay codecs every stream shares, and the
+    typed codecs of the registry's messages.
 
     Each encoder writes the envelope and then its fields in the order
     PROTOCOL.md lists them; each decoder reads fields by name. The two are
@@ -397,23 +398,106 @@ msg_decode_accepted(const msg_in_t *in, msg_accepted_t *out, wire_err_t *err)
     return msg_read_event(ev, &out->event, err);
 }
 
-/* ---- events ------------------------------------------------------------ */
+/* ---- replay: "X.since" -> "X" ------------------------------------------ */
 
 int
-msg_encode_events_since(const msg_events_since_t *m, msgpack_sbuffer *out)
+msg_pack_batch_begin(msgpack_packer *pk, msg_type_t type, const char *key, int64_t last_seq,
+                     bool more, size_t count)
+{
+    int rc = msg_pack_begin(pk, type, 3);
+    rc = rc ? rc : wire_pack_kv_int(pk, "last_seq", last_seq);
+    rc = rc ? rc : wire_pack_kv_bool(pk, "more", more);
+    rc = rc ? rc : wire_pack_str(pk, key);
+    return rc ? rc : msgpack_pack_array(pk, count);
+}
+
+int
+msg_encode_batch_raw(msg_type_t type, const char *key, int64_t last_seq, bool more,
+                     const msg_raw_t *items, size_t count, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = msg_pack_begin(&pk, MSG_EVENTS_SINCE, 2);
+    int rc = msg_pack_batch_begin(&pk, type, key, last_seq, more, count);
+    for (size_t i = 0; !rc && i < count; i++)
+        rc = msgpack_sbuffer_write(out, items[i].data, items[i].size);
+    return s_done(rc);
+}
+
+/* Returns the batch's array (codec->get_array's, or checked here), or NULL
+   with err filled. */
+static const msgpack_object *
+s_batch_array(const msgpack_object *map, const msg_batch_codec_t *codec, wire_err_t *err)
+{
+    if (codec->get_array)
+        return codec->get_array(map, codec->key, codec->max, err);
+    const msgpack_object *arr = wire_map_get(map, codec->key);
+    if (!arr || arr->type != MSGPACK_OBJECT_ARRAY) {
+        wire_fail(err, "missing_field", "field '%s' must be an array", codec->key);
+        return NULL;
+    }
+    if (arr->via.array.size > codec->max) {
+        wire_fail(err, "bad_field", "field '%s' holds %u %s, more than %zu", codec->key,
+                  arr->via.array.size, codec->key, codec->max);
+        return NULL;
+    }
+    return arr;
+}
+
+/* Frees the items read so far and zeroes the batch. */
+static void
+s_batch_clear(const msg_batch_codec_t *codec, msg_batch_t *b)
+{
+    for (size_t i = 0; codec->clear && i < b->count; i++)
+        codec->clear((char *) b->items + i * codec->item_size);
+    free(b->items);
+    memset(b, 0, sizeof *b);
+}
+
+int
+msg_decode_batch(const msg_in_t *in, const msg_batch_codec_t *codec, msg_batch_t *out,
+                 wire_err_t *err)
+{
+    const msgpack_object *map = msg_in_expect(in, codec->type, err);
+    memset(out, 0, sizeof *out);
+    if (!map || wire_get_int(map, "last_seq", &out->last_seq, true, err) < 0
+        || wire_get_bool(map, "more", &out->more, true, err) < 0)
+        return -1;
+    /* a small frame can declare a million tiny maps: never allocate more
+       than a batch is allowed to hold */
+    const msgpack_object *arr = s_batch_array(map, codec, err);
+    if (!arr)
+        return -1;
+    if (arr->via.array.size == 0)
+        return 0;
+    out->items = calloc(arr->via.array.size, codec->item_size);
+    if (!out->items)
+        return wire_fail(err, "internal", "out of memory");
+    for (uint32_t i = 0; i < arr->via.array.size; i++) {
+        void *item = (char *) out->items + i * codec->item_size;
+        if (codec->read(&arr->via.array.ptr[i], i, item, err) != 0) {
+            s_batch_clear(codec, out);
+            return -1;
+        }
+        out->count++;
+    }
+    return 0;
+}
+
+int
+msg_encode_since(msg_type_t type, const msg_since_t *m, msgpack_sbuffer *out)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
+    int rc = msg_pack_begin(&pk, type, 2);
     rc = rc ? rc : wire_pack_kv_int(&pk, "from", m->from);
     rc = rc ? rc : wire_pack_kv_int(&pk, "limit", m->limit);
     return s_done(rc);
 }
 
 int
-msg_decode_events_since(const msg_in_t *in, msg_events_since_t *out, wire_err_t *err)
+msg_decode_since(const msg_in_t *in, msg_type_t type, msg_since_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = msg_in_expect(in, MSG_EVENTS_SINCE, err);
+    const msgpack_object *map = msg_in_expect(in, type, err);
     memset(out, 0, sizeof *out);
     if (!map || wire_get_int(map, "from", &out->from, true, err) < 0
         || wire_get_int(map, "limit", &out->limit, false, err) < 0)
@@ -423,16 +507,14 @@ msg_decode_events_since(const msg_in_t *in, msg_events_since_t *out, wire_err_t 
     return 0;
 }
 
+/* ---- events ------------------------------------------------------------ */
+
 int
 msg_encode_events(const msg_events_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = msg_pack_begin(&pk, MSG_EVENTS, 3);
-    rc = rc ? rc : wire_pack_kv_int(&pk, "last_seq", m->last_seq);
-    rc = rc ? rc : wire_pack_kv_bool(&pk, "more", m->more);
-    rc = rc ? rc : wire_pack_str(&pk, "events");
-    rc = rc ? rc : msgpack_pack_array(&pk, m->count);
+    int rc = msg_pack_batch_begin(&pk, MSG_EVENTS, "events", m->last_seq, m->more, m->count);
     for (size_t i = 0; !rc && i < m->count; i++) {
         rc = msgpack_pack_map(&pk, s_event_field_count(&m->events[i]));
         rc = rc ? rc : s_pack_event_fields(&pk, &m->events[i]);
@@ -440,40 +522,25 @@ msg_encode_events(const msg_events_t *m, msgpack_sbuffer *out)
     return s_done(rc);
 }
 
+/* One element of an "events" batch, as msg_decode_batch reads it. */
+static int
+s_read_batch_event(const msgpack_object *obj, uint32_t i, void *item, wire_err_t *err)
+{
+    if (obj->type != MSGPACK_OBJECT_MAP)
+        return wire_fail(err, "bad_field", "events[%u] must be a map", i);
+    return msg_read_event(obj, item, err);
+}
+
 int
 msg_decode_events(const msg_in_t *in, msg_events_t *out, wire_err_t *err)
 {
-    const msgpack_object *map = msg_in_expect(in, MSG_EVENTS, err);
-    memset(out, 0, sizeof *out);
-    if (!map || wire_get_int(map, "last_seq", &out->last_seq, true, err) < 0
-        || wire_get_bool(map, "more", &out->more, true, err) < 0)
-        return -1;
-    const msgpack_object *arr = wire_map_get(map, "events");
-    if (!arr || arr->type != MSGPACK_OBJECT_ARRAY)
-        return wire_fail(err, "missing_field", "field 'events' must be an array");
-    if (arr->via.array.size == 0)
-        return 0;
-    /* a small frame can declare a million tiny maps: never allocate more
-       than a batch is allowed to hold */
-    if (arr->via.array.size > MSG_EVENTS_MAX_BATCH)
-        return wire_fail(err, "bad_field", "field 'events' holds %u events, more than %d",
-                         arr->via.array.size, MSG_EVENTS_MAX_BATCH);
-    out->events = calloc(arr->via.array.size, sizeof *out->events);
-    if (!out->events)
-        return wire_fail(err, "internal", "out of memory");
-    for (uint32_t i = 0; i < arr->via.array.size; i++) {
-        const msgpack_object *ev = &arr->via.array.ptr[i];
-        if (ev->type != MSGPACK_OBJECT_MAP) {
-            msg_events_clear(out);
-            return wire_fail(err, "bad_field", "events[%u] must be a map", i);
-        }
-        if (msg_read_event(ev, &out->events[i], err) != 0) {
-            msg_events_clear(out);
-            return -1;
-        }
-        out->count++;
-    }
-    return 0;
+    static const msg_batch_codec_t codec = {
+        .type = MSG_EVENTS, .key = "events", .max = MSG_EVENTS_MAX_BATCH,
+        .item_size = sizeof(event_t), .read = s_read_batch_event};
+    msg_batch_t b;
+    const int rc = msg_decode_batch(in, &codec, &b, err);
+    *out = (msg_events_t){b.last_seq, b.more, b.count, b.items};
+    return rc;
 }
 
 void

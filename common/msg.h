@@ -102,6 +102,80 @@ int msg_pack_begin_named(msgpack_packer *pk, const char *type_name, size_t field
    "wrong_type". Borrowed, valid while the frame lives. */
 const msgpack_object *msg_in_expect(const msg_in_t *in, msg_type_t type, wire_err_t *err);
 
+/* ---- replay: "X.since" -> "X" ------------------------------------------ */
+/* The registry's events, the threshold service's milestones and the
+   notifier's alerts are replayed with the same pair of messages: a request
+   {from, limit} and a reply {last_seq, more, <key>: [...]}. Their request,
+   the reply's header and the loop that decodes its items are written here
+   once; msg.c, milestone.c and alert.c give them their types and items
+   (msg_decode_events, milestone_decode_batch, alert_encode_batch...). */
+
+typedef struct {
+    int64_t from;  /* first sequence wanted (items with seq >= from) */
+    int64_t limit; /* at most this many, capped at the stream's batch maximum; 0 = cap */
+} msg_since_t;
+
+/* Appends one request of `type` ("events.since"...) to out. Returns 0, or
+   -1 when memory ran out. */
+int msg_encode_since(msg_type_t type, const msg_since_t *m, msgpack_sbuffer *out);
+
+/* Checks that the frame is a request of `type` and fills *out; a negative
+   limit is a "bad_field". Returns 0, or -1 with err filled. */
+int msg_decode_since(const msg_in_t *in, msg_type_t type, msg_since_t *out, wire_err_t *err);
+
+/* Packs a reply of `type` up to its items: the envelope, last_seq, more and
+   the header of the array `key` of count items, which the caller packs
+   next. Returns msgpack-c's result: 0, or negative when memory ran out. */
+int msg_pack_batch_begin(msgpack_packer *pk, msg_type_t type, const char *key, int64_t last_seq,
+                         bool more, size_t count);
+
+/* One item already encoded (a complete msgpack map), embedded as is.
+   Borrowed: the caller keeps the bytes. */
+typedef struct {
+    const void *data;
+    size_t size;
+} msg_raw_t;
+
+/* Appends a reply of `type` whose items under `key` are copied verbatim;
+   the caller vouches that each is one complete map. Returns 0, or -1 when
+   memory ran out. */
+int msg_encode_batch_raw(msg_type_t type, const char *key, int64_t last_seq, bool more,
+                         const msg_raw_t *items, size_t count, msgpack_sbuffer *out);
+
+/* What msg_decode_batch needs to know of one stream's reply. */
+typedef struct {
+    msg_type_t type; /* the reply's type: MSG_EVENTS */
+    const char *key; /* its array: "events" */
+    size_t max;      /* items at most: a longer array is refused before anything is allocated */
+    /* Returns the array under key, or NULL with err filled when it is
+       missing, not an array or longer than max: a module passes its own to
+       word the refusal as for its other arrays. NULL: msg.c's, "field
+       '<key>' holds N <key>, more than <max>". */
+    const msgpack_object *(*get_array)(const msgpack_object *map, const char *key, size_t max,
+                                       wire_err_t *err);
+    size_t item_size;
+    /* Reads element i into item (item_size zeroed bytes). Returns 0, or -1
+       with err filled and nothing in item to free. */
+    int (*read)(const msgpack_object *obj, uint32_t i, void *item, wire_err_t *err);
+    /* Frees what a read item holds (not the item); NULL when it holds
+       nothing. */
+    void (*clear)(void *item);
+} msg_batch_codec_t;
+
+typedef struct {
+    int64_t last_seq; /* the stream's last sequence at the time of the reply */
+    bool more;        /* more follow: ask again from the last seq + 1 */
+    size_t count;
+    void *items;      /* count items of codec->item_size bytes, NULL when none */
+} msg_batch_t;
+
+/* Checks that the frame is a reply of codec->type and reads it into *out.
+   Returns 0, and the caller owns out->items (the stream's _clear frees
+   them), or -1 with err filled and nothing to free. Cost: one allocation
+   of at most codec->max items, then O(size of the frame). */
+int msg_decode_batch(const msg_in_t *in, const msg_batch_codec_t *codec, msg_batch_t *out,
+                     wire_err_t *err);
+
 /* ---- typed messages ---------------------------------------------------- */
 /* Each msg_encode_xxx appends one complete frame to `out` (a caller-owned,
    initialised msgpack_sbuffer) and returns 0, or -1 when memory ran out.
@@ -138,10 +212,7 @@ typedef struct {
     event_t event;   /* the stored event */
 } msg_accepted_t;
 
-typedef struct {
-    int64_t from;  /* first sequence wanted (events with seq >= from) */
-    int64_t limit; /* at most this many, capped at MSG_EVENTS_MAX_BATCH; 0 = cap */
-} msg_events_since_t;
+typedef msg_since_t msg_events_since_t; /* limit capped at MSG_EVENTS_MAX_BATCH */
 
 typedef struct {
     int64_t last_seq; /* the log's last sequence at the time of the reply */
@@ -173,8 +244,9 @@ int msg_decode_retract(const msg_in_t *in, msg_retract_t *out, wire_err_t *err);
 int msg_encode_accepted(const msg_accepted_t *m, msgpack_sbuffer *out);
 int msg_decode_accepted(const msg_in_t *in, msg_accepted_t *out, wire_err_t *err);
 
-int msg_encode_events_since(const msg_events_since_t *m, msgpack_sbuffer *out);
-int msg_decode_events_since(const msg_in_t *in, msg_events_since_t *out, wire_err_t *err);
+/* msg_encode_since and msg_decode_since for "events.since" */
+#define msg_encode_events_since(m, out) msg_encode_since(MSG_EVENTS_SINCE, m, out)
+#define msg_decode_events_since(in, out, err) msg_decode_since(in, MSG_EVENTS_SINCE, out, err)
 
 int msg_encode_events(const msg_events_t *m, msgpack_sbuffer *out);
 int msg_decode_events(const msg_in_t *in, msg_events_t *out, wire_err_t *err);
