@@ -1,4 +1,5 @@
-/*  render_json: the whole report as one JSON document (jansson).
+/*  render_json: the whole report as one JSON document, indented two
+    spaces per level, written as it goes (no tree in memory).
 
     Shape (dates ISO 8601 or null; every list in report order):
       { "title", "as_of", "skipped_events",
@@ -29,7 +30,8 @@
 
 /* Appends the report as indented JSON followed by a newline. Returns
    REPORT_OK, REPORT_EINVAL (NULL argument) or REPORT_ENOMEM (out of memory,
-   or a catalog string that is not UTF-8; out is then marked failed). */
+   or a catalog string that is not UTF-8; out is then marked failed and
+   may hold part of a document). report and out are borrowed. */
 int render_json(const report_t *report, strbuf_t *out);
 
 /* Appends the same document with "instruments" holding instrument i alone

@@ -7,8 +7,11 @@
     standalone and carries an SVG chart with paths. Then, on a small
     catalog written to a temporary directory whose names hold markup and
     CSV/Markdown metacharacters ("<script>...", quotes, commas, pipes),
-    that every format keeps them inert and reads them back intact; and the
-    strbuf and escape modules on their own. */
+    that every format keeps them inert and reads them back intact; that
+    the JSON of names with quotes, backslashes, control characters and
+    non-ASCII letters is escaped as jansson escapes them and laid out as
+    json_dumps lays out the same document, and that a name that is not
+    UTF-8 fails the JSON; and the strbuf and escape modules on their own. */
 #include "check.h"
 #include "escape.h"
 #include "render_csv.h"
@@ -382,6 +385,150 @@ done:
     tru_remove_temp(dir);
 }
 
+/* ---- JSON: escaping and layout ---------------------------------------- */
+
+/* Returns true when text is exactly what json_dumps(JSON_INDENT(2) |
+   JSON_PRESERVE_ORDER) writes for the document it holds, plus a newline:
+   the layout the renderer had when it built a jansson tree. */
+static bool
+s_same_as_jansson(const char *text)
+{
+    json_t *root = text ? json_loads(text, 0, NULL) : NULL;
+    char *dumped =
+        root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    size_t len = dumped ? strlen(dumped) : 0;
+    bool same = dumped && strncmp(text, dumped, len) == 0 &&
+                strcmp(text + len, "\n") == 0;
+    free(dumped);
+    json_decref(root);
+    return same;
+}
+
+/* Every JSON the seed gives, whole and per instrument, is laid out as
+   jansson lays it out. */
+static void
+s_test_json_layout(const report_t *report)
+{
+    strbuf_t *out = strbuf_new();
+    CHECK_INT(render_json(report, out), REPORT_OK);
+    CHECK(s_same_as_jansson(strbuf_data(out)));
+    for (size_t i = 0; i < report_instrument_count(report); i++) {
+        strbuf_reset(out);
+        CHECK_INT(render_json_instrument(report, i, out), REPORT_OK);
+        CHECK(s_same_as_jansson(strbuf_data(out)));
+    }
+    strbuf_destroy(&out);
+}
+
+static const char s_json_ini[] =
+    "[ESC]\nreference = E-2\n"
+    "title = The \"Escape\" Convention \\ Protocol / Accord \xe2\x80\x93 "
+    "\xc3\x9c" "bereinkommen\n"
+    "threshold = 2\ndelay_days = 30\n";
+
+/* Names with a quote and a backslash, C0 controls and DEL, a 2-, 3- and
+   4-byte UTF-8 letter, a slash; Q06's is not UTF-8. */
+static const char s_json_participants[] =
+    "id\tkind\tiso3\tiso2\tname\n"
+    "Q01\tstate\t-\t-\tBack\\slash \"Quoted\" Land\n"
+    "Q02\tstate\t-\t-\tCtrl\x01\x1f\x7f" " Land\n"
+    "Q03\tstate\t-\t-\tC\xc3\xb4te d\xe2\x80\x99Ivoire\n"
+    "Q04\tstate\t-\t-\tZhongguo \xe4\xb8\xad\xe5\x9b\xbd \xf0\x9d\x94\x98\n"
+    "Q05\tstate\t-\t-\tSlash/Land\n"
+    "Q06\tstate\t-\t-\tBad \xff" "Byte\n";
+
+static const char s_json_names[] =
+    "id\tuntil\tname\tformal\tnote\n"
+    "Q01\t2005-01-01\tOld \"Back\\slash\"\t-\t-\n";
+
+static void
+s_test_json_names(void)
+{
+    char dir[TRU_PATH_SIZE];
+    catalog_t *catalog = tru_temp_catalog(s_json_ini, s_json_participants,
+                                          s_json_names, dir);
+    CHECK(catalog != NULL);
+    if (!catalog)
+        return;
+    /* Q01..Q05 accede on one day; Q06 signs later. */
+    tru_events_t events = {0};
+    char id[] = "Q00";
+    for (int q = 1; q <= 6; q++) {
+        id[2] = (char) ('0' + q);
+        event_t ev = tru_event(q, "ESC", id,
+                               q < 6 ? ACTION_ACCESSION : ACTION_SIGNATURE,
+                               q < 6 ? "2002-06-01" : "2003-03-03");
+        tru_push(&events, &ev);
+    }
+    int error = 0;
+    report_t *report = report_new(catalog, events.items, 5,
+                                  tru_date("2006-01-01"), &error);
+    CHECK_INT(error, REPORT_OK);
+    char *json = report ? s_render(report, render_json) : NULL;
+    CHECK(s_same_as_jansson(json));
+    CHECK(json && strstr(json, "\n      \"title\": \"The \\\"Escape\\\" "
+                               "Convention \\\\ Protocol / Accord "
+                               "\xe2\x80\x93 \xc3\x9c" "bereinkommen\",\n"));
+    CHECK(json && strstr(json, "\"name\": \"Back\\\\slash \\\"Quoted\\\" "
+                               "Land\",\n"));
+    CHECK(json && strstr(json, "\"name\": \"Ctrl\\u0001\\u001F\x7f"
+                               " Land\",\n"));
+    CHECK(json && strstr(json, "\"name\": \"C\xc3\xb4te d\xe2\x80\x99"
+                               "Ivoire\",\n"));
+    CHECK(json && strstr(json, "\"name\": \"Zhongguo \xe4\xb8\xad\xe5\x9b\xbd "
+                               "\xf0\x9d\x94\x98\",\n"));
+    CHECK(json && strstr(json, "\"name\": \"Slash/Land\",\n"));
+    CHECK(json && strstr(json, "\"text\": \"On 1 January 2005, Old "
+                               "\\\"Back\\\\slash\\\" changed its name to "
+                               "Back\\\\slash \\\"Quoted\\\" Land.\"\n"));
+    /* Read back, the names are the catalog's. */
+    json_t *root = json ? json_loads(json, 0, NULL) : NULL;
+    json_t *deps = json_object_get(
+        json_array_get(json_object_get(root, "instruments"), 0), "deposits");
+    CHECK_INT(json_array_size(deps), 5);
+    const char *got = NULL;
+    for (size_t j = 0; j < json_array_size(deps); j++) {
+        json_t *d = json_array_get(deps, j);
+        if (strcmp(json_string_value(json_object_get(d, "participant")),
+                   "Q02") == 0)
+            got = json_string_value(json_object_get(d, "name"));
+    }
+    CHECK_STR(got, "Ctrl\x01\x1f\x7f Land");
+    json_decref(root);
+    free(json);
+    report_destroy(&report);
+
+    /* Before any act: every list empty, written "[]". */
+    report = report_new(catalog, events.items, events.count,
+                        tru_date("2000-01-01"), &error);
+    json = report ? s_render(report, render_json) : NULL;
+    CHECK(s_same_as_jansson(json));
+    CHECK(json && strstr(json, "\n      \"deposits\": [],\n"));
+    free(json);
+    report_destroy(&report);
+
+    /* Q06's name is not UTF-8: the JSON fails as out of memory, as
+       jansson refused the string; before Q06 acts, it is not written. */
+    report = report_new(catalog, events.items, events.count,
+                        tru_date("2006-01-01"), &error);
+    strbuf_t *out = strbuf_new();
+    CHECK_INT(render_json(report, out), REPORT_ENOMEM);
+    CHECK(strbuf_failed(out));
+    strbuf_reset(out);
+    CHECK_INT(render_json_instrument(report, 0, out), REPORT_ENOMEM);
+    report_destroy(&report);
+    report = report_new(catalog, events.items, events.count,
+                        tru_date("2003-01-01"), &error);
+    strbuf_reset(out);
+    CHECK_INT(render_json(report, out), REPORT_OK);
+    CHECK(s_same_as_jansson(strbuf_data(out)));
+    strbuf_destroy(&out);
+    report_destroy(&report);
+    free(events.items);
+    catalog_destroy(&catalog);
+    tru_remove_temp(dir);
+}
+
 /* ---- strbuf and escape ------------------------------------------------ */
 
 static void
@@ -438,6 +585,91 @@ s_test_strbuf(void)
     strbuf_destroy(&out);
 }
 
+/* Checks escape_json on text against jansson: the same string when
+   jansson takes the text, a failure when json_string refuses it. Returns
+   true when they agree. */
+static bool
+s_escape_json_as_jansson(strbuf_t *out, const char *text)
+{
+    strbuf_reset(out);
+    int rc = escape_json(out, text);
+    json_t *string = json_string(text);
+    char *want = string ? json_dumps(string, JSON_ENCODE_ANY) : NULL;
+    bool same = string ? want && rc == 0 &&
+                             strcmp(strbuf_data(out), want) == 0
+                       : rc == -1 && strbuf_failed(out);
+    free(want);
+    json_decref(string);
+    return same;
+}
+
+static void
+s_test_escape_json(void)
+{
+    strbuf_t *out = strbuf_new();
+    escape_json(out, "plain");
+    strbuf_putc(out, ' ');
+    escape_json(out, "say \"hi\" \\ a/b");
+    strbuf_putc(out, ' ');
+    escape_json(out, "\b\f\n\r\t\x01\x1f\x7f");
+    strbuf_putc(out, ' ');
+    escape_json(out, NULL);
+    strbuf_putc(out, ' ');
+    escape_json(out, "");
+    CHECK_STR(strbuf_data(out),
+              "\"plain\" \"say \\\"hi\\\" \\\\ a/b\" "
+              "\"\\b\\f\\n\\r\\t\\u0001\\u001F\x7f\" null \"\"");
+    /* Non-ASCII stays UTF-8: U+00F4, U+2019, U+2028, U+4E2D, U+1D518. */
+    static const char letters[] = "C\xc3\xb4te d\xe2\x80\x99Ivoire "
+                                  "\xe2\x80\xa8 \xe4\xb8\xad \xf0\x9d\x94\x98";
+    strbuf_reset(out);
+    CHECK_INT(escape_json(out, letters), 0);
+    CHECK(strbuf_len(out) == sizeof letters + 1 &&
+          strncmp(strbuf_data(out) + 1, letters, sizeof letters - 1) == 0);
+    /* Not UTF-8: a stray continuation byte, an overlong "/", a surrogate,
+       past U+10FFFF, a sequence cut short, F5. The failure is sticky. */
+    static const char *invalid[] = {"\x80",         "a\xc0\xaf",
+                                    "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                                    "\xe2\x82",     "\xf5\x80\x80\x80"};
+    for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
+        strbuf_reset(out);
+        CHECK_INT(escape_json(out, invalid[i]), -1);
+        CHECK(strbuf_failed(out));
+        CHECK_INT(strbuf_append(out, "more"), -1);
+    }
+    /* Against jansson: every text of one and two bytes, three-byte texts
+       from every lead byte of a multi-byte sequence, and four-byte ones
+       from F0..F4, around the edges of the continuation range. */
+    static const unsigned char edges[] = {0x7f, 0x80, 0x8f, 0x90,
+                                          0x9f, 0xa0, 0xbf, 0xc0};
+    int disagree = 0;
+    unsigned char text[5] = {0};
+    const char *t = (const char *) text;
+    for (unsigned a = 1; a < 256; a++) {
+        text[0] = (unsigned char) a;
+        text[1] = 0;
+        disagree += !s_escape_json_as_jansson(out, t);
+        for (unsigned b = 1; b < 256; b++) {
+            text[1] = (unsigned char) b;
+            text[2] = 0;
+            disagree += !s_escape_json_as_jansson(out, t);
+            for (size_t c = 0; a >= 0xe0 && a <= 0xf4 && c < sizeof edges;
+                 c++) {
+                text[2] = edges[c];
+                text[3] = 0;
+                disagree += !s_escape_json_as_jansson(out, t);
+                for (size_t d = 0; a >= 0xf0 && d < sizeof edges; d++) {
+                    text[3] = edges[d];
+                    text[4] = 0;
+                    disagree += !s_escape_json_as_jansson(out, t);
+                }
+            }
+        }
+    }
+    CHECK_INT(disagree, 0);
+    strbuf_destroy(&out);
+}
+
 int
 main(void)
 {
@@ -459,11 +691,14 @@ main(void)
         s_test_html(report);
         CHECK_INT(render_html(NULL, NULL), REPORT_EINVAL);
         CHECK_INT(render_json(report, NULL), REPORT_EINVAL);
+        s_test_json_layout(report);
     }
     report_destroy(&report);
     free(events.items);
     catalog_destroy(&catalog);
     s_test_hostile();
+    s_test_json_names();
     s_test_strbuf();
+    s_test_escape_json();
     return check_report("test_report_formats");
 }
