@@ -21,6 +21,7 @@
 #include "store.h"
 
 #include "db.h"
+#include "strmap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,13 +96,6 @@ s_rec_live(const s_rec_t *r)
     return (r->link & LINK_RETRACTED) == 0;
 }
 
-/* An interned name: instrument or participant id -> small integer. */
-typedef struct {
-    char **names; /* open addressing, cap a power of two */
-    uint32_t *ids;
-    size_t cap, count;
-} s_names_t;
-
 /* (instrument id, participant id) -> index + 1 of its newest event. A
    slot, once taken, stays with its pair (head 0 when its events were all
    rolled back), so probe sequences never break. */
@@ -121,7 +115,7 @@ typedef struct {
 typedef struct {
     s_rec_t *recs;
     size_t nrecs, caprecs;
-    s_names_t instruments, participants;
+    strmap_t *instruments, *participants; /* id -> small integer, from 0 in order seen */
     s_pair_t *pairs;
     size_t cappairs, npairs;
     s_undo_t *undo;
@@ -129,74 +123,25 @@ typedef struct {
     bool logging; /* inside store_begin .. commit/rollback */
 } s_index_t;
 
-static uint64_t
-s_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char) *s) * 1099511628211ULL;
-    return h;
-}
-
-/* Returns the id of name, or UINT32_MAX when it was never interned. */
+/* Returns the small integer of name, or UINT32_MAX when it was never
+   interned. */
 static uint32_t
-s_names_find(const s_names_t *t, const char *name)
+s_names_find(const strmap_t *names, const char *name)
 {
-    if (t->cap == 0)
-        return UINT32_MAX;
-    for (size_t i = (size_t) s_hash(name) & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
-        if (!t->names[i])
-            return UINT32_MAX;
-        if (strcmp(t->names[i], name) == 0)
-            return t->ids[i];
-    }
+    uint32_t id;
+    return strmap_get(names, name, &id) ? id : UINT32_MAX;
 }
 
-/* Returns the id of name, interning it; UINT32_MAX when out of memory. */
+/* Returns the small integer of name, interning it (the next one) when new;
+   UINT32_MAX when out of memory. */
 static uint32_t
-s_names_intern(s_names_t *t, const char *name)
+s_names_intern(strmap_t *names, const char *name)
 {
-    const uint32_t found = s_names_find(t, name);
-    if (found != UINT32_MAX)
-        return found;
-    if (2 * (t->count + 1) > t->cap) {
-        const size_t cap = t->cap ? 2 * t->cap : 64;
-        s_names_t grown = {.names = calloc(cap, sizeof(char *)),
-                           .ids = calloc(cap, sizeof(uint32_t)), .cap = cap, .count = t->count};
-        if (!grown.names || !grown.ids) {
-            free(grown.names);
-            free(grown.ids);
-            return UINT32_MAX;
-        }
-        for (size_t i = 0; i < t->cap; i++)
-            if (t->names[i]) {
-                size_t j = (size_t) s_hash(t->names[i]) & (cap - 1);
-                while (grown.names[j])
-                    j = (j + 1) & (cap - 1);
-                grown.names[j] = t->names[i];
-                grown.ids[j] = t->ids[i];
-            }
-        free(t->names);
-        free(t->ids);
-        *t = grown;
-    }
-    size_t i = (size_t) s_hash(name) & (t->cap - 1);
-    while (t->names[i])
-        i = (i + 1) & (t->cap - 1);
-    if (!(t->names[i] = strdup(name)))
-        return UINT32_MAX;
-    t->ids[i] = (uint32_t) t->count++;
-    return t->ids[i];
-}
-
-static void
-s_names_clear(s_names_t *t)
-{
-    for (size_t i = 0; i < t->cap; i++)
-        free(t->names[i]);
-    free(t->names);
-    free(t->ids);
-    memset(t, 0, sizeof *t);
+    uint32_t id = s_names_find(names, name);
+    if (id != UINT32_MAX)
+        return id;
+    id = (uint32_t) strmap_count(names);
+    return strmap_insert(names, name, id) == 0 ? id : UINT32_MAX;
 }
 
 static size_t
@@ -229,8 +174,8 @@ s_pair_slot(const s_index_t *x, uint32_t instrument, uint32_t participant, bool 
 static uint32_t
 s_pair_head(const s_index_t *x, const char *instrument, const char *participant)
 {
-    const s_pair_t *p = s_pair_slot(x, s_names_find(&x->instruments, instrument),
-                                    s_names_find(&x->participants, participant), false);
+    const s_pair_t *p = s_pair_slot(x, s_names_find(x->instruments, instrument),
+                                    s_names_find(x->participants, participant), false);
     return p ? p->head : 0;
 }
 
@@ -312,8 +257,8 @@ s_index_reserve(s_index_t *x, const event_t *ev, s_room_t *room)
         x->recs = grown;
         x->caprecs = cap < RECS_MAX ? cap : RECS_MAX;
     }
-    room->instrument = s_names_intern(&x->instruments, ev->instrument);
-    room->participant = s_names_intern(&x->participants, ev->participant);
+    room->instrument = s_names_intern(x->instruments, ev->instrument);
+    room->participant = s_names_intern(x->participants, ev->participant);
     if (room->instrument == UINT32_MAX || room->participant == UINT32_MAX)
         return -1;
     room->pair = s_pair_reserve(x, room->instrument, room->participant);
@@ -370,8 +315,8 @@ s_index_clear(s_index_t *x)
     free(x->recs);
     free(x->pairs);
     free(x->undo);
-    s_names_clear(&x->instruments);
-    s_names_clear(&x->participants);
+    strmap_destroy(&x->instruments);
+    strmap_destroy(&x->participants);
     memset(x, 0, sizeof *x);
 }
 
@@ -402,6 +347,12 @@ s_copy_text(sqlite3_stmt *st, int col, char *buf, size_t cap)
 static int
 s_index_load(store_t *self, char *err, size_t errlen)
 {
+    self->index.instruments = strmap_new();
+    self->index.participants = strmap_new();
+    if (!self->index.instruments || !self->index.participants) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     sqlite3_stmt *st = self->st[ST_INDEX];
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

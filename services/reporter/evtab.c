@@ -6,19 +6,20 @@
     is a pointer into the catalog; a sorted array of the catalog's pointers
     turns that into an index. Those lookups fold case and search (92 M of
     the 680 M instructions of loading 100 000 events at start-up, before
-    this cache), and a history names a few hundred ids many times over: a small hash table remembers each id
-    as spelled and its index (known or not: the catalog does not change),
-    up to EVTAB_CACHE_MAX spellings, beyond which ids are looked up each
-    time. */
+    this cache), and a history names a few hundred ids many times over: a
+    strmap remembers each id as spelled and its index (known or not: the
+    catalog does not change), up to EVTAB_CACHE_MAX spellings, beyond which
+    ids are looked up each time. */
 #include "evtab.h"
+
+#include "strmap.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define EVTAB_INITIAL_CAP 1024
-#define EVTAB_CACHE_INITIAL 256 /* slots of an id cache, a power of two */
-#define EVTAB_CACHE_MAX 8192    /* slots at most (40 bytes each) */
+#define EVTAB_CACHE_MAX 4096 /* spellings an id cache remembers at most */
 
 typedef struct {
     int64_t seq;
@@ -40,18 +41,6 @@ typedef struct {
     uint32_t index;
 } s_ref_t;
 
-/* One remembered id: key as spelled (NUL-terminated), its index. */
-typedef struct {
-    char key[EVENT_INSTRUMENT_MAX];
-    uint32_t index;
-    bool used;
-} s_slot_t;
-
-typedef struct {
-    s_slot_t *slots;
-    size_t cap, used;
-} s_cache_t;
-
 struct _evtab_t {
     const catalog_t *catalog;
     s_row_t *rows;
@@ -60,7 +49,7 @@ struct _evtab_t {
     size_t ninsts;
     s_ref_t *parts; /* catalog participants by address */
     size_t nparts;
-    s_cache_t inst_cache, part_cache;
+    strmap_t *inst_cache, *part_cache; /* id as spelled -> index */
 };
 
 static int
@@ -82,63 +71,6 @@ s_find_ref(const s_ref_t *refs, size_t n, const void *ptr)
     return hit ? hit->index : EVTAB_UNKNOWN;
 }
 
-/* FNV-1a of a NUL-terminated key. */
-static uint32_t
-s_hash(const char *key)
-{
-    uint32_t h = 2166136261u;
-    for (const unsigned char *p = (const unsigned char *) key; *p; p++)
-        h = (h ^ *p) * 16777619u;
-    return h;
-}
-
-/* Returns the slot of key, or the empty slot where it belongs, or NULL
-   when the cache has no slots. */
-static s_slot_t *
-s_cache_slot(const s_cache_t *cache, const char *key, uint32_t hash)
-{
-    if (!cache->cap)
-        return NULL;
-    for (size_t i = hash & (cache->cap - 1);; i = (i + 1) & (cache->cap - 1)) {
-        s_slot_t *slot = &cache->slots[i];
-        if (!slot->used || strcmp(slot->key, key) == 0)
-            return slot;
-    }
-}
-
-/* Remembers key (shorter than EVENT_INSTRUMENT_MAX) -> index, growing the
-   table to keep it at most half full; when it cannot grow (at
-   EVTAB_CACHE_MAX, or out of memory) the key is simply not remembered. */
-static void
-s_cache_put(s_cache_t *cache, const char *key, uint32_t hash, uint32_t index)
-{
-    if (2 * (cache->used + 1) > cache->cap) {
-        const size_t cap = cache->cap ? 2 * cache->cap : EVTAB_CACHE_INITIAL;
-        if (cap > EVTAB_CACHE_MAX)
-            return;
-        s_slot_t *slots = calloc(cap, sizeof *slots);
-        if (!slots)
-            return;
-        s_cache_t grown = {slots, cap, 0};
-        for (size_t i = 0; i < cache->cap; i++)
-            if (cache->slots[i].used) {
-                s_slot_t *slot = s_cache_slot(&grown, cache->slots[i].key,
-                                              s_hash(cache->slots[i].key));
-                *slot = cache->slots[i];
-                grown.used++;
-            }
-        free(cache->slots);
-        *cache = grown;
-    }
-    s_slot_t *slot = s_cache_slot(cache, key, hash);
-    if (slot->used)
-        return;
-    memcpy(slot->key, key, strlen(key) + 1);
-    slot->index = index;
-    slot->used = true;
-    cache->used++;
-}
-
 /* Copies a fixed-size id field into key (size len), stopping at its NUL
    or at len - 1 bytes, as snprintf("%.*s") would. */
 static void
@@ -153,16 +85,18 @@ s_bounded(const char *field, size_t field_len, char *key, size_t len)
 static uint32_t
 s_resolve(evtab_t *self, bool inst, const char *key)
 {
-    s_cache_t *cache = inst ? &self->inst_cache : &self->part_cache;
-    const uint32_t hash = s_hash(key);
-    const s_slot_t *slot = s_cache_slot(cache, key, hash);
-    if (slot && slot->used)
-        return slot->index;
-    const uint32_t index =
-        inst ? s_find_ref(self->insts, self->ninsts, catalog_instrument_find(self->catalog, key))
-             : s_find_ref(self->parts, self->nparts,
-                          catalog_participant_by_id(self->catalog, key));
-    s_cache_put(cache, key, hash, index);
+    strmap_t *cache = inst ? self->inst_cache : self->part_cache;
+    uint32_t index;
+    if (strmap_get(cache, key, &index))
+        return index;
+    index = inst ? s_find_ref(self->insts, self->ninsts,
+                              catalog_instrument_find(self->catalog, key))
+                 : s_find_ref(self->parts, self->nparts,
+                              catalog_participant_by_id(self->catalog, key));
+    /* beyond EVTAB_CACHE_MAX, or out of memory, the key is simply not
+       remembered */
+    if (strmap_count(cache) < EVTAB_CACHE_MAX)
+        (void) strmap_insert(cache, key, index);
     return index;
 }
 
@@ -181,7 +115,9 @@ evtab_new(const catalog_t *catalog)
         goto fail;
     self->insts = calloc(ninsts ? ninsts : 1, sizeof *self->insts);
     self->parts = calloc(nparts ? nparts : 1, sizeof *self->parts);
-    if (!self->insts || !self->parts)
+    self->inst_cache = strmap_new();
+    self->part_cache = strmap_new();
+    if (!self->insts || !self->parts || !self->inst_cache || !self->part_cache)
         goto fail;
     for (size_t i = 0; i < ninsts; i++)
         self->insts[i] = (s_ref_t){catalog_instrument_at(catalog, i), (uint32_t) i};
@@ -206,8 +142,8 @@ evtab_destroy(evtab_t **self_p)
     free(self->rows);
     free(self->insts);
     free(self->parts);
-    free(self->inst_cache.slots);
-    free(self->part_cache.slots);
+    strmap_destroy(&self->inst_cache);
+    strmap_destroy(&self->part_cache);
     free(self);
     *self_p = NULL;
 }
@@ -312,5 +248,5 @@ evtab_memory(const evtab_t *self)
 {
     return sizeof *self + self->cap * sizeof(s_row_t)
            + (self->ninsts + self->nparts) * sizeof(s_ref_t)
-           + (self->inst_cache.cap + self->part_cache.cap) * sizeof(s_slot_t);
+           + strmap_memory(self->inst_cache) + strmap_memory(self->part_cache);
 }

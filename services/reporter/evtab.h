@@ -21,10 +21,11 @@
 
     Memory: 24 bytes an event (2.4 MB for 100 000), plus two small indexes
     of the catalog's instruments and participants and a cache of the ids
-    seen as spelled (40 bytes a slot, at most 8192 slots each for
-    instruments and participants: 320 kB at worst); the array doubles as
-    it grows. Not thread-safe: the caller serialises every call (view.c
-    holds its mutex). */
+    seen as spelled (a strmap: 8 bytes a slot, at most half full, and the
+    id's bytes; at most 4096 ids each for instruments and participants:
+    375 kB for both at worst); the array doubles as it grows. Not
+    thread-safe: the caller serialises every call (view.c holds its
+    mutex). */
 #ifndef RATIFY_REPORTER_EVTAB_H
 #define RATIFY_REPORTER_EVTAB_H
 

@@ -18,6 +18,7 @@
 #include "milestone.h"
 #include "rules.h"
 #include "sock.h"
+#include "strmap.h"
 #include "thstore.h"
 #include "tracker.h"
 
@@ -32,89 +33,6 @@
 
 /* A replay reply stays well under the largest frame a peer accepts. */
 #define MILESTONES_REPLY_MAX_BYTES (SOCK_MAX_MSG_BYTES / 2)
-#define MAP_INITIAL_SLOTS 64
-
-/* ---- a small string -> int map (open addressing, FNV-1a) --------------- */
-
-typedef struct {
-    char *key;
-    int value;
-} s_slot_t;
-
-typedef struct {
-    s_slot_t *slots;
-    size_t cap; /* a power of two, or 0 */
-    size_t count;
-} s_map_t;
-
-static uint64_t
-s_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char) *s) * 1099511628211ULL;
-    return h;
-}
-
-/* Returns the slot holding key, or the empty slot where it would go. */
-static s_slot_t *
-s_map_slot(const s_map_t *m, const char *key)
-{
-    size_t i = (size_t) s_hash(key) & (m->cap - 1);
-    while (m->slots[i].key && strcmp(m->slots[i].key, key) != 0)
-        i = (i + 1) & (m->cap - 1);
-    return &m->slots[i];
-}
-
-/* Returns 1 and sets *value when key is present, 0 otherwise. */
-static int
-s_map_get(const s_map_t *m, const char *key, int *value)
-{
-    if (m->cap == 0)
-        return 0;
-    const s_slot_t *slot = s_map_slot(m, key);
-    if (!slot->key)
-        return 0;
-    if (value)
-        *value = slot->value;
-    return 1;
-}
-
-/* Inserts key (copied) -> value. Returns 0, 1 when the key was present
-   (value unchanged), -1 when out of memory. */
-static int
-s_map_put(s_map_t *m, const char *key, int value)
-{
-    if (2 * (m->count + 1) > m->cap) {
-        const size_t cap = m->cap ? 2 * m->cap : MAP_INITIAL_SLOTS;
-        s_map_t grown = {.slots = calloc(cap, sizeof(s_slot_t)), .cap = cap, .count = m->count};
-        if (!grown.slots)
-            return -1;
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->slots[i].key)
-                *s_map_slot(&grown, m->slots[i].key) = m->slots[i];
-        free(m->slots);
-        *m = grown;
-    }
-    s_slot_t *slot = s_map_slot(m, key);
-    if (slot->key)
-        return 1;
-    slot->key = strdup(key);
-    if (!slot->key)
-        return -1;
-    slot->value = value;
-    m->count++;
-    return 0;
-}
-
-static void
-s_map_clear(s_map_t *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->slots[i].key);
-    free(m->slots);
-    memset(m, 0, sizeof *m);
-}
 
 /* ---- state -------------------------------------------------------------- */
 
@@ -145,9 +63,9 @@ struct _threshold_t {
     thstore_t *store;
     s_inst_t *insts;
     size_t ninsts;
-    int *queue;        /* scratch for the walk over a family, ninsts long */
-    s_map_t by_id;     /* instrument id -> index */
-    s_map_t published; /* milestone ids stored */
+    int *queue;          /* scratch for the walk over a family, ninsts long */
+    strmap_t *by_id;     /* instrument id -> index */
+    strmap_t *published; /* milestone ids stored (the values mean nothing) */
     uint64_t epoch;
     rdate_t today;
     int64_t cursor;         /* last registry seq mirrored, batch included */
@@ -183,8 +101,8 @@ s_unload(threshold_t *self)
     self->insts = NULL;
     self->queue = NULL;
     self->ninsts = 0;
-    s_map_clear(&self->by_id);
-    s_map_clear(&self->published);
+    strmap_destroy(&self->by_id);
+    strmap_destroy(&self->published);
     s_clear_pending(self);
     self->in_batch = self->spoiled = false;
 }
@@ -192,8 +110,8 @@ s_unload(threshold_t *self)
 static s_inst_t *
 s_find(threshold_t *self, const char *id)
 {
-    int idx;
-    return s_map_get(&self->by_id, id, &idx) ? &self->insts[idx] : NULL;
+    uint32_t idx;
+    return strmap_get(self->by_id, id, &idx) ? &self->insts[idx] : NULL;
 }
 
 /* Adds one event to its instrument's engine. Returns the instrument when
@@ -239,7 +157,7 @@ s_load_milestone(void *ctx, int64_t seq, const char *id, milestone_kind_t kind,
 {
     (void) seq;
     threshold_t *self = ctx;
-    if (s_map_put(&self->published, id, 0) < 0)
+    if (strmap_insert(self->published, id, 0) < 0)
         return 1;
     s_inst_t *x = s_find(self, instrument);
     if (x)
@@ -255,7 +173,9 @@ s_load(threshold_t *self, char *err, size_t errlen)
     self->ninsts = catalog_instrument_count(self->catalog);
     self->insts = calloc(self->ninsts ? self->ninsts : 1, sizeof *self->insts);
     self->queue = calloc(self->ninsts ? self->ninsts : 1, sizeof *self->queue);
-    if (!self->insts || !self->queue)
+    self->by_id = strmap_new();
+    self->published = strmap_new();
+    if (!self->insts || !self->queue || !self->by_id || !self->published)
         goto nomem;
     for (size_t i = 0; i < self->ninsts; i++) {
         s_inst_t *x = &self->insts[i];
@@ -268,16 +188,16 @@ s_load(threshold_t *self, char *err, size_t errlen)
             snprintf(err, errlen, "instrument %s: its rule cannot be used", x->id);
             return -1;
         }
-        if (s_map_put(&self->by_id, x->id, (int) i) < 0)
+        if (strmap_insert(self->by_id, x->id, (uint32_t) i) < 0)
             goto nomem;
     }
     for (size_t i = 0; i < self->ninsts; i++) {
         s_inst_t *x = &self->insts[i];
         const char *parent = catalog_instrument_parent(x->cat);
-        int p;
-        if (!parent || !s_map_get(&self->by_id, parent, &p))
+        uint32_t p;
+        if (!parent || !strmap_get(self->by_id, parent, &p))
             continue;
-        x->parent = p;
+        x->parent = (int) p;
         s_inst_t *px = &self->insts[p];
         int *grown = realloc(px->children, (px->nchildren + 1) * sizeof *grown);
         if (!grown)
@@ -438,7 +358,7 @@ s_emit(threshold_t *self, s_inst_t *x)
             log_error("%s: cannot make a milestone id", x->id);
             return -1;
         }
-        if (s_map_get(&self->published, m.id, NULL))
+        if (strmap_get(self->published, m.id, NULL))
             continue; /* published once already: never again */
         if (s_begin_batch(self) != 0)
             return -1;
@@ -456,7 +376,7 @@ s_emit(threshold_t *self, s_inst_t *x)
         if (rc == 0)
             rc = thstore_add_milestone(self->store, m.seq, m.id, m.kind, x->id, (int) m.level,
                                        m.date, p->body.data, p->body.size, why, sizeof why);
-        if (rc == 0 && s_map_put(&self->published, m.id, 0) < 0)
+        if (rc == 0 && strmap_insert(self->published, m.id, 0) < 0)
             rc = -1;
         if (rc != 0)
             log_error("%s: cannot store milestone %s: %s", x->id, m.id, why);
