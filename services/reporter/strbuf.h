@@ -8,8 +8,9 @@
     document as if it were whole.
 
     Growth doubles the capacity, so n appends cost O(total length)
-    amortised. A buffer never grows past STRBUF_MAX_BYTES: a report is a few
-    hundred kilobytes, and a runaway loop fails instead of eating memory. */
+    amortised. A buffer never grows past STRBUF_MAX_BYTES: a report of the
+    seed is a few hundred kilobytes, the annex of a 100,000-event history
+    35 MB in JSON; a runaway loop fails instead of eating memory. */
 #ifndef RATIFY_STRBUF_H
 #define RATIFY_STRBUF_H
 
