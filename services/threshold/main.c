@@ -144,7 +144,12 @@ s_handle_request(zsock_t *api, s_app_t *app)
         return;
     }
     s_check_today(app);
-    s_settle(app);
+    if (s_settle(app) != 0) { /* the state is gone: the loop stops next */
+        rpc_reply_error(api, req, "storage_failed",
+                        "the threshold service could not reload its state and is stopping");
+        rpc_req_destroy(&req);
+        return;
+    }
     msgpack_sbuffer reply;
     msgpack_sbuffer_init(&reply);
     if (threshold_handle(app->core, in, &reply) == 0)

@@ -92,7 +92,7 @@ s_clear_pending(threshold_t *self)
 static void
 s_unload(threshold_t *self)
 {
-    for (size_t i = 0; i < self->ninsts; i++) {
+    for (size_t i = 0; self->insts && i < self->ninsts; i++) { /* s_load may have failed */
         rules_instrument_destroy(&self->insts[i].engine);
         free(self->insts[i].children);
     }
