@@ -16,6 +16,7 @@
     CPU with the four services, and what it spends is not theirs to spend.
     A reply counts as accepted when it is an "accepted" message.
     Prints deposits_per_s and the number of rejections (should be 0). */
+#include "benchutil.h"
 #include "csv.h"
 #include "msg.h"
 #include "rpc.h"
@@ -27,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct {
     msg_deposit_t *rows;
@@ -171,8 +171,7 @@ main(int argc, char **argv)
             return 1;
         }
     pthread_t *threads = calloc((size_t) k, sizeof *threads);
-    struct timespec a, b;
-    clock_gettime(CLOCK_MONOTONIC, &a);
+    const int64_t started = bench_now_ns();
     for (int i = 0; i < k; i++)
         clients[i].window = window;
     for (int i = 0; i < k; i++)
@@ -183,14 +182,14 @@ main(int argc, char **argv)
         accepted += clients[i].accepted;
         rejected += clients[i].rejected;
     }
-    clock_gettime(CLOCK_MONOTONIC, &b);
+    const int64_t ended = bench_now_ns();
     for (int i = 0; i < k; i++) {
         free(clients[i].rows);
         free(clients[i].ends);
         if (window > 1)
             msgpack_sbuffer_destroy(&clients[i].encoded);
     }
-    const double secs = (double) (b.tv_sec - a.tv_sec) + (double) (b.tv_nsec - a.tv_nsec) / 1e9;
+    const double secs = (double) (ended - started) / 1e9;
     printf("deposits_per_s: %.0f /s\n", (double) accepted / secs);
     printf("deposits_total: %ld accepted, %ld rejected of %zu in %.2f s with %d clients, "
            "window %d\n",

@@ -36,6 +36,7 @@
     registry and the threshold service one more peer to publish to: run it
     apart from the headline figures. */
 #include "alert.h"
+#include "benchutil.h"
 #include "catalog.h"
 #include "config.h"
 #include "milestone.h"
@@ -47,7 +48,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define SAMPLE_TIMEOUT_MSEC 5000
@@ -55,31 +55,6 @@
 #define SETTLE_TIMEOUT_MSEC 60000
 #define DATE_PREPARE "2021-12-01"
 #define DATE_CROSS "2021-12-02"
-
-static int64_t
-s_now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int
-s_cmp(const void *a, const void *b)
-{
-    const int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
-    return (x > y) - (x < y);
-}
-
-static int64_t
-s_pct(int64_t *v, size_t n, int pct)
-{
-    if (n == 0)
-        return 0;
-    qsort(v, n, sizeof *v, s_cmp);
-    size_t i = (n * (size_t) pct + 99) / 100; /* nearest rank */
-    return v[i ? i - 1 : 0];
-}
 
 static int
 s_write_catalog(const char *dir, int n)
@@ -161,9 +136,9 @@ s_wait_threshold(int64_t seq, const char *instrument)
     msgpack_sbuffer body;
     msgpack_sbuffer_init(&body);
     milestone_encode_status(&req, &body);
-    const int64_t give_up = s_now_us() + (int64_t) SETTLE_TIMEOUT_MSEC * 1000;
+    const int64_t give_up = bench_now_us() + (int64_t) SETTLE_TIMEOUT_MSEC * 1000;
     int rc = 1;
-    while (rpc && rc != 0 && s_now_us() < give_up) {
+    while (rpc && rc != 0 && bench_now_us() < give_up) {
         msg_in_t *reply = NULL;
         wire_err_t err;
         milestone_status_reply_t st;
@@ -243,8 +218,8 @@ s_read_stage(zsock_t *sub, bool milestones, const char *id)
 static void
 s_print_stage(const char *name, int64_t *v, size_t n)
 {
-    printf("e2e_stage_%s_p50_us: %lld us\n", name, (long long) s_pct(v, n, 50));
-    printf("e2e_stage_%s_p99_us: %lld us\n", name, (long long) s_pct(v, n, 99));
+    printf("e2e_stage_%s_p50_us: %lld us\n", name, (long long) bench_percentile(v, n, 50));
+    printf("e2e_stage_%s_p99_us: %lld us\n", name, (long long) bench_percentile(v, n, 99));
 }
 
 int
@@ -361,31 +336,31 @@ main(int argc, char **argv)
     int lost = 0;
     for (int i = 0; i < total; i++) {
         const char *id = catalog_instrument_id(catalog_instrument_at(catalog, (size_t) i));
-        const int64_t t0 = s_now_us();
+        const int64_t t0 = bench_now_us();
         s_send_deposit(dealer, id, party[1], DATE_CROSS);
         int64_t t_ack = 0, t_alert = 0, t_event = 0, t_milestone = 0;
         bool scheduled = false;
         while (!(t_ack && t_alert && scheduled)) {
-            const int64_t left = t0 + (int64_t) SAMPLE_TIMEOUT_MSEC * 1000 - s_now_us();
+            const int64_t left = t0 + (int64_t) SAMPLE_TIMEOUT_MSEC * 1000 - bench_now_us();
             void *which = left > 0 ? zpoller_wait(poller, (int) (left / 1000) + 1) : NULL;
             if (which == dealer) {
-                const int64_t now = s_now_us();
+                const int64_t now = bench_now_us();
                 if (s_read_reply(dealer) <= 0)
                     fprintf(stderr, "bench-e2e: sample %d: deposit not accepted\n", i);
                 t_ack = now;
             }
             else if (events && which == events) {
-                const int64_t now = s_now_us();
+                const int64_t now = bench_now_us();
                 if (s_read_stage(events, false, id) && !t_event)
                     t_event = now;
             }
             else if (milestones && which == milestones) {
-                const int64_t now = s_now_us();
+                const int64_t now = bench_now_us();
                 if (s_read_stage(milestones, true, id) && !t_milestone)
                     t_milestone = now;
             }
             else if (which == sub) {
-                const int64_t now = s_now_us();
+                const int64_t now = bench_now_us();
                 s_alert_t a;
                 if (s_read_alert(sub, &a) && strcmp(a.subject, id) == 0) {
                     if (strcmp(a.type, "org.ratify.threshold.reached") == 0)
@@ -419,12 +394,12 @@ main(int argc, char **argv)
     }
     printf("e2e_samples: %zu\n", ne2e);
     printf("e2e_lost: %d\n", lost);
-    printf("e2e_p50_us: %lld us\n", (long long) s_pct(e2e, ne2e, 50));
-    printf("e2e_p90_us: %lld us\n", (long long) s_pct(e2e, ne2e, 90));
-    printf("e2e_p99_us: %lld us\n", (long long) s_pct(e2e, ne2e, 99));
-    printf("e2e_max_us: %lld us\n", (long long) s_pct(e2e, ne2e, 100));
-    printf("deposit_ack_p50_us: %lld us\n", (long long) s_pct(ack, nack, 50));
-    printf("deposit_ack_p99_us: %lld us\n", (long long) s_pct(ack, nack, 99));
+    printf("e2e_p50_us: %lld us\n", (long long) bench_percentile(e2e, ne2e, 50));
+    printf("e2e_p90_us: %lld us\n", (long long) bench_percentile(e2e, ne2e, 90));
+    printf("e2e_p99_us: %lld us\n", (long long) bench_percentile(e2e, ne2e, 99));
+    printf("e2e_max_us: %lld us\n", (long long) bench_percentile(e2e, ne2e, 100));
+    printf("deposit_ack_p50_us: %lld us\n", (long long) bench_percentile(ack, nack, 50));
+    printf("deposit_ack_p99_us: %lld us\n", (long long) bench_percentile(ack, nack, 99));
     if (stages) {
         printf("e2e_stage_samples: %zu\n", nstage);
         s_print_stage("registry", st_reg, nstage);

@@ -20,6 +20,7 @@
                        commits in a fresh file opened as the services open
                        theirs (db_open: the WAL preallocated, so a commit
                        overwrites blocks the file has), for comparison */
+#include "benchutil.h"
 #include "db.h"
 #include "sock.h"
 
@@ -27,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define COMMITS 400
@@ -35,33 +35,11 @@
 #define IDLE_SAMPLES 300
 #define IDLE_GAP_USEC 3000
 
-static int64_t
-s_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int
-s_cmp(const void *a, const void *b)
-{
-    const int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
-    return x < y ? -1 : x > y;
-}
-
+/* The pct-th percentile of ns[0, n) (sorted in place), in microseconds. */
 static double
-s_median_us(int64_t *ns, int n)
+s_pct_us(int64_t *ns, int n, int pct)
 {
-    qsort(ns, (size_t) n, sizeof *ns, s_cmp);
-    return ns[n / 2] / 1000.0;
-}
-
-/* The 99th percentile of ns[0, n), already sorted by s_median_us. */
-static double
-s_p99_us(const int64_t *ns, int n)
-{
-    return ns[(n * 99) / 100] / 1000.0;
+    return bench_percentile(ns, (size_t) n, pct) / 1000.0;
 }
 
 /* Times n commits of one small row in db, each after a pause of gap_usec
@@ -78,10 +56,10 @@ s_commits(sqlite3 *db, int64_t *t, int n, int gap_usec)
     for (int i = 0; i < n && rc == 0; i++) {
         if (gap_usec)
             usleep((useconds_t) gap_usec);
-        const int64_t start = s_now_ns();
+        const int64_t start = bench_now_ns();
         rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
         sqlite3_reset(st);
-        t[i] = s_now_ns() - start;
+        t[i] = bench_now_ns() - start;
     }
     sqlite3_finalize(st);
     return rc;
@@ -134,14 +112,14 @@ main(int argc, char **argv)
             fprintf(stderr, "bench-floor: a commit failed\n");
             return 1;
         }
-        *(plain ? &commit_us : &prealloc_us) = s_median_us(t, COMMITS);
+        *(plain ? &commit_us : &prealloc_us) = s_pct_us(t, COMMITS, 50);
         if (s_commits(db, t, IDLE_SAMPLES, IDLE_GAP_USEC) != 0) {
             fprintf(stderr, "bench-floor: a commit failed\n");
             return 1;
         }
-        *(plain ? &commit_idle_us : &prealloc_idle_us) = s_median_us(t, IDLE_SAMPLES);
+        *(plain ? &commit_idle_us : &prealloc_idle_us) = s_pct_us(t, IDLE_SAMPLES, 50);
         if (plain)
-            commit_idle_p99_us = s_p99_us(t, IDLE_SAMPLES);
+            commit_idle_p99_us = s_pct_us(t, IDLE_SAMPLES, 99);
         if (plain)
             sqlite3_close(db);
         else
@@ -162,30 +140,30 @@ main(int argc, char **argv)
     memset(payload, 'x', sizeof payload);
     for (int i = 0; i < HOPS + 100; i++) {
         zframe_t *f = zframe_new(payload, sizeof payload);
-        const int64_t start = s_now_ns();
+        const int64_t start = bench_now_ns();
         zframe_send(&f, b, 0);
         zframe_t *got = zframe_recv(a);
         zframe_send(&got, a, 0);
         zframe_t *back = zframe_recv(b);
         zframe_destroy(&back);
         if (i >= 100) /* warm-up first */
-            t[i - 100] = (s_now_ns() - start) / 2;
+            t[i - 100] = (bench_now_ns() - start) / 2;
     }
-    printf("floor_hop_us: %.1f us\n", s_median_us(t, HOPS));
+    printf("floor_hop_us: %.1f us\n", s_pct_us(t, HOPS, 50));
     for (int i = 0; i < IDLE_SAMPLES; i++) {
         usleep(IDLE_GAP_USEC);
         zframe_t *f = zframe_new(payload, sizeof payload);
-        const int64_t start = s_now_ns();
+        const int64_t start = bench_now_ns();
         zframe_send(&f, b, 0);
         zframe_t *got = zframe_recv(a);
-        const int64_t end = s_now_ns();
+        const int64_t end = bench_now_ns();
         zframe_destroy(&got);
         t[i] = end - start;
     }
     printf("floor_commit_idle_us: %.1f us\n", commit_idle_us);
     printf("floor_commit_idle_p99_us: %.1f us\n", commit_idle_p99_us);
-    printf("floor_hop_idle_us: %.1f us\n", s_median_us(t, IDLE_SAMPLES));
-    printf("floor_hop_idle_p99_us: %.1f us\n", s_p99_us(t, IDLE_SAMPLES));
+    printf("floor_hop_idle_us: %.1f us\n", s_pct_us(t, IDLE_SAMPLES, 50));
+    printf("floor_hop_idle_p99_us: %.1f us\n", s_pct_us(t, IDLE_SAMPLES, 99));
     printf("floor_commit_prealloc_us: %.1f us\n", prealloc_us);
     printf("floor_commit_prealloc_idle_us: %.1f us\n", prealloc_idle_us);
     zsock_destroy(&b);

@@ -15,6 +15,7 @@
     ZeroMQ's reconnect back-off (100 ms by default) and the figure keeps a
     resolution of about POLL_MSEC. Exits 1 when the service exits or stays
     silent for GIVE_UP_MSEC. */
+#include "benchutil.h"
 #include "msg.h"
 #include "rpc.h"
 #include "sock.h"
@@ -26,19 +27,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define POLL_MSEC 1
 #define GIVE_UP_MSEC 60000
-
-static int64_t
-s_now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 int
 main(int argc, char **argv)
@@ -57,7 +49,7 @@ main(int argc, char **argv)
         fprintf(stderr, "bench-ready: cannot make a client for %s\n", endpoint);
         return 1;
     }
-    const int64_t start = s_now_us();
+    const int64_t start = bench_now_us();
     const pid_t pid = fork();
     if (pid < 0) {
         perror("fork");
@@ -75,12 +67,12 @@ main(int argc, char **argv)
         _exit(127);
     }
     int64_t ready = -1;
-    while (s_now_us() - start < (int64_t) GIVE_UP_MSEC * 1000) {
+    while (bench_now_us() - start < (int64_t) GIVE_UP_MSEC * 1000) {
         msg_in_t *reply = NULL;
         wire_err_t err;
         if (rpc_client_call(rpc, ping.data, ping.size, POLL_MSEC, &reply, &err) == RPC_OK
             && msg_in_type(reply) == MSG_PONG) {
-            ready = s_now_us() - start;
+            ready = bench_now_us() - start;
             msg_in_destroy(&reply);
             break;
         }

@@ -11,6 +11,7 @@
     many alerts as the threshold service has milestones (one alert per
     milestone). Prints `NAME: T ms` (NAME defaults to settle_ms) when
     settled; exits 1 after S seconds (default 300) without. */
+#include "benchutil.h"
 #include "config.h"
 #include "milestone.h"
 #include "msg.h"
@@ -20,19 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define POLL_MSEC 20
 #define CALL_TIMEOUT_MSEC 5000
-
-static int64_t
-s_now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /* Sends body and returns the reply (caller destroys), or NULL. */
 static msg_in_t *
@@ -88,12 +80,12 @@ main(int argc, char **argv)
     msg_encode_ping(&ping);
     /* status of every instrument costs more; one is enough for registry_seq */
     milestone_status_req_t req = {.as_of = RDATE_NONE};
-    const int64_t start = s_now_us(), give_up = start + (int64_t) timeout_s * 1000000;
+    const int64_t start = bench_now_us(), give_up = start + (int64_t) timeout_s * 1000000;
     int rc = 1;
     int64_t r = -1, t = -1, m = -1, a = -1, p = -1;
     char pstatus[32] = "";
     bool have_instrument = false;
-    while (reg && thr && ntf && rep && s_now_us() < give_up) {
+    while (reg && thr && ntf && rep && bench_now_us() < give_up) {
         r = s_ping(reg, &ping, NULL, 0);
         if (!have_instrument) {
             /* ask for every instrument once to learn one id */
@@ -129,7 +121,7 @@ main(int argc, char **argv)
         usleep(POLL_MSEC * 1000);
     }
     if (rc == 0)
-        printf("%s: %.0f ms\n", name, (s_now_us() - start) / 1000.0);
+        printf("%s: %.0f ms\n", name, (bench_now_us() - start) / 1000.0);
     else
         fprintf(stderr,
                 "bench-settle: not settled after %d s: registry %lld, threshold read %lld "

@@ -38,6 +38,7 @@
     staying flat while the history grows 10x is the point: one deposit
     costs O(k log k) in its family's own events, never a rescan of all
     instruments (compare recompute_all_ms). */
+#include "benchutil.h"
 #include "catalog.h"
 #include "log.h"
 #include "rules.h"
@@ -47,7 +48,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define PATH_SIZE 4096
@@ -67,21 +67,6 @@ s_rand(void)
     return s_state;
 }
 
-static int64_t
-s_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int
-s_cmp_i64(const void *a, const void *b)
-{
-    const int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
-    return (x > y) - (x < y);
-}
-
 static int
 s_cmp_event(const void *a, const void *b)
 {
@@ -90,15 +75,6 @@ s_cmp_event(const void *a, const void *b)
         return (x->date > y->date) - (x->date < y->date);
     const int c = strcmp(x->instrument, y->instrument);
     return c ? c : strcmp(x->participant, y->participant);
-}
-
-static int64_t
-s_percentile(int64_t *v, size_t n, int pct)
-{
-    if (n == 0)
-        return 0;
-    qsort(v, n, sizeof *v, s_cmp_i64);
-    return v[(n - 1) * (size_t) pct / 100];
 }
 
 /* Writes DIR/instruments.ini for ninst instruments. Returns 0 or -1. */
@@ -254,16 +230,16 @@ s_run(const char *dir, int ninst, bool catchup)
     snprintf(tag, sizeof tag, "[events=%zu,instruments=%d]", n, ninst);
     const rdate_t today = rdate_from_ymd(2024, 12, 31);
 
-    int64_t t0 = s_now_ns();
+    int64_t t0 = bench_now_ns();
     threshold_t *t = threshold_new(catalog, path, today, err, sizeof err);
     if (t)
         threshold_commit(t, NULL, NULL);
-    const int64_t first = s_now_ns() - t0;
+    const int64_t first = bench_now_ns() - t0;
     const int64_t milestones = t ? threshold_last_seq(t) : 0;
     threshold_destroy(&t);
-    t0 = s_now_ns();
+    t0 = bench_now_ns();
     t = threshold_new(catalog, path, today, err, sizeof err);
-    const int64_t rebuild = s_now_ns() - t0;
+    const int64_t rebuild = bench_now_ns() - t0;
     if (!t) {
         fprintf(stderr, "bench: %s\n", err);
         free(ev);
@@ -288,11 +264,11 @@ s_run(const char *dir, int ninst, bool catchup)
         snprintf(e.instrument, sizeof e.instrument, "B%04d", i);
         snprintf(e.participant, sizeof e.participant, "%s",
                  catalog_participant_id(catalog_participant_at(catalog, s_rand() % nparts)));
-        const int64_t a = s_now_ns();
+        const int64_t a = bench_now_ns();
         const int rc = threshold_apply(t, &e, today);
-        const int64_t b = s_now_ns();
+        const int64_t b = bench_now_ns();
         const int crc = threshold_commit(t, NULL, NULL);
-        const int64_t c = s_now_ns();
+        const int64_t c = bench_now_ns();
         if (rc != 0 || crc != 0) {
             fprintf(stderr, "bench: apply failed\n");
             break;
@@ -304,16 +280,16 @@ s_run(const char *dir, int ninst, bool catchup)
             child[nchild++] = (b - a) / 1000;
         commit[ncommit++] = (c - b) / 1000;
     }
-    printf("recompute_one_us%s: %lld us\n", tag, (long long) s_percentile(all, nall, 50));
-    printf("recompute_one_us_p99%s: %lld us\n", tag, (long long) s_percentile(all, nall, 99));
+    printf("recompute_one_us%s: %lld us\n", tag, (long long) bench_percentile(all, nall, 50));
+    printf("recompute_one_us_p99%s: %lld us\n", tag, (long long) bench_percentile(all, nall, 99));
     printf("recompute_parent_us%s: %lld us\n", tag,
-           (long long) s_percentile(parent, nparent, 50));
-    printf("recompute_child_us%s: %lld us\n", tag, (long long) s_percentile(child, nchild, 50));
-    printf("commit_us%s: %lld us\n", tag, (long long) s_percentile(commit, ncommit, 50));
+           (long long) bench_percentile(parent, nparent, 50));
+    printf("recompute_child_us%s: %lld us\n", tag, (long long) bench_percentile(child, nchild, 50));
+    printf("commit_us%s: %lld us\n", tag, (long long) bench_percentile(commit, ncommit, 50));
 
-    t0 = s_now_ns();
+    t0 = bench_now_ns();
     threshold_set_today(t, today + 1);
-    const int64_t all_ns = s_now_ns() - t0;
+    const int64_t all_ns = bench_now_ns() - t0;
     threshold_commit(t, NULL, NULL);
     printf("recompute_all_ms%s: %lld ms\n", tag, (long long) (all_ns / 1000000));
     threshold_destroy(&t);
@@ -322,7 +298,7 @@ s_run(const char *dir, int ninst, bool catchup)
         /* the deleted-state-file path: every event applied one by one */
         s_remove(path);
         t = threshold_new(catalog, path, today, err, sizeof err);
-        t0 = s_now_ns();
+        t0 = bench_now_ns();
         for (size_t i = 0; t && i < n; i++) {
             if (threshold_apply(t, &ev[i], today) != 0)
                 break;
@@ -331,7 +307,7 @@ s_run(const char *dir, int ninst, bool catchup)
         }
         if (t)
             threshold_commit(t, NULL, NULL);
-        const int64_t cu = s_now_ns() - t0;
+        const int64_t cu = bench_now_ns() - t0;
         printf("catchup_ms%s: %lld ms\n", tag, (long long) (cu / 1000000));
         printf("catchup_per_event_us%s: %lld us\n", tag, (long long) (cu / 1000 / (int64_t) n));
         printf("catchup_milestones%s: %lld\n", tag, (long long) (t ? threshold_last_seq(t) : 0));
