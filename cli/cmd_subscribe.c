@@ -19,7 +19,6 @@
 #include "alert.h"
 #include "cli.h"
 
-#include "config.h"
 #include "follow.h"
 
 #include <getopt.h>
@@ -204,14 +203,8 @@ cmd_subscribe(int argc, char **argv)
         start = from > 1 ? from - 1 : 0;
     signal(SIGINT, s_on_signal);
     signal(SIGTERM, s_on_signal);
-    const follow_config_t cfg = {.name = "ratifyctl subscribe",
-                                 .api_endpoint = config_get(CONFIG_NOTIFIER_API),
-                                 .stream_endpoint = config_get(CONFIG_NOTIFIER_ALERTS),
-                                 .topic = ALERT_TYPE_PREFIX,
-                                 .since_type = msg_type_name(MSG_ALERTS_SINCE),
-                                 .array_key = "alerts",
-                                 .seq_key = "sequence",
-                                 .timeout_ms = CLI_TIMEOUT_MSEC_DEFAULT};
+    const follow_config_t cfg =
+        follow_config(FOLLOW_ALERTS, "ratifyctl subscribe", CLI_TIMEOUT_MSEC_DEFAULT);
     follow_t *follow = follow_new(&cfg, start, s_deliver, &s);
     zpoller_t *poller = follow ? zpoller_new(NULL) : NULL;
     if (!poller || follow_attach(follow, poller) != 0) {

@@ -5,7 +5,6 @@
     live without duplicates or gaps (common/follow.h). */
 #include "cli.h"
 
-#include "config.h"
 #include "follow.h"
 #include "sock.h"
 #include "wirejson.h"
@@ -16,23 +15,13 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef struct {
-    const char *name;      /* what the user types */
-    config_key_t stream;   /* PUB endpoint */
-    config_key_t api;      /* replay endpoint */
-    const char *topic;     /* item topic */
-    const char *since;     /* replay request type */
-    const char *array_key; /* batch array in the replay reply */
-    const char *seq_key;   /* sequence field of an item */
-} s_stream_t;
-
-static const s_stream_t s_streams[] = {
-    {"registry", CONFIG_REGISTRY_EVENTS, CONFIG_REGISTRY_API, "event", "events.since", "events",
-     "seq"},
-    {"threshold", CONFIG_THRESHOLD_EVENTS, CONFIG_THRESHOLD_API, "milestone", "milestones.since",
-     "milestones", "seq"},
-    {"alerts", CONFIG_NOTIFIER_ALERTS, CONFIG_NOTIFIER_API, "org.ratify.", "alerts.since",
-     "alerts", "sequence"},
+static const struct {
+    const char *name; /* what the user types */
+    follow_stream_t stream;
+} s_streams[] = {
+    {"registry", FOLLOW_REGISTRY},
+    {"threshold", FOLLOW_THRESHOLD},
+    {"alerts", FOLLOW_ALERTS},
 };
 
 static volatile sig_atomic_t s_interrupted = 0;
@@ -45,7 +34,7 @@ s_on_signal(int sig)
 }
 
 typedef struct {
-    const s_stream_t *stream;
+    follow_config_t cfg; /* the stream, named as the user typed it */
     bool json, hex, heartbeats;
     long long count, printed;
 } s_watch_t;
@@ -58,7 +47,7 @@ s_print(s_watch_t *w, const char *topic, int64_t seq, const msgpack_object *obj,
     if (!msg)
         return;
     if (w->json) {
-        json_t *line = json_pack("{s:s, s:s, s:I, s:O}", "stream", w->stream->name, "topic",
+        json_t *line = json_pack("{s:s, s:s, s:I, s:O}", "stream", w->cfg.name, "topic",
                                  topic, "seq", (json_int_t) seq, "message", msg);
         if (line && w->hex) {
             char *hex = malloc(size * 2 + 1);
@@ -97,7 +86,7 @@ s_deliver(void *ctx, int64_t seq, const msgpack_object *item)
     msgpack_packer pk;
     msgpack_packer_init(&pk, &buf, msgpack_sbuffer_write);
     msgpack_pack_object(&pk, *item);
-    s_print(w, w->stream->topic, seq, item, buf.data, buf.size);
+    s_print(w, w->cfg.topic, seq, item, buf.data, buf.size);
     msgpack_sbuffer_destroy(&buf);
     return 0;
 }
@@ -160,8 +149,8 @@ cmd_watch(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof s_streams / sizeof s_streams[0]; i++)
         if (strcmp(argv[optind], s_streams[i].name) == 0)
-            w.stream = &s_streams[i];
-    if (!w.stream) {
+            w.cfg = follow_config(s_streams[i].stream, s_streams[i].name, CLI_TIMEOUT_MSEC_DEFAULT);
+    if (!w.cfg.name) {
         fprintf(stderr, "ratifyctl watch: unknown stream '%s' (registry, threshold, alerts)\n",
                 argv[optind]);
         return CLI_USAGE;
@@ -172,20 +161,12 @@ cmd_watch(int argc, char **argv)
     follow_t *follow = NULL;
     zsock_t *sub = NULL;
     if (from >= 0) {
-        follow_config_t cfg = {.name = w.stream->name,
-                               .api_endpoint = config_get(w.stream->api),
-                               .stream_endpoint = config_get(w.stream->stream),
-                               .topic = w.stream->topic,
-                               .since_type = w.stream->since,
-                               .array_key = w.stream->array_key,
-                               .seq_key = w.stream->seq_key,
-                               .timeout_ms = CLI_TIMEOUT_MSEC_DEFAULT};
-        follow = follow_new(&cfg, from > 0 ? from - 1 : 0, s_deliver, &w);
+        follow = follow_new(&w.cfg, from > 0 ? from - 1 : 0, s_deliver, &w);
         if (!follow)
             return CLI_FAILED;
     }
     else {
-        sub = sock_new_client(ZMQ_SUB, config_get(w.stream->stream), "");
+        sub = sock_new_client(ZMQ_SUB, w.cfg.stream_endpoint, "");
         if (!sub)
             return CLI_FAILED;
     }
@@ -220,7 +201,7 @@ cmd_watch(int argc, char **argv)
             else if (msg_in_type(in) != MSG_HEARTBEAT || w.heartbeats) {
                 int64_t seq = 0;
                 const char *key = msg_in_type(in) == MSG_HEARTBEAT ? "last_seq"
-                                                                   : w.stream->seq_key;
+                                                                   : w.cfg.seq_key;
                 wire_get_int(msg_in_root(in), key, &seq, false, &err);
                 s_print(&w, tname ? tname : "", seq, msg_in_root(in), zframe_data(body),
                         zframe_size(body));

@@ -1,7 +1,9 @@
 /*  follow: subscribe, replay, deduplicate by sequence. */
 #include "follow.h"
 
+#include "alert.h"
 #include "codec.h"
+#include "config.h"
 #include "log.h"
 #include "msg.h"
 #include "rpc.h"
@@ -35,6 +37,34 @@ struct _follow_t {
     int64_t heard_ms;  /* monotonic time of the last stream message */
     bool silent;       /* the silence was logged */
 };
+
+/* What each stream is: where it is served and how its items are named. */
+static const struct {
+    config_key_t api, stream;
+    const char *topic;
+    msg_type_t since;
+    const char *array_key, *seq_key;
+} s_streams[] = {
+    [FOLLOW_REGISTRY] = {CONFIG_REGISTRY_API, CONFIG_REGISTRY_EVENTS, "event", MSG_EVENTS_SINCE,
+                         "events", "seq"},
+    [FOLLOW_THRESHOLD] = {CONFIG_THRESHOLD_API, CONFIG_THRESHOLD_EVENTS, "milestone",
+                          MSG_MILESTONES_SINCE, "milestones", "seq"},
+    [FOLLOW_ALERTS] = {CONFIG_NOTIFIER_API, CONFIG_NOTIFIER_ALERTS, ALERT_TYPE_PREFIX,
+                       MSG_ALERTS_SINCE, "alerts", "sequence"},
+};
+
+follow_config_t
+follow_config(follow_stream_t stream, const char *name, int timeout_ms)
+{
+    return (follow_config_t) {.name = name,
+                              .api_endpoint = config_get(s_streams[stream].api),
+                              .stream_endpoint = config_get(s_streams[stream].stream),
+                              .topic = s_streams[stream].topic,
+                              .since_type = msg_type_name(s_streams[stream].since),
+                              .array_key = s_streams[stream].array_key,
+                              .seq_key = s_streams[stream].seq_key,
+                              .timeout_ms = timeout_ms};
+}
 
 follow_t *
 follow_new(const follow_config_t *cfg, int64_t last_seq, follow_deliver_fn *deliver, void *ctx)

@@ -56,6 +56,21 @@ typedef struct {
     int timeout_ms;              /* per replay request */
 } follow_config_t;
 
+/* The replayable streams, by their owner as PROTOCOL names them (sections
+   6, 10, 11) and as `ratifyctl watch` takes them. */
+typedef enum {
+    FOLLOW_REGISTRY = 0, /* the registry's events: topic "event", events.since */
+    FOLLOW_THRESHOLD,    /* the threshold service's milestones: "milestone", milestones.since */
+    FOLLOW_ALERTS        /* the notifier's alerts: "org.ratify.", alerts.since */
+} follow_stream_t;
+
+/* Returns the configuration that follows `stream` (one of follow_stream_t):
+   its API and PUB endpoints from config.h, topic, since type, array key and
+   sequence key, with the caller's `name` for logs and `timeout_ms` per
+   replay. The strings are static, the environment's or the caller's: the
+   caller frees nothing, and follow_new copies them. */
+follow_config_t follow_config(follow_stream_t stream, const char *name, int timeout_ms);
+
 typedef struct _follow_t follow_t;
 
 /* Returns a follower that has delivered everything up to last_seq (0: from

@@ -208,14 +208,7 @@ s_open(s_ctx_t *ctx, sqlite3 **db, hookstore_t **hooks, const char *path)
         return -1;
     }
     ctx->notifier = notifier_new(ctx->log, *hooks);
-    ctx->follow_cfg = (follow_config_t) {.name = "threshold milestones",
-                                         .api_endpoint = config_get(CONFIG_THRESHOLD_API),
-                                         .stream_endpoint = config_get(CONFIG_THRESHOLD_EVENTS),
-                                         .topic = "milestone",
-                                         .since_type = "milestones.since",
-                                         .array_key = "milestones",
-                                         .seq_key = "seq",
-                                         .timeout_ms = REPLAY_TIMEOUT_MSEC};
+    ctx->follow_cfg = follow_config(FOLLOW_THRESHOLD, "threshold milestones", REPLAY_TIMEOUT_MSEC);
     ctx->follow = follow_new(&ctx->follow_cfg, alertlog_cursor(ctx->log), s_on_milestone, ctx);
     if (!ctx->notifier || !ctx->follow) {
         log_error("out of memory");

@@ -172,14 +172,7 @@ main(int argc, char **argv)
     catalog_t *catalog = NULL;
     zsock_t *api = NULL;
     s_app_t app = {
-        .follow_cfg = {.name = "registry events",
-                       .api_endpoint = config_get(CONFIG_REGISTRY_API),
-                       .stream_endpoint = config_get(CONFIG_REGISTRY_EVENTS),
-                       .topic = "event",
-                       .since_type = "events.since",
-                       .array_key = "events",
-                       .seq_key = "seq",
-                       .timeout_ms = REPLAY_TIMEOUT_MSEC},
+        .follow_cfg = follow_config(FOLLOW_REGISTRY, "registry events", REPLAY_TIMEOUT_MSEC),
     };
 
     catalog = service_load_catalog();

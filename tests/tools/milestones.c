@@ -153,14 +153,7 @@ s_deliver(void *ctx, int64_t seq, const msgpack_object *item)
 static int
 s_follow(int for_ms, int64_t from)
 {
-    const follow_config_t cfg = {.name = "threshold milestones",
-                                 .api_endpoint = config_get(CONFIG_THRESHOLD_API),
-                                 .stream_endpoint = config_get(CONFIG_THRESHOLD_EVENTS),
-                                 .topic = "milestone",
-                                 .since_type = "milestones.since",
-                                 .array_key = "milestones",
-                                 .seq_key = "seq",
-                                 .timeout_ms = 2000};
+    const follow_config_t cfg = follow_config(FOLLOW_THRESHOLD, "threshold milestones", 2000);
     int bad = 0;
     follow_t *f = follow_new(&cfg, from - 1, s_deliver, &bad);
     zpoller_t *poller = f ? zpoller_new(NULL) : NULL;

@@ -38,7 +38,6 @@
     (every item after "from" delivered once, in order)}. Exit 0 when in
     order without duplicates, 1 when not, 3 when the owner did not answer,
     2 on a usage error. */
-#include "config.h"
 #include "follow.h"
 #include "log.h"
 #include "msg.h"
@@ -143,15 +142,9 @@ main(int argc, char **argv)
                         "[--ready FILE] [--idle MS] [--out FILE]\n");
         return 2;
     }
-    const follow_config_t cfg = {
-        .name = alerts ? "slow alerts subscriber" : "slow events subscriber",
-        .api_endpoint = config_get(alerts ? CONFIG_NOTIFIER_API : CONFIG_REGISTRY_API),
-        .stream_endpoint = config_get(alerts ? CONFIG_NOTIFIER_ALERTS : CONFIG_REGISTRY_EVENTS),
-        .topic = alerts ? "org.ratify." : "event",
-        .since_type = alerts ? "alerts.since" : "events.since",
-        .array_key = alerts ? "alerts" : "events",
-        .seq_key = alerts ? "sequence" : "seq",
-        .timeout_ms = 5000};
+    const follow_config_t cfg =
+        follow_config(alerts ? FOLLOW_ALERTS : FOLLOW_REGISTRY,
+                      alerts ? "slow alerts subscriber" : "slow events subscriber", 5000);
     sock_init();
     log_init("slowsub"); /* follow.h logs its replays */
     s_sink_t sink = {.in_order = true};

@@ -159,14 +159,10 @@ s_connect(zsock_t *pub, follow_t *f, int64_t last)
 static follow_config_t
 s_config(const char *name, const char *api, const char *stream, int timeout_ms)
 {
-    return (follow_config_t) {.name = name,
-                              .api_endpoint = api,
-                              .stream_endpoint = stream,
-                              .topic = "event",
-                              .since_type = "events.since",
-                              .array_key = "events",
-                              .seq_key = "seq",
-                              .timeout_ms = timeout_ms};
+    follow_config_t cfg = follow_config(FOLLOW_REGISTRY, name, timeout_ms);
+    cfg.api_endpoint = api;
+    cfg.stream_endpoint = stream;
+    return cfg;
 }
 
 /* An owner whose API takes requests and never answers (a ROUTER nobody
