@@ -8,6 +8,8 @@
 
 #include "sock.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -250,6 +252,26 @@ msg_decode_error(const msg_in_t *in, msg_error_t *out, wire_err_t *err)
         || wire_get_str(map, "message", out->message, sizeof out->message, true, err) < 0)
         return -1;
     return 0;
+}
+
+int
+msg_reply_verror(msgpack_sbuffer *reply, const char *code, const char *fmt, va_list ap)
+{
+    msg_error_t m;
+    snprintf(m.code, sizeof m.code, "%s", code);
+    vsnprintf(m.message, sizeof m.message, fmt, ap);
+    msgpack_sbuffer_clear(reply);
+    return msg_encode_error(&m, reply);
+}
+
+int
+msg_reply_error(msgpack_sbuffer *reply, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const int rc = msg_reply_verror(reply, code, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 int

@@ -18,6 +18,7 @@
 #include "wire.h"
 
 #include <msgpack.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -234,6 +235,17 @@ int msg_decode_pong(const msg_in_t *in, msg_pong_t *out, wire_err_t *err);
 
 int msg_encode_error(const msg_error_t *m, msgpack_sbuffer *out);
 int msg_decode_error(const msg_in_t *in, msg_error_t *out, wire_err_t *err);
+
+/* Replaces what `reply` (caller-owned, initialised) holds with one "error"
+   frame: `code`, and the message printf formats from fmt, cut to fit
+   msg_error_t's fields. Returns 0, or -1 when memory ran out (the reply is
+   then incomplete). */
+int msg_reply_error(msgpack_sbuffer *reply, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* msg_reply_error with the message's arguments in ap (the caller's
+   va_start and va_end). */
+int msg_reply_verror(msgpack_sbuffer *reply, const char *code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 int msg_encode_deposit(const msg_deposit_t *m, msgpack_sbuffer *out);
 int msg_decode_deposit(const msg_in_t *in, msg_deposit_t *out, wire_err_t *err);

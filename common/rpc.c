@@ -5,7 +5,6 @@
 #include "sock.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,15 +98,12 @@ rpc_reply(zsock_t *router, const rpc_req_t *req, const msgpack_sbuffer *body)
 int
 rpc_reply_error(zsock_t *router, const rpc_req_t *req, const char *code, const char *fmt, ...)
 {
-    msg_error_t m;
-    snprintf(m.code, sizeof m.code, "%s", code);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(m.message, sizeof m.message, fmt, ap);
-    va_end(ap);
     msgpack_sbuffer buf;
     msgpack_sbuffer_init(&buf);
-    int rc = msg_encode_error(&m, &buf);
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = msg_reply_verror(&buf, code, fmt, ap);
+    va_end(ap);
     if (rc == 0)
         rc = rpc_reply(router, req, &buf);
     msgpack_sbuffer_destroy(&buf);

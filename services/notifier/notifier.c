@@ -10,7 +10,6 @@
 #include "log.h"
 #include "webhook.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,31 +190,12 @@ notifier_commit(notifier_t *self, notifier_publish_fn *publish, void *ctx)
 
 /* ---- requests ----------------------------------------------------------- */
 
-/* Replaces the reply with an error; returns 0. */
-static int
-s_error(msgpack_sbuffer *reply, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-s_error(msgpack_sbuffer *reply, const char *code, const char *fmt, ...)
-{
-    msg_error_t m;
-    snprintf(m.code, sizeof m.code, "%s", code);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(m.message, sizeof m.message, fmt, ap);
-    va_end(ap);
-    msgpack_sbuffer_clear(reply);
-    msg_encode_error(&m, reply);
-    return 0;
-}
-
 static int
 s_storage_error(msgpack_sbuffer *reply, const char *what)
 {
     log_error("storage failure: %s", what);
-    return s_error(reply, "storage_failed", "the notifier could not read or write its database: %s",
-                   what);
+    return msg_reply_error(reply, "storage_failed",
+                           "the notifier could not read or write its database: %s", what);
 }
 
 static int
@@ -233,7 +213,7 @@ s_handle_since(notifier_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
     alert_since_t req;
     wire_err_t err;
     if (alert_decode_since(in, &req, &err) != 0)
-        return s_error(reply, err.code, "%s", err.message);
+        return msg_reply_error(reply, err.code, "%s", err.message);
     if (alertlog_since(self->log, req.from, req.limit, reply) != 0)
         return s_storage_error(reply, "replay failed");
     return 0;
@@ -255,25 +235,25 @@ s_handle_add(notifier_t *self, const msg_in_t *in, int64_t now_ms, msgpack_sbuff
     wire_err_t err;
     char why[256];
     if (alert_decode_hook_add(in, &req, &err) != 0)
-        return s_error(reply, err.code, "%s", err.message);
+        return msg_reply_error(reply, err.code, "%s", err.message);
     const int checked = webhook_url_check(req.url, why, sizeof why);
     if (checked == -2) {
         log_error("webhook.add: %s", why);
-        return s_error(reply, "internal", "the notifier cannot check URLs: %s", why);
+        return msg_reply_error(reply, "internal", "the notifier cannot check URLs: %s", why);
     }
     if (checked != 0)
-        return s_error(reply, "bad_url", "%s", why);
+        return msg_reply_error(reply, "bad_url", "%s", why);
     if (!s_prefix_ok(req.type_prefix))
-        return s_error(reply, "bad_field",
-                       "type prefix '%s' selects no alert: alert types start with \"%s\" "
-                       "(e.g. %sthreshold.)",
-                       req.type_prefix, ALERT_TYPE_PREFIX, ALERT_TYPE_PREFIX);
+        return msg_reply_error(reply, "bad_field",
+                               "type prefix '%s' selects no alert: alert types start with \"%s\" "
+                               "(e.g. %sthreshold.)",
+                               req.type_prefix, ALERT_TYPE_PREFIX, ALERT_TYPE_PREFIX);
     if (req.secret[0] == '\0') {
         if (webhook_secret_generate(req.secret, sizeof req.secret) != 0)
-            return s_error(reply, "internal", "cannot generate a secret");
+            return msg_reply_error(reply, "internal", "cannot generate a secret");
     }
     else if (webhook_secret_check(req.secret, why, sizeof why) != 0)
-        return s_error(reply, "bad_secret", "%s", why);
+        return msg_reply_error(reply, "bad_secret", "%s", why);
     alert_hook_t hook;
     if (hookstore_add(self->hooks, req.url, req.type_prefix, req.secret, now_ms, &hook) != 0)
         return s_storage_error(reply, "cannot add the webhook");
@@ -289,11 +269,11 @@ s_handle_list(notifier_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
     int64_t limit;
     wire_err_t err;
     if (alert_decode_hook_query(in, MSG_WEBHOOK_LIST, &limit, &err) != 0)
-        return s_error(reply, err.code, "%s", err.message);
+        return msg_reply_error(reply, err.code, "%s", err.message);
     const size_t cap = limit > 0 && limit < ALERT_LIST_MAX ? (size_t) limit : ALERT_LIST_MAX;
     alert_hook_t *rows = calloc(cap, sizeof *rows);
     if (!rows)
-        return s_error(reply, "internal", "out of memory");
+        return msg_reply_error(reply, "internal", "out of memory");
     const int n = hookstore_list(self->hooks, rows, cap);
     if (n < 0)
         s_storage_error(reply, "cannot list the webhooks");
@@ -309,13 +289,14 @@ s_handle_remove(notifier_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
     int64_t id;
     wire_err_t err;
     if (alert_decode_hook_id(in, MSG_WEBHOOK_REMOVE, &id, &err) != 0)
-        return s_error(reply, err.code, "%s", err.message);
+        return msg_reply_error(reply, err.code, "%s", err.message);
     alert_hook_t hook;
     const int rc = hookstore_remove(self->hooks, id, &hook);
     if (rc < 0)
         return s_storage_error(reply, "cannot remove the webhook");
     if (rc == 0)
-        return s_error(reply, "unknown_webhook", "there is no webhook %lld", (long long) id);
+        return msg_reply_error(reply, "unknown_webhook", "there is no webhook %lld",
+                               (long long) id);
     log_info("webhook %lld removed: %s", (long long) hook.id, hook.url);
     alert_encode_hook(&hook, reply);
     return 0;
@@ -327,11 +308,11 @@ s_handle_dead(notifier_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
     int64_t limit;
     wire_err_t err;
     if (alert_decode_hook_query(in, MSG_WEBHOOK_DEAD, &limit, &err) != 0)
-        return s_error(reply, err.code, "%s", err.message);
+        return msg_reply_error(reply, err.code, "%s", err.message);
     const size_t cap = limit > 0 && limit < ALERT_LIST_MAX ? (size_t) limit : ALERT_LIST_MAX;
     alert_delivery_t *rows = calloc(cap, sizeof *rows);
     if (!rows)
-        return s_error(reply, "internal", "out of memory");
+        return msg_reply_error(reply, "internal", "out of memory");
     const int n = hookstore_dead(self->hooks, rows, cap);
     if (n < 0)
         s_storage_error(reply, "cannot list the dead deliveries");
@@ -348,7 +329,7 @@ s_handle_redeliver(notifier_t *self, const msg_in_t *in, int64_t now_ms,
     int64_t id;
     wire_err_t err;
     if (alert_decode_hook_id(in, MSG_WEBHOOK_REDELIVER, &id, &err) != 0)
-        return s_error(reply, err.code, "%s", err.message);
+        return msg_reply_error(reply, err.code, "%s", err.message);
     alert_delivery_t d;
     char why[32] = "";
     const int rc = hookstore_redeliver(self->hooks, id, now_ms, &d, why, sizeof why);
@@ -356,11 +337,12 @@ s_handle_redeliver(notifier_t *self, const msg_in_t *in, int64_t now_ms,
         return s_storage_error(reply, "cannot redeliver");
     if (rc == 0) {
         if (strcmp(why, "unknown_delivery") == 0)
-            return s_error(reply, why, "there is no delivery %lld", (long long) id);
+            return msg_reply_error(reply, why, "there is no delivery %lld", (long long) id);
         if (strcmp(why, "webhook_gone") == 0)
-            return s_error(reply, why, "delivery %lld is for webhook %lld, which is gone",
-                           (long long) id, (long long) d.webhook);
-        return s_error(reply, why, "delivery %lld is %s, not dead", (long long) id, d.status);
+            return msg_reply_error(reply, why, "delivery %lld is for webhook %lld, which is gone",
+                                   (long long) id, (long long) d.webhook);
+        return msg_reply_error(reply, why, "delivery %lld is %s, not dead", (long long) id,
+                               d.status);
     }
     log_info("delivery %lld of %s to webhook %lld: redelivering", (long long) d.id, d.alert,
              (long long) d.webhook);
@@ -371,23 +353,32 @@ s_handle_redeliver(notifier_t *self, const msg_in_t *in, int64_t now_ms,
 int
 notifier_handle(notifier_t *self, const msg_in_t *in, int64_t now_ms, msgpack_sbuffer *reply)
 {
+    int rc;
     switch (msg_in_type(in)) {
     case MSG_PING:
-        return s_handle_ping(self, reply);
+        rc = s_handle_ping(self, reply);
+        break;
     case MSG_ALERTS_SINCE:
-        return s_handle_since(self, in, reply);
+        rc = s_handle_since(self, in, reply);
+        break;
     case MSG_WEBHOOK_ADD:
-        return s_handle_add(self, in, now_ms, reply);
+        rc = s_handle_add(self, in, now_ms, reply);
+        break;
     case MSG_WEBHOOK_LIST:
-        return s_handle_list(self, in, reply);
+        rc = s_handle_list(self, in, reply);
+        break;
     case MSG_WEBHOOK_REMOVE:
-        return s_handle_remove(self, in, reply);
+        rc = s_handle_remove(self, in, reply);
+        break;
     case MSG_WEBHOOK_DEAD:
-        return s_handle_dead(self, in, reply);
+        rc = s_handle_dead(self, in, reply);
+        break;
     case MSG_WEBHOOK_REDELIVER:
-        return s_handle_redeliver(self, in, now_ms, reply);
+        rc = s_handle_redeliver(self, in, now_ms, reply);
+        break;
     default:
-        return s_error(reply, "unknown_type", "the notifier does not handle '%s' requests",
-                       msg_in_type_name(in));
+        rc = msg_reply_error(reply, "unknown_type", "the notifier does not handle '%s' requests",
+                             msg_in_type_name(in));
     }
+    return rc == 1; /* -1, an error reply that ran out of memory, wakes nothing */
 }

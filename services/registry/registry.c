@@ -22,7 +22,6 @@
 #include "log.h"
 #include "service.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,25 +61,6 @@ registry_destroy(registry_t **self_p)
     *self_p = NULL;
 }
 
-/* Replaces the reply with an error; always returns 0 (nothing stored). */
-static int
-s_error(msgpack_sbuffer *reply, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-s_error(msgpack_sbuffer *reply, const char *code, const char *fmt, ...)
-{
-    msg_error_t m;
-    snprintf(m.code, sizeof m.code, "%s", code);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(m.message, sizeof m.message, fmt, ap);
-    va_end(ap);
-    msgpack_sbuffer_clear(reply);
-    msg_encode_error(&m, reply);
-    return 0;
-}
-
 static int
 s_accepted(msgpack_sbuffer *reply, const event_t *ev, bool duplicate)
 {
@@ -94,8 +74,8 @@ static int
 s_storage_error(msgpack_sbuffer *reply, const char *what)
 {
     log_error("storage failure: %s", what);
-    return s_error(reply, "storage_failed", "the registry could not store or read the log: %s",
-                   what);
+    return msg_reply_error(reply, "storage_failed",
+                           "the registry could not store or read the log: %s", what);
 }
 
 /* Appends the event; on success replies "accepted" and returns 1. */
@@ -131,8 +111,8 @@ s_unknown_participant(registry_t *self, const char *name, msgpack_sbuffer *reply
         len += (size_t) snprintf(hint + len, sizeof hint - len, "%s'%s'",
                                  i == 0 ? "; did you mean " : i + 1 == n ? " or " : ", ",
                                  near[i].name);
-    return s_error(reply, "unknown_participant", "unknown participant '%s'%s%s", name, hint,
-                   n ? "?" : "");
+    return msg_reply_error(reply, "unknown_participant", "unknown participant '%s'%s%s", name,
+                           hint, n ? "?" : "");
 }
 
 static int
@@ -142,26 +122,26 @@ s_handle_deposit(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sb
     msg_deposit_t req;
     wire_err_t err;
     if (msg_decode_deposit(in, &req, &err) != 0)
-        return s_error(reply, err.code, "%s", err.message);
+        return msg_reply_error(reply, err.code, "%s", err.message);
 
     const catalog_instrument_t *inst = catalog_instrument_find(self->catalog, req.instrument);
     if (!inst)
-        return s_error(reply, "unknown_instrument",
-                       "unknown instrument '%s' (give a catalog id such as UNTOC or a UNTC "
-                       "reference such as XVIII-12)",
-                       req.instrument);
+        return msg_reply_error(reply, "unknown_instrument",
+                               "unknown instrument '%s' (give a catalog id such as UNTOC or a "
+                               "UNTC reference such as XVIII-12)",
+                               req.instrument);
     const catalog_participant_t *party = catalog_participant_find(self->catalog, req.participant);
     if (!party)
         return s_unknown_participant(self, req.participant, reply);
     event_t ev = {.action = action_parse(req.action)};
     if (ev.action == ACTION_NONE || ev.action == ACTION_RETRACTION)
-        return s_error(reply, "unknown_action",
-                       "unknown action '%s' (signature, ratification, acceptance, approval, "
-                       "accession, succession or denunciation)",
-                       req.action);
+        return msg_reply_error(reply, "unknown_action",
+                               "unknown action '%s' (signature, ratification, acceptance, "
+                               "approval, accession, succession or denunciation)",
+                               req.action);
     if (rdate_parse(req.date, &ev.date) != 0)
-        return s_error(reply, "bad_date", "'%s' is not a real date written YYYY-MM-DD",
-                       req.date);
+        return msg_reply_error(reply, "bad_date", "'%s' is not a real date written YYYY-MM-DD",
+                               req.date);
     snprintf(ev.instrument, sizeof ev.instrument, "%s", catalog_instrument_id(inst));
     snprintf(ev.participant, sizeof ev.participant, "%s", catalog_participant_id(party));
 
@@ -175,27 +155,29 @@ s_handle_deposit(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sb
     char date[RDATE_ISO_SIZE], other[RDATE_ISO_SIZE];
     rdate_format(ev.date, date);
     if (ev.date > today)
-        return s_error(reply, "future_date", "%s is after today (%s)", date,
-                       rdate_format(today, other));
+        return msg_reply_error(reply, "future_date", "%s is after today (%s)", date,
+                               rdate_format(today, other));
     const char *name = catalog_participant_name(party);
     const char *id = catalog_instrument_id(inst);
 
     if (ev.action == ACTION_SIGNATURE) {
         if (!catalog_instrument_open_for_signature(inst, ev.date)) {
             char open[RDATE_ISO_SIZE], close[RDATE_ISO_SIZE];
-            return s_error(reply, "outside_signature_period",
-                           "%s was open for signature from %s to %s, not on %s; a State joins "
-                           "later by accession",
-                           id, rdate_format(catalog_instrument_signature_open(inst), open),
-                           rdate_format(catalog_instrument_signature_close(inst), close), date);
+            return msg_reply_error(
+                reply, "outside_signature_period",
+                "%s was open for signature from %s to %s, not on %s; a State joins later by "
+                "accession",
+                id, rdate_format(catalog_instrument_signature_open(inst), open),
+                rdate_format(catalog_instrument_signature_close(inst), close), date);
         }
         rc = store_find_latest(self->store, ev.instrument, ev.participant, 1u << ACTION_SIGNATURE,
                                RDATE_NONE, &found);
         if (rc < 0)
             return s_storage_error(reply, "signature lookup failed");
         if (rc == 1)
-            return s_error(reply, "already_signed", "%s already signed %s on %s (event %lld)",
-                           name, id, rdate_format(found.date, other), (long long) found.seq);
+            return msg_reply_error(reply, "already_signed",
+                                   "%s already signed %s on %s (event %lld)", name, id,
+                                   rdate_format(found.date, other), (long long) found.seq);
     }
     else if (action_is_consent(ev.action)) {
         rc = store_find_latest(self->store, ev.instrument, ev.participant,
@@ -203,19 +185,20 @@ s_handle_deposit(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sb
         if (rc < 0)
             return s_storage_error(reply, "consent lookup failed");
         if (rc == 1 && action_is_consent(found.action))
-            return s_error(reply, "already_party",
-                           "%s already deposited an instrument of consent to %s (%s of %s, "
-                           "event %lld)",
-                           name, id, action_name(found.action), rdate_format(found.date, other),
-                           (long long) found.seq);
+            return msg_reply_error(reply, "already_party",
+                                   "%s already deposited an instrument of consent to %s (%s of "
+                                   "%s, event %lld)",
+                                   name, id, action_name(found.action),
+                                   rdate_format(found.date, other), (long long) found.seq);
         /* after a denunciation a State may join again, but only from the
            date of the denunciation: an earlier date would overlap the
            participation it ended */
         if (rc == 1 && ev.date < found.date)
-            return s_error(reply, "already_party",
-                           "%s was a party to %s until its denunciation of %s (event %lld): a "
-                           "new instrument must be dated on or after it",
-                           name, id, rdate_format(found.date, other), (long long) found.seq);
+            return msg_reply_error(reply, "already_party",
+                                   "%s was a party to %s until its denunciation of %s (event "
+                                   "%lld): a new instrument must be dated on or after it",
+                                   name, id, rdate_format(found.date, other),
+                                   (long long) found.seq);
         const char *parent = catalog_instrument_parent(inst);
         if (parent) {
             rc = store_find_latest(self->store, parent, ev.participant,
@@ -223,10 +206,10 @@ s_handle_deposit(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sb
             if (rc < 0)
                 return s_storage_error(reply, "parent lookup failed");
             if (rc == 0 || !action_is_consent(found.action))
-                return s_error(reply, "no_parent_consent",
-                               "%s has no instrument of consent to %s deposited on or before "
-                               "%s, so it cannot become party to %s",
-                               name, parent, date, id);
+                return msg_reply_error(reply, "no_parent_consent",
+                                       "%s has no instrument of consent to %s deposited on or "
+                                       "before %s, so it cannot become party to %s",
+                                       name, parent, date, id);
         }
     }
     else if (ev.action == ACTION_DENUNCIATION) {
@@ -235,9 +218,9 @@ s_handle_deposit(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sb
         if (rc < 0)
             return s_storage_error(reply, "consent lookup failed");
         if (rc == 0 || !action_is_consent(found.action))
-            return s_error(reply, "not_a_party",
-                           "%s is not a party to %s on %s, so it cannot denounce it", name, id,
-                           date);
+            return msg_reply_error(reply, "not_a_party",
+                                   "%s is not a party to %s on %s, so it cannot denounce it",
+                                   name, id, date);
     }
     return s_store(self, &ev, reply, stored);
 }
@@ -249,20 +232,21 @@ s_handle_retract(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sb
     msg_retract_t req;
     wire_err_t err;
     if (msg_decode_retract(in, &req, &err) != 0)
-        return s_error(reply, err.code, "%s", err.message);
+        return msg_reply_error(reply, err.code, "%s", err.message);
     if (req.reason[0] == '\0')
-        return s_error(reply, "bad_field", "a retraction needs a reason");
+        return msg_reply_error(reply, "bad_field", "a retraction needs a reason");
     event_t target, found;
     int rc = store_get(self->store, req.seq, &target);
     if (rc < 0)
         return s_storage_error(reply, "event lookup failed");
     if (rc == 0)
-        return s_error(reply, "unknown_event", "there is no event %lld in the log",
-                       (long long) req.seq);
+        return msg_reply_error(reply, "unknown_event", "there is no event %lld in the log",
+                               (long long) req.seq);
     if (target.action == ACTION_RETRACTION)
-        return s_error(reply, "cannot_retract",
-                       "event %lld is itself a retraction; deposit the action again instead",
-                       (long long) req.seq);
+        return msg_reply_error(
+            reply, "cannot_retract",
+            "event %lld is itself a retraction; deposit the action again instead",
+            (long long) req.seq);
     rc = store_find_retraction(self->store, req.seq, &found);
     if (rc < 0)
         return s_storage_error(reply, "retraction lookup failed");
@@ -281,7 +265,7 @@ s_handle_events_since(registry_t *self, const msg_in_t *in, msgpack_sbuffer *rep
     msg_events_since_t req;
     wire_err_t err;
     if (msg_decode_events_since(in, &req, &err) != 0)
-        return s_error(reply, err.code, "%s", err.message);
+        return msg_reply_error(reply, err.code, "%s", err.message);
     size_t cap = req.limit > 0 && req.limit < MSG_EVENTS_MAX_BATCH ? (size_t) req.limit
                                                                     : MSG_EVENTS_MAX_BATCH;
     const int n = store_since(self->store, req.from > 0 ? req.from : 1, self->batch, cap);
@@ -298,17 +282,23 @@ int
 registry_handle(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sbuffer *reply,
                 event_t *stored)
 {
+    int rc;
     switch (msg_in_type(in)) {
     case MSG_PING:
-        return s_handle_ping(self, reply);
+        rc = s_handle_ping(self, reply);
+        break;
     case MSG_DEPOSIT:
-        return s_handle_deposit(self, in, today, reply, stored);
+        rc = s_handle_deposit(self, in, today, reply, stored);
+        break;
     case MSG_RETRACT:
-        return s_handle_retract(self, in, today, reply, stored);
+        rc = s_handle_retract(self, in, today, reply, stored);
+        break;
     case MSG_EVENTS_SINCE:
-        return s_handle_events_since(self, in, reply);
+        rc = s_handle_events_since(self, in, reply);
+        break;
     default:
-        return s_error(reply, "unknown_type", "the registry does not handle '%s' requests",
-                       msg_in_type_name(in));
+        rc = msg_reply_error(reply, "unknown_type", "the registry does not handle '%s' requests",
+                             msg_in_type_name(in));
     }
+    return rc == 1; /* -1, an error reply that ran out of memory, stored nothing either */
 }

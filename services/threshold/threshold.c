@@ -22,7 +22,6 @@
 #include "thstore.h"
 #include "tracker.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -566,26 +565,9 @@ threshold_commit(threshold_t *self, threshold_publish_fn *publish, void *ctx)
 /* ---- requests ----------------------------------------------------------- */
 
 static int
-s_error(msgpack_sbuffer *reply, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-s_error(msgpack_sbuffer *reply, const char *code, const char *fmt, ...)
-{
-    msg_error_t m;
-    snprintf(m.code, sizeof m.code, "%s", code);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(m.message, sizeof m.message, fmt, ap);
-    va_end(ap);
-    msgpack_sbuffer_clear(reply);
-    return msg_encode_error(&m, reply);
-}
-
-static int
 s_decode_error(msgpack_sbuffer *reply, const wire_err_t *err)
 {
-    return s_error(reply, err->code, "%s", err->message);
+    return msg_reply_error(reply, err->code, "%s", err->message);
 }
 
 /* Finds the instrument a request names (id or UNTC reference). */
@@ -599,10 +581,10 @@ s_lookup(threshold_t *self, const char *text)
 static int
 s_unknown_instrument(msgpack_sbuffer *reply, const char *text)
 {
-    return s_error(reply, "unknown_instrument",
-                   "unknown instrument '%s' (give a catalog id such as UNTOC or a UNTC "
-                   "reference such as XVIII-12)",
-                   text);
+    return msg_reply_error(reply, "unknown_instrument",
+                           "unknown instrument '%s' (give a catalog id such as UNTOC or a UNTC "
+                           "reference such as XVIII-12)",
+                           text);
 }
 
 static int
@@ -610,8 +592,9 @@ s_too_large(msgpack_sbuffer *reply)
 {
     if (reply->size <= SOCK_MAX_MSG_BYTES)
         return 0;
-    return s_error(reply, "too_large", "the answer exceeds %d bytes: ask for one instrument",
-                   SOCK_MAX_MSG_BYTES);
+    return msg_reply_error(reply, "too_large",
+                           "the answer exceeds %d bytes: ask for one instrument",
+                           SOCK_MAX_MSG_BYTES);
 }
 
 static void
@@ -650,12 +633,12 @@ s_handle_status(threshold_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
     const size_t n = one ? 1 : self->ninsts;
     m.instruments = calloc(n ? n : 1, sizeof *m.instruments);
     if (!m.instruments)
-        return s_error(reply, "internal", "out of memory");
+        return msg_reply_error(reply, "internal", "out of memory");
     for (size_t i = 0; i < n; i++) {
         s_inst_t *x = one ? one : &self->insts[i];
         if (s_ensure(self, x, as_of, false) != 0) {
             free(m.instruments);
-            return s_error(reply, "internal", "cannot compute %s", x->id);
+            return msg_reply_error(reply, "internal", "cannot compute %s", x->id);
         }
         s_status_of(self, x, &m.instruments[m.count++]);
         s_release(x);
@@ -677,16 +660,16 @@ s_handle_parties(threshold_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
         return s_unknown_instrument(reply, req.instrument);
     const rdate_t as_of = req.as_of == RDATE_NONE ? self->today : req.as_of;
     if (s_ensure(self, x, as_of, true) != 0)
-        return s_error(reply, "internal", "cannot compute %s", x->id);
+        return msg_reply_error(reply, "internal", "cannot compute %s", x->id);
     milestone_parties_reply_t m = {.as_of = as_of};
     snprintf(m.instrument, sizeof m.instrument, "%s", x->id);
     const size_t n = rules_instrument_party_count(x->engine);
     if (n > MILESTONE_PARTIES_MAX)
-        return s_error(reply, "too_large", "%s has more than %d party entries", x->id,
-                       MILESTONE_PARTIES_MAX);
+        return msg_reply_error(reply, "too_large", "%s has more than %d party entries", x->id,
+                               MILESTONE_PARTIES_MAX);
     m.parties = calloc(n ? n : 1, sizeof *m.parties);
     if (!m.parties)
-        return s_error(reply, "internal", "out of memory");
+        return msg_reply_error(reply, "internal", "out of memory");
     for (size_t i = 0; i < n; i++) {
         rules_party_t p;
         if (rules_instrument_party(x->engine, i, &p) != RULES_OK)
@@ -747,16 +730,16 @@ s_handle_since(threshold_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
     milestone_raw_t *items = NULL;
     int rc = -1;
     if (!r.sizes) {
-        rc = s_error(reply, "internal", "out of memory");
+        rc = msg_reply_error(reply, "internal", "out of memory");
         goto done;
     }
     if (limit > 0 && thstore_milestones_since(self->store, from, limit, s_collect, &r) < 0) {
-        rc = s_error(reply, "internal", "cannot read the milestones");
+        rc = msg_reply_error(reply, "internal", "cannot read the milestones");
         goto done;
     }
     items = calloc(r.count ? r.count : 1, sizeof *items);
     if (!items) {
-        rc = s_error(reply, "internal", "out of memory");
+        rc = msg_reply_error(reply, "internal", "out of memory");
         goto done;
     }
     size_t off = 0;
@@ -794,7 +777,8 @@ threshold_handle(threshold_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
     case MSG_MILESTONES_SINCE:
         return s_handle_since(self, in, reply);
     default:
-        return s_error(reply, "unknown_type", "the threshold service does not handle '%s' requests",
-                       msg_in_type_name(in));
+        return msg_reply_error(reply, "unknown_type",
+                               "the threshold service does not handle '%s' requests",
+                               msg_in_type_name(in));
     }
 }

@@ -205,6 +205,40 @@ test_ping_pong_error_heartbeat(void)
     msgpack_sbuffer_destroy(&buf);
 }
 
+/* msg_reply_error: what a service's request handler answers when it
+   cannot serve: the reply's earlier content replaced, the message formatted
+   and cut to msg_error_t's sizes, the bytes msg_encode_error writes. */
+static void
+test_reply_error(void)
+{
+    msgpack_sbuffer reply, want;
+    msgpack_sbuffer_init(&reply);
+    msgpack_sbuffer_init(&want);
+    CHECK_INT(msg_encode_ping(&reply), 0); /* a reply half built, then a failure */
+    CHECK_INT(msg_reply_error(&reply, "unknown_event", "there is no event %lld in the %s",
+                              (long long) 42, "log"),
+              0);
+    const msg_error_t m = {.code = "unknown_event", .message = "there is no event 42 in the log"};
+    CHECK_INT(msg_encode_error(&m, &want), 0);
+    CHECK(reply.size == want.size && memcmp(reply.data, want.data, want.size) == 0);
+
+    /* a code and a message longer than the fields are cut, not refused */
+    char code[64], text[1024];
+    s_fill(code, sizeof code, 'c');
+    s_fill(text, sizeof text, 't');
+    CHECK_INT(msg_reply_error(&reply, code, "%s", text), 0);
+    msg_in_t *in = s_parse(&reply);
+    msg_error_t got;
+    wire_err_t err;
+    CHECK_INT(msg_decode_error(in, &got, &err), 0);
+    CHECK_INT(strlen(got.code), sizeof got.code - 1);
+    CHECK_INT(strlen(got.message), sizeof got.message - 1);
+    CHECK(strncmp(got.message, text, sizeof got.message - 1) == 0);
+    msg_in_destroy(&in);
+    msgpack_sbuffer_destroy(&want);
+    msgpack_sbuffer_destroy(&reply);
+}
+
 static void
 test_deposit_retract(void)
 {
@@ -1103,6 +1137,7 @@ main(void)
 {
     test_type_names();
     test_ping_pong_error_heartbeat();
+    test_reply_error();
     test_deposit_retract();
     test_accepted_event();
     test_events();
