@@ -301,6 +301,18 @@ fail:
     return NULL;
 }
 
+sqlite3 *
+db_open_cached(const char *path, const char *schema, int cache_kib, char *err, size_t errlen)
+{
+    sqlite3 *db = db_open(path, schema, err, errlen);
+    char why[256];
+    if (db && db_set_cache_kib(db, cache_kib, why, sizeof why) != 0) {
+        snprintf(err, errlen, "cannot size the page cache: %s", why);
+        db_close(&db);
+    }
+    return db;
+}
+
 int
 db_set_cache_kib(sqlite3 *db, int kib, char *err, size_t errlen)
 {
@@ -325,6 +337,65 @@ db_close(sqlite3 **db_p)
     s_ckpt_destroy(&ckpt);
     sqlite3_close(*db_p);
     *db_p = NULL;
+}
+
+int
+db_prepare(sqlite3 *db, const char *const *sql, sqlite3_stmt **st, int count, char *err,
+           size_t errlen)
+{
+    for (int i = 0; i < count; i++)
+        if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st[i], NULL)
+            != SQLITE_OK) {
+            snprintf(err, errlen, "cannot prepare statement %d: %s", i, sqlite3_errmsg(db));
+            return -1;
+        }
+    return 0;
+}
+
+void
+db_finalize(sqlite3_stmt **st, int count)
+{
+    for (int i = 0; i < count; i++) {
+        sqlite3_finalize(st[i]);
+        st[i] = NULL;
+    }
+}
+
+int
+db_run(sqlite3_stmt *st, char *err, size_t errlen)
+{
+    const int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE) {
+        /* the reset keeps the step's error for sqlite3_errmsg */
+        if (err)
+            snprintf(err, errlen, "%s", sqlite3_errmsg(sqlite3_db_handle(st)));
+        return -1;
+    }
+    return 0;
+}
+
+int
+db_scalar(sqlite3_stmt *st, int64_t *out)
+{
+    const int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+void
+db_column_copy(sqlite3_stmt *st, int col, char *buf, size_t cap)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    size_t n = t ? (size_t) sqlite3_column_bytes(st, col) : 0;
+    if (n >= cap)
+        n = cap - 1;
+    if (n)
+        memcpy(buf, t, n);
+    buf[n] = '\0';
 }
 
 int

@@ -3,7 +3,8 @@
     WAL journal, synchronous=FULL (a committed transaction survives power
     loss: an acknowledgement means the data is on disk), a busy timeout, and
     a schema applied in one transaction at open. Thin on purpose: services
-    prepare their own statements.
+    write their own statements, and the helpers below only prepare, step
+    and finalise them.
 
     Checkpoints (copying the WAL back into the database file) never run in
     a commit: past 1,000 pages of WAL, a thread of the connection's own runs
@@ -26,6 +27,7 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Opens (creating when missing) the database at path, sets the pragmas,
    runs `schema` (a script of CREATE ... IF NOT EXISTS statements, may be
@@ -33,6 +35,12 @@
    database works without). Returns the handle, or NULL with a reason in
    err. Caller closes it with db_close. */
 sqlite3 *db_open(const char *path, const char *schema, char *err, size_t errlen);
+
+/* db_open, then the page cache capped at cache_kib KiB (db_set_cache_kib).
+   Returns the handle, or NULL with a reason in err. Caller closes it with
+   db_close. */
+sqlite3 *db_open_cached(const char *path, const char *schema, int cache_kib, char *err,
+                        size_t errlen);
 
 /* Caps the connection's page cache at kib KiB (SQLite's default is
    2,000 KiB, and a connection keeps what it filled). Returns 0, or -1 with
@@ -57,6 +65,36 @@ void db_close(sqlite3 **db_p);
 /* Runs a statement script with no results. Returns 0, or -1 with the
    SQLite message in err. */
 int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
+
+/* A store keeps its statements in a table, sql[i] prepared into st[i] at
+   open and finalised before db_close; each use binds, steps and resets:
+       if (db_prepare(db, s_sql, self->st, ST_COUNT, err, errlen) != 0) ...
+       sqlite3_bind_int64(self->st[ST_ADD], 1, seq);
+       if (db_run(self->st[ST_ADD], err, errlen) != 0) ...
+       db_finalize(self->st, ST_COUNT);
+   Prepares each of the `count` statements sql[i] into st[i], persistent.
+   Returns 0, or -1 with the failing statement's index and SQLite's reason
+   in err; either way st[] holds what was prepared, for db_finalize. */
+int db_prepare(sqlite3 *db, const char *const *sql, sqlite3_stmt **st, int count, char *err,
+               size_t errlen);
+
+/* Finalises the `count` statements of st[] (a NULL one is skipped) and sets
+   each to NULL. */
+void db_finalize(sqlite3_stmt **st, int count);
+
+/* Steps a statement that gives no rows (BEGIN, COMMIT, an INSERT ...) to
+   its end, then resets it and clears its bindings. Returns 0, or -1 with
+   SQLite's message in err (when err is not NULL). */
+int db_run(sqlite3_stmt *st, char *err, size_t errlen);
+
+/* Steps a statement that gives one row, reads its first column as an
+   integer into *out, and resets it. Returns 0, or -1 when no row came
+   (sqlite3_errmsg says why, when the step failed). */
+int db_scalar(sqlite3_stmt *st, int64_t *out);
+
+/* Copies the text of column col of the statement's current row into buf,
+   cut to cap - 1 bytes (cap > 0) and terminated; NULL copies as "". */
+void db_column_copy(sqlite3_stmt *st, int col, char *buf, size_t cap);
 
 /* Returns the result of `PRAGMA integrity_check` == "ok" as 0, else -1. */
 int db_integrity_ok(sqlite3 *db);

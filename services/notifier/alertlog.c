@@ -2,6 +2,7 @@
     group of milestones. */
 #include "alertlog.h"
 
+#include "db.h"
 #include "notifydb.h"
 
 #include <stdio.h>
@@ -53,27 +54,6 @@ struct _alertlog_t {
     int64_t group_cursor; /* the cursor as it will be committed */
 };
 
-/* Steps a statement to completion and resets it. Returns the step code. */
-static int
-s_run(sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc;
-}
-
-static int
-s_scalar(alertlog_t *self, int which, int64_t *out)
-{
-    sqlite3_stmt *st = self->st[which];
-    const int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : -1;
-}
-
 alertlog_t *
 alertlog_new(sqlite3 *db, char *err, size_t errlen)
 {
@@ -83,10 +63,10 @@ alertlog_new(sqlite3 *db, char *err, size_t errlen)
         return NULL;
     }
     self->db = db;
-    if (notifydb_prepare(db, s_sql, self->st, ST_COUNT, err, errlen) != 0)
+    if (db_prepare(db, s_sql, self->st, ST_COUNT, err, errlen) != 0)
         goto fail;
-    if (s_scalar(self, ST_LAST, &self->last_seq) != 0
-        || s_scalar(self, ST_CURSOR, &self->cursor) != 0) {
+    if (db_scalar(self->st[ST_LAST], &self->last_seq) != 0
+        || db_scalar(self->st[ST_CURSOR], &self->cursor) != 0) {
         snprintf(err, errlen, "cannot read the alert log: %s", sqlite3_errmsg(db));
         goto fail;
     }
@@ -102,8 +82,7 @@ alertlog_destroy(alertlog_t **self_p)
     if (!self_p || !*self_p)
         return;
     alertlog_t *self = *self_p;
-    for (int i = 0; i < ST_COUNT; i++)
-        sqlite3_finalize(self->st[i]);
+    db_finalize(self->st, ST_COUNT);
     free(self);
     *self_p = NULL;
 }
@@ -133,10 +112,8 @@ s_open_group(alertlog_t *self, char *err, size_t errlen)
 {
     if (self->open)
         return 0;
-    if (s_run(self->st[ST_BEGIN]) != SQLITE_DONE) {
-        snprintf(err, errlen, "%s", sqlite3_errmsg(self->db));
+    if (db_run(self->st[ST_BEGIN], err, errlen) != 0)
         return -1;
-    }
     self->open = true;
     self->pending = 0;
     self->group_seq = self->last_seq;
@@ -150,7 +127,7 @@ alertlog_rollback(alertlog_t *self)
     if (!self->open)
         return;
     /* fails harmlessly when SQLite already rolled back by itself */
-    s_run(self->st[ST_ROLLBACK]);
+    db_run(self->st[ST_ROLLBACK], NULL, 0);
     self->open = false;
     self->pending = 0;
 }
@@ -160,8 +137,7 @@ alertlog_commit(alertlog_t *self, char *err, size_t errlen)
 {
     if (!self->open)
         return 0;
-    if (s_run(self->st[ST_COMMIT]) != SQLITE_DONE) {
-        snprintf(err, errlen, "%s", sqlite3_errmsg(self->db));
+    if (db_run(self->st[ST_COMMIT], err, errlen) != 0) {
         alertlog_rollback(self);
         return -1;
     }
@@ -176,7 +152,7 @@ static int
 s_set_cursor(alertlog_t *self, int64_t milestone_seq)
 {
     sqlite3_bind_int64(self->st[ST_SET_CURSOR], 1, milestone_seq);
-    if (s_run(self->st[ST_SET_CURSOR]) != SQLITE_DONE)
+    if (db_run(self->st[ST_SET_CURSOR], NULL, 0) != 0)
         return -1;
     if (milestone_seq > self->group_cursor)
         self->group_cursor = milestone_seq;
@@ -206,7 +182,7 @@ alertlog_append(alertlog_t *self, alert_t *alert, int64_t milestone_seq, int64_t
     sqlite3_bind_int64(ins, 6, now_ms);
     sqlite3_bind_blob(ins, 7, body->data + body_start, (int) (body->size - body_start),
                       SQLITE_STATIC);
-    if (s_run(ins) != SQLITE_DONE)
+    if (db_run(ins, NULL, 0) != 0)
         goto fail_sql;
     const int stored = sqlite3_changes(self->db) == 1;
     if (stored) {
@@ -214,7 +190,7 @@ alertlog_append(alertlog_t *self, alert_t *alert, int64_t milestone_seq, int64_t
         sqlite3_bind_int64(q, 1, alert->sequence);
         sqlite3_bind_int64(q, 2, now_ms);
         sqlite3_bind_text(q, 3, alert->type, -1, SQLITE_STATIC);
-        if (s_run(q) != SQLITE_DONE)
+        if (db_run(q, NULL, 0) != 0)
             goto fail_sql;
         *queued = sqlite3_changes(self->db);
     }

@@ -2,6 +2,7 @@
     each helper binds, steps and resets. */
 #include "hookstore.h"
 
+#include "db.h"
 #include "notifydb.h"
 
 #include <stdio.h>
@@ -88,19 +89,6 @@ s_done(sqlite3_stmt *st, int rc)
     return rc;
 }
 
-static int
-s_run(sqlite3_stmt *st)
-{
-    return s_done(st, sqlite3_step(st));
-}
-
-static void
-s_text(sqlite3_stmt *st, int col, char *buf, size_t cap)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    snprintf(buf, cap, "%s", t ? (const char *) t : "");
-}
-
 hookstore_t *
 hookstore_new(sqlite3 *db, char *err, size_t errlen)
 {
@@ -110,7 +98,7 @@ hookstore_new(sqlite3 *db, char *err, size_t errlen)
         return NULL;
     }
     self->db = db;
-    if (notifydb_prepare(db, s_sql, self->st, ST_COUNT, err, errlen) != 0)
+    if (db_prepare(db, s_sql, self->st, ST_COUNT, err, errlen) != 0)
         hookstore_destroy(&self);
     return self;
 }
@@ -121,8 +109,7 @@ hookstore_destroy(hookstore_t **self_p)
     if (!self_p || !*self_p)
         return;
     hookstore_t *self = *self_p;
-    for (int i = 0; i < ST_COUNT; i++)
-        sqlite3_finalize(self->st[i]);
+    db_finalize(self->st, ST_COUNT);
     free(self);
     *self_p = NULL;
 }
@@ -134,9 +121,9 @@ s_read_hook(sqlite3_stmt *st, alert_hook_t *h)
 {
     memset(h, 0, sizeof *h);
     h->id = sqlite3_column_int64(st, 0);
-    s_text(st, 1, h->url, sizeof h->url);
-    s_text(st, 2, h->type_prefix, sizeof h->type_prefix);
-    s_text(st, 3, h->status, sizeof h->status);
+    db_column_copy(st, 1, h->url, sizeof h->url);
+    db_column_copy(st, 2, h->type_prefix, sizeof h->type_prefix);
+    db_column_copy(st, 3, h->status, sizeof h->status);
     alert_time_format(sqlite3_column_int64(st, 4), h->created);
     h->pending = sqlite3_column_int64(st, 5);
     h->delivered = sqlite3_column_int64(st, 6);
@@ -164,7 +151,7 @@ hookstore_add(hookstore_t *self, const char *url, const char *type_prefix, const
     sqlite3_bind_text(st, 2, type_prefix, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, secret, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, now_ms);
-    if (s_run(st) != SQLITE_DONE)
+    if (db_run(st, NULL, 0) != 0)
         return -1;
     if (s_get_hook(self, sqlite3_last_insert_rowid(self->db), out) != 1)
         return -1;
@@ -193,7 +180,7 @@ hookstore_remove(hookstore_t *self, int64_t id, alert_hook_t *out)
         return found;
     sqlite3_stmt *st = self->st[ST_REMOVE];
     sqlite3_bind_int64(st, 1, id);
-    return s_run(st) == SQLITE_DONE ? 1 : -1;
+    return db_run(st, NULL, 0) == 0 ? 1 : -1;
 }
 
 static void
@@ -202,14 +189,14 @@ s_read_delivery(sqlite3_stmt *st, alert_delivery_t *d)
     memset(d, 0, sizeof *d);
     d->id = sqlite3_column_int64(st, 0);
     d->webhook = sqlite3_column_int64(st, 1);
-    s_text(st, 2, d->url, sizeof d->url);
-    s_text(st, 3, d->alert, sizeof d->alert);
+    db_column_copy(st, 2, d->url, sizeof d->url);
+    db_column_copy(st, 3, d->alert, sizeof d->alert);
     d->sequence = sqlite3_column_int64(st, 4);
-    s_text(st, 5, d->alert_type, sizeof d->alert_type);
-    s_text(st, 6, d->status, sizeof d->status);
+    db_column_copy(st, 5, d->alert_type, sizeof d->alert_type);
+    db_column_copy(st, 6, d->status, sizeof d->status);
     d->attempts = sqlite3_column_int64(st, 7);
     d->last_code = sqlite3_column_int64(st, 8);
-    s_text(st, 9, d->last_error, sizeof d->last_error);
+    db_column_copy(st, 9, d->last_error, sizeof d->last_error);
     if (strcmp(d->status, "pending") == 0)
         alert_time_format(sqlite3_column_int64(st, 10), d->next_attempt);
     alert_time_format(sqlite3_column_int64(st, 11), d->updated);
@@ -238,7 +225,7 @@ s_get_delivery(hookstore_t *self, int64_t id, alert_delivery_t *out, char *hook_
     const int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         s_read_delivery(st, out);
-        s_text(st, 12, hook_status, cap);
+        db_column_copy(st, 12, hook_status, cap);
     }
     return s_done(st, rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1);
 }
@@ -265,7 +252,7 @@ hookstore_redeliver(hookstore_t *self, int64_t id, int64_t now_ms, alert_deliver
     sqlite3_stmt *st = self->st[ST_REDELIVER];
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, now_ms);
-    if (s_run(st) != SQLITE_DONE)
+    if (db_run(st, NULL, 0) != 0)
         return -1;
     return s_get_delivery(self, id, out, hook_status, sizeof hook_status) == 1 ? 1 : -1;
 }
@@ -307,9 +294,9 @@ hookstore_due(hookstore_t *self, int64_t webhook_id, int64_t now_ms, hookstore_j
         job->delivery_id = sqlite3_column_int64(st, 0);
         job->webhook_id = sqlite3_column_int64(st, 1);
         job->attempts = sqlite3_column_int64(st, 2);
-        s_text(st, 3, job->url, sizeof job->url);
-        s_text(st, 4, job->secret, sizeof job->secret);
-        s_text(st, 5, job->alert_id, sizeof job->alert_id);
+        db_column_copy(st, 3, job->url, sizeof job->url);
+        db_column_copy(st, 4, job->secret, sizeof job->secret);
+        db_column_copy(st, 5, job->alert_id, sizeof job->alert_id);
         const void *blob = sqlite3_column_blob(st, 6);
         const int size = sqlite3_column_bytes(st, 6);
         job->body = size > 0 ? malloc((size_t) size) : NULL;
@@ -349,7 +336,7 @@ hookstore_begin(hookstore_t *self, int64_t delivery_id, int64_t lease_until_ms, 
     sqlite3_bind_int64(st, 1, delivery_id);
     sqlite3_bind_int64(st, 2, lease_until_ms);
     sqlite3_bind_int64(st, 3, now_ms);
-    if (s_run(st) != SQLITE_DONE)
+    if (db_run(st, NULL, 0) != 0)
         return -1;
     return sqlite3_changes(self->db) == 1 ? 1 : 0;
 }
@@ -360,7 +347,7 @@ hookstore_release(hookstore_t *self, int64_t delivery_id, int64_t now_ms)
     sqlite3_stmt *st = self->st[ST_RELEASE];
     sqlite3_bind_int64(st, 1, delivery_id);
     sqlite3_bind_int64(st, 2, now_ms);
-    return s_run(st) == SQLITE_DONE ? 0 : -1;
+    return db_run(st, NULL, 0);
 }
 
 static void
@@ -384,14 +371,14 @@ hookstore_finish(hookstore_t *self, int64_t delivery_id, const char *status, lon
 {
     sqlite3_stmt *st = self->st[ST_FINISH];
     s_bind_finish(st, delivery_id, status, code, error, next_attempt_ms, now_ms);
-    return s_run(st) == SQLITE_DONE ? 0 : -1;
+    return db_run(st, NULL, 0);
 }
 
 int
 hookstore_gone(hookstore_t *self, int64_t webhook_id, int64_t delivery_id, long code,
                const char *error, int64_t now_ms)
 {
-    if (s_run(self->st[ST_BEGIN]) != SQLITE_DONE)
+    if (db_run(self->st[ST_BEGIN], NULL, 0) != 0)
         return -1;
     sqlite3_stmt *fin = self->st[ST_FINISH];
     s_bind_finish(fin, delivery_id, "gone", code, error, now_ms, now_ms);
@@ -400,9 +387,9 @@ hookstore_gone(hookstore_t *self, int64_t webhook_id, int64_t delivery_id, long 
     sqlite3_stmt *rest = self->st[ST_GONE_REST];
     sqlite3_bind_int64(rest, 1, webhook_id);
     sqlite3_bind_int64(rest, 2, now_ms);
-    if (s_run(fin) != SQLITE_DONE || s_run(hook) != SQLITE_DONE || s_run(rest) != SQLITE_DONE
-        || s_run(self->st[ST_COMMIT]) != SQLITE_DONE) {
-        s_run(self->st[ST_ROLLBACK]);
+    if (db_run(fin, NULL, 0) != 0 || db_run(hook, NULL, 0) != 0 || db_run(rest, NULL, 0) != 0
+        || db_run(self->st[ST_COMMIT], NULL, 0) != 0) {
+        db_run(self->st[ST_ROLLBACK], NULL, 0);
         return -1;
     }
     return 0;

@@ -1,9 +1,7 @@
-/*  notifydb: schema and statement preparation. */
+/*  notifydb: the schema and the page cache. */
 #include "notifydb.h"
 
 #include "db.h"
-
-#include <stdio.h>
 
 /* Page cache per connection (the main thread's and the delivery
    thread's). SQLite's default is 2,000 KiB, and at rest a connection
@@ -54,24 +52,5 @@ static const char *s_schema =
 sqlite3 *
 notifydb_open(const char *path, char *err, size_t errlen)
 {
-    sqlite3 *db = db_open(path, s_schema, err, errlen);
-    char why[256];
-    if (db && db_set_cache_kib(db, NOTIFYDB_CACHE_KIB, why, sizeof why) != 0) {
-        snprintf(err, errlen, "cannot size the page cache: %s", why);
-        db_close(&db);
-    }
-    return db;
-}
-
-int
-notifydb_prepare(sqlite3 *db, const char *const *sql, sqlite3_stmt **st, int count, char *err,
-                 size_t errlen)
-{
-    for (int i = 0; i < count; i++)
-        if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st[i], NULL)
-            != SQLITE_OK) {
-            snprintf(err, errlen, "cannot prepare statement %d: %s", i, sqlite3_errmsg(db));
-            return -1;
-        }
-    return 0;
+    return db_open_cached(path, s_schema, NOTIFYDB_CACHE_KIB, err, errlen);
 }

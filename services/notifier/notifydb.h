@@ -22,10 +22,4 @@
    closes it with db_close), or NULL with a reason in err. */
 sqlite3 *notifydb_open(const char *path, char *err, size_t errlen);
 
-/* Prepares each of `count` statements sql[i] into st[i] (persistent).
-   Returns 0, or -1 with the failing statement and SQLite's reason in err;
-   the caller finalises st[] either way. */
-int notifydb_prepare(sqlite3 *db, const char *const *sql, sqlite3_stmt **st, int count,
-                     char *err, size_t errlen);
-
 #endif

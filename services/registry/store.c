@@ -330,19 +330,6 @@ struct _store_t {
     s_index_t index;
 };
 
-/* Copies a text column into buf, cut to cap - 1 bytes. */
-static void
-s_copy_text(sqlite3_stmt *st, int col, char *buf, size_t cap)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    size_t n = t ? (size_t) sqlite3_column_bytes(st, col) : 0;
-    if (n >= cap)
-        n = cap - 1;
-    if (n)
-        memcpy(buf, t, n);
-    buf[n] = '\0';
-}
-
 /* Builds the index from the whole log. Returns 0, or -1 with err. */
 static int
 s_index_load(store_t *self, char *err, size_t errlen)
@@ -360,8 +347,8 @@ s_index_load(store_t *self, char *err, size_t errlen)
         ev.seq = sqlite3_column_int64(st, 0);
         const unsigned char *t = sqlite3_column_text(st, 1);
         ev.action = action_parse(t ? (const char *) t : "");
-        s_copy_text(st, 2, ev.instrument, sizeof ev.instrument);
-        s_copy_text(st, 3, ev.participant, sizeof ev.participant);
+        db_column_copy(st, 2, ev.instrument, sizeof ev.instrument);
+        db_column_copy(st, 3, ev.participant, sizeof ev.participant);
         t = sqlite3_column_text(st, 4);
         if (!t || rdate_parse((const char *) t, &ev.date) != 0)
             ev.date = RDATE_NONE;
@@ -391,29 +378,13 @@ store_open(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    self->db = db_open(path, s_schema, err, errlen);
-    if (!self->db)
+    self->db = db_open_cached(path, s_schema, STORE_CACHE_KIB, err, errlen);
+    if (!self->db || db_prepare(self->db, s_sql, self->st, ST_COUNT, err, errlen) != 0)
         goto fail;
-    char why[256];
-    if (db_set_cache_kib(self->db, STORE_CACHE_KIB, why, sizeof why) != 0) {
-        snprintf(err, errlen, "cannot size the page cache: %s", why);
-        goto fail;
-    }
-    for (int i = 0; i < ST_COUNT; i++)
-        if (sqlite3_prepare_v3(self->db, s_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &self->st[i],
-                               NULL)
-            != SQLITE_OK) {
-            snprintf(err, errlen, "cannot prepare statement %d: %s", i, sqlite3_errmsg(self->db));
-            goto fail;
-        }
-    sqlite3_stmt *st = self->st[ST_LAST];
-    if (sqlite3_step(st) != SQLITE_ROW) {
+    if (db_scalar(self->st[ST_LAST], &self->last_seq) != 0) {
         snprintf(err, errlen, "cannot read the log: %s", sqlite3_errmsg(self->db));
-        sqlite3_reset(st);
         goto fail;
     }
-    self->last_seq = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
     if (s_index_load(self, err, errlen) != 0)
         goto fail;
     return self;
@@ -428,8 +399,7 @@ store_destroy(store_t **self_p)
     if (!self_p || !*self_p)
         return;
     store_t *self = *self_p;
-    for (int i = 0; i < ST_COUNT; i++)
-        sqlite3_finalize(self->st[i]);
+    db_finalize(self->st, ST_COUNT);
     db_close(&self->db);
     s_index_clear(&self->index);
     free(self);
@@ -448,15 +418,15 @@ s_read_row(sqlite3_stmt *st, event_t *ev)
     char text[32];
     memset(ev, 0, sizeof *ev);
     ev->seq = sqlite3_column_int64(st, 0);
-    s_copy_text(st, 1, text, sizeof text);
+    db_column_copy(st, 1, text, sizeof text);
     ev->action = action_parse(text);
-    s_copy_text(st, 2, ev->instrument, sizeof ev->instrument);
-    s_copy_text(st, 3, ev->participant, sizeof ev->participant);
-    s_copy_text(st, 4, text, sizeof text);
+    db_column_copy(st, 2, ev->instrument, sizeof ev->instrument);
+    db_column_copy(st, 3, ev->participant, sizeof ev->participant);
+    db_column_copy(st, 4, text, sizeof text);
     if (rdate_parse(text, &ev->date) != 0)
         ev->date = RDATE_NONE;
     ev->retracts = sqlite3_column_int64(st, 5);
-    s_copy_text(st, 6, ev->reason, sizeof ev->reason);
+    db_column_copy(st, 6, ev->reason, sizeof ev->reason);
     ev->recorded_ms = sqlite3_column_int64(st, 7);
 }
 
@@ -576,13 +546,8 @@ store_append(store_t *self, event_t *ev, char *err, size_t errlen)
     }
     sqlite3_bind_int64(st, 7, ev->recorded_ms);
     /* autocommit: the row is durable when step returns DONE */
-    const int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    if (rc != SQLITE_DONE) {
-        snprintf(err, errlen, "%s", sqlite3_errmsg(self->db));
+    if (db_run(st, err, errlen) != 0)
         return -1;
-    }
     ev->seq = sqlite3_last_insert_rowid(self->db);
     self->last_seq = ev->seq;
     s_index_add(&self->index, ev, &room);

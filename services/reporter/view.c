@@ -74,20 +74,6 @@ s_clock_us(void)
     return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Runs a statement without results. Returns 0 or -1 with err. */
-static int
-s_step(view_t *self, int which, char *err, size_t errlen)
-{
-    sqlite3_stmt *st = self->st[which];
-    const int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        snprintf(err, errlen, "%s", sqlite3_errmsg(self->db));
-        return -1;
-    }
-    return 0;
-}
-
 /* Reads one stored row (seq, action, instrument, participant, date,
    retracts) into *ev: what a report reads; the reason and the recording
    time stay in the file. Returns 0, or -1 when it is malformed. Called
@@ -217,14 +203,8 @@ view_open(const char *path, const catalog_t *catalog, char *err, size_t errlen)
         snprintf(err, errlen, "cannot configure %s: %s", path, why);
         goto fail;
     }
-    for (int i = 0; i < ST_COUNT; i++)
-        if (sqlite3_prepare_v3(self->db, s_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &self->st[i],
-                               NULL)
-            != SQLITE_OK) {
-            snprintf(err, errlen, "cannot prepare statement %d: %s", i, sqlite3_errmsg(self->db));
-            goto fail;
-        }
-    if (s_load(self, path, err, errlen) != 0)
+    if (db_prepare(self->db, s_sql, self->st, ST_COUNT, err, errlen) != 0
+        || s_load(self, path, err, errlen) != 0)
         goto fail;
     return self;
 fail:
@@ -238,12 +218,9 @@ view_destroy(view_t **self_p)
     if (!self_p || !*self_p)
         return;
     view_t *self = *self_p;
-    if (self->in_tx) {
-        char err[256];
-        s_step(self, ST_ROLLBACK, err, sizeof err);
-    }
-    for (int i = 0; i < ST_COUNT; i++)
-        sqlite3_finalize(self->st[i]);
+    if (self->in_tx)
+        db_run(self->st[ST_ROLLBACK], NULL, 0);
+    db_finalize(self->st, ST_COUNT);
     db_close(&self->db);
     if (self->lock_ready)
         pthread_mutex_destroy(&self->lock);
@@ -290,8 +267,7 @@ static void
 s_rollback(view_t *self)
 {
     if (self->in_tx) {
-        char err[256];
-        s_step(self, ST_ROLLBACK, err, sizeof err);
+        db_run(self->st[ST_ROLLBACK], NULL, 0);
         /* a failed COMMIT may already have ended the transaction */
         if (!sqlite3_get_autocommit(self->db))
             sqlite3_exec(self->db, "ROLLBACK", NULL, NULL, NULL);
@@ -310,7 +286,7 @@ s_begin(view_t *self, char *err, size_t errlen)
 {
     if (self->in_tx)
         return 0;
-    if (s_step(self, ST_BEGIN, err, errlen) != 0)
+    if (db_run(self->st[ST_BEGIN], err, errlen) != 0)
         return -1;
     self->in_tx = true;
     return 0;
@@ -327,8 +303,8 @@ view_append(view_t *self, const event_t *ev, char *err, size_t errlen)
         goto fail;
     sqlite3_bind_int64(st, 1, ev->seq);
     sqlite3_bind_text(st, 2, action_name(ev->action), -1, SQLITE_STATIC);
-    /* SQLITE_STATIC: every buffer outlives the step, and the bindings are
-       cleared right after it */
+    /* SQLITE_STATIC: every buffer outlives the step, and db_run clears the
+       bindings right after it */
     sqlite3_bind_text(st, 3, ev->instrument, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, ev->participant, -1, SQLITE_STATIC);
     if (ev->date == RDATE_NONE || !rdate_format(ev->date, date)[0])
@@ -344,9 +320,7 @@ view_append(view_t *self, const event_t *ev, char *err, size_t errlen)
         sqlite3_bind_null(st, 7);
     }
     sqlite3_bind_int64(st, 8, ev->recorded_ms);
-    const int rc = s_step(self, ST_INSERT, err, errlen);
-    sqlite3_clear_bindings(st);
-    if (rc != 0)
+    if (db_run(st, err, errlen) != 0)
         goto fail;
     pthread_mutex_lock(&self->lock);
     const int added = evtab_append(self->events, ev);
@@ -382,7 +356,8 @@ view_commit(view_t *self, char *err, size_t errlen)
     if (!self->in_tx)
         return 0;
     sqlite3_bind_int64(self->st[ST_CURSOR], 1, self->staged_seq);
-    if (s_step(self, ST_CURSOR, err, errlen) != 0 || s_step(self, ST_COMMIT, err, errlen) != 0) {
+    if (db_run(self->st[ST_CURSOR], err, errlen) != 0
+        || db_run(self->st[ST_COMMIT], err, errlen) != 0) {
         s_rollback(self);
         return -1;
     }

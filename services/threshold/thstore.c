@@ -78,21 +78,9 @@ thstore_open(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    self->db = db_open(path, s_schema, err, errlen);
-    if (!self->db)
+    self->db = db_open_cached(path, s_schema, THSTORE_CACHE_KIB, err, errlen);
+    if (!self->db || db_prepare(self->db, s_sql, self->st, ST_COUNT, err, errlen) != 0)
         goto fail;
-    char why[256];
-    if (db_set_cache_kib(self->db, THSTORE_CACHE_KIB, why, sizeof why) != 0) {
-        snprintf(err, errlen, "cannot size the page cache: %s", why);
-        goto fail;
-    }
-    for (int i = 0; i < ST_COUNT; i++)
-        if (sqlite3_prepare_v3(self->db, s_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &self->st[i],
-                               NULL)
-            != SQLITE_OK) {
-            snprintf(err, errlen, "cannot prepare statement %d: %s", i, sqlite3_errmsg(self->db));
-            goto fail;
-        }
     return self;
 fail:
     thstore_destroy(&self);
@@ -107,39 +95,22 @@ thstore_destroy(thstore_t **self_p)
     thstore_t *self = *self_p;
     if (self->db && !sqlite3_get_autocommit(self->db))
         thstore_rollback(self);
-    for (int i = 0; i < ST_COUNT; i++)
-        sqlite3_finalize(self->st[i]);
+    db_finalize(self->st, ST_COUNT);
     db_close(&self->db);
     free(self);
     *self_p = NULL;
 }
 
-/* Steps a statement with no result rows. Returns 0, or -1 with err. */
-static int
-s_exec(thstore_t *self, int which, char *err, size_t errlen)
-{
-    sqlite3_stmt *st = self->st[which];
-    const int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    if (rc != SQLITE_DONE) {
-        if (err)
-            snprintf(err, errlen, "%s", sqlite3_errmsg(self->db));
-        return -1;
-    }
-    return 0;
-}
-
 int
 thstore_begin(thstore_t *self, char *err, size_t errlen)
 {
-    return s_exec(self, ST_BEGIN, err, errlen);
+    return db_run(self->st[ST_BEGIN], err, errlen);
 }
 
 int
 thstore_commit(thstore_t *self, char *err, size_t errlen)
 {
-    if (s_exec(self, ST_COMMIT, err, errlen) == 0)
+    if (db_run(self->st[ST_COMMIT], err, errlen) == 0)
         return 0;
     thstore_rollback(self);
     return -1;
@@ -149,16 +120,15 @@ void
 thstore_rollback(thstore_t *self)
 {
     if (!sqlite3_get_autocommit(self->db))
-        s_exec(self, ST_ROLLBACK, NULL, 0);
+        db_run(self->st[ST_ROLLBACK], NULL, 0);
 }
 
+/* Returns the statement's one integer, or -1 when it could not be read. */
 static int64_t
 s_scalar(thstore_t *self, int which)
 {
-    sqlite3_stmt *st = self->st[which];
-    const int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_reset(st);
-    return v;
+    int64_t v;
+    return db_scalar(self->st[which], &v) == 0 ? v : -1;
 }
 
 int64_t
@@ -193,13 +163,6 @@ s_column_date(sqlite3_stmt *st, int col)
     return d;
 }
 
-static void
-s_copy_text(sqlite3_stmt *st, int col, char *buf, size_t cap)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    snprintf(buf, cap, "%s", t ? (const char *) t : "");
-}
-
 int
 thstore_add_event(thstore_t *self, const event_t *ev, char *err, size_t errlen)
 {
@@ -214,7 +177,7 @@ thstore_add_event(thstore_t *self, const event_t *ev, char *err, size_t errlen)
         sqlite3_bind_text(st, 7, ev->reason, -1, SQLITE_STATIC);
     }
     sqlite3_bind_int64(st, 8, ev->recorded_ms);
-    if (s_exec(self, ST_ADD_EVENT, err, errlen) != 0)
+    if (db_run(st, err, errlen) != 0)
         return -1;
     return sqlite3_changes(self->db) > 0 ? 1 : 0;
 }
@@ -229,13 +192,13 @@ thstore_each_event(thstore_t *self, thstore_event_fn *fn, void *ctx)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         memset(&ev, 0, sizeof ev);
         ev.seq = sqlite3_column_int64(st, 0);
-        s_copy_text(st, 1, action, sizeof action);
+        db_column_copy(st, 1, action, sizeof action);
         ev.action = action_parse(action);
-        s_copy_text(st, 2, ev.instrument, sizeof ev.instrument);
-        s_copy_text(st, 3, ev.participant, sizeof ev.participant);
+        db_column_copy(st, 2, ev.instrument, sizeof ev.instrument);
+        db_column_copy(st, 3, ev.participant, sizeof ev.participant);
         ev.date = s_column_date(st, 4);
         ev.retracts = sqlite3_column_int64(st, 5);
-        s_copy_text(st, 6, ev.reason, sizeof ev.reason);
+        db_column_copy(st, 6, ev.reason, sizeof ev.reason);
         ev.recorded_ms = sqlite3_column_int64(st, 7);
         if ((result = fn(ctx, &ev)) != 0)
             break;
@@ -260,7 +223,7 @@ thstore_add_milestone(thstore_t *self, int64_t seq, const char *id, milestone_ki
         sqlite3_bind_int(st, 5, level);
     s_bind_date(st, 6, date);
     sqlite3_bind_blob(st, 7, body, (int) size, SQLITE_STATIC);
-    return s_exec(self, ST_ADD_MILESTONE, err, errlen);
+    return db_run(st, err, errlen);
 }
 
 int
@@ -270,9 +233,9 @@ thstore_each_milestone(thstore_t *self, thstore_milestone_fn *fn, void *ctx)
     int rc, result = 0;
     char id[MILESTONE_ID_MAX], kind[32], instrument[EVENT_INSTRUMENT_MAX];
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        s_copy_text(st, 1, id, sizeof id);
-        s_copy_text(st, 2, kind, sizeof kind);
-        s_copy_text(st, 3, instrument, sizeof instrument);
+        db_column_copy(st, 1, id, sizeof id);
+        db_column_copy(st, 2, kind, sizeof kind);
+        db_column_copy(st, 3, instrument, sizeof instrument);
         if ((result = fn(ctx, sqlite3_column_int64(st, 0), id, milestone_kind_parse(kind),
                          instrument, sqlite3_column_int(st, 4), s_column_date(st, 5)))
             != 0)

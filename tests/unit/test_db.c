@@ -1,6 +1,6 @@
-/*  test_db: db_open's durable settings, and WAL checkpoints that run on the
-    checkpointer thread, never in the commit that crosses the mark, on a real
-    SQLite file. */
+/*  test_db: db_open's durable settings, WAL checkpoints that run on the
+    checkpointer thread, never in the commit that crosses the mark, and the
+    statement-table helpers, on a real SQLite file. */
 #include "check.h"
 #include "db.h"
 
@@ -227,6 +227,84 @@ test_wal_preallocated(const char *dir)
     db_close(&db);
 }
 
+/* A store's statement table through db_prepare, db_run, db_scalar,
+   db_column_copy and db_finalize, on a file from db_open_cached. */
+static void
+test_statement_table(const char *dir)
+{
+    enum { T_CACHE, T_ADD, T_ROWS, T_NAME, T_COUNT };
+    static const char *const sql[T_COUNT] = {
+        [T_CACHE] = "PRAGMA cache_size",
+        [T_ADD] = "INSERT INTO k (name) VALUES (?1)",
+        [T_ROWS] = "SELECT count(*) FROM k",
+        [T_NAME] = "SELECT name FROM k WHERE id = ?1",
+    };
+    char path[512], err[256];
+    snprintf(path, sizeof path, "%s/s.db", dir);
+    sqlite3 *db = db_open_cached(path, "CREATE TABLE IF NOT EXISTS k (id INTEGER PRIMARY KEY,"
+                                       " name TEXT UNIQUE)",
+                                 256, err, sizeof err);
+    CHECK(db != NULL);
+    if (!db)
+        return;
+    sqlite3_stmt *st[T_COUNT];
+    CHECK_INT(db_prepare(db, sql, st, T_COUNT, err, sizeof err), 0);
+    int64_t n = 0;
+    CHECK_INT(db_scalar(st[T_CACHE], &n), 0);
+    CHECK_INT(n, -256); /* db_open_cached capped it (negative: KiB) */
+
+    /* db_run clears the bindings after the step: run again unbound, the
+       row's name is NULL */
+    sqlite3_bind_text(st[T_ADD], 1, "a fairly long name", -1, SQLITE_STATIC);
+    CHECK_INT(db_run(st[T_ADD], err, sizeof err), 0);
+    CHECK_INT(db_run(st[T_ADD], err, sizeof err), 0);
+    CHECK_INT(db_scalar(st[T_ROWS], &n), 0);
+    CHECK_INT(n, 2);
+    /* a step that fails: -1 with SQLite's reason, or without one */
+    sqlite3_bind_text(st[T_ADD], 1, "a fairly long name", -1, SQLITE_STATIC);
+    err[0] = '\0';
+    CHECK_INT(db_run(st[T_ADD], err, sizeof err), -1);
+    CHECK(strstr(err, "UNIQUE") != NULL);
+    sqlite3_bind_text(st[T_ADD], 1, "a fairly long name", -1, SQLITE_STATIC);
+    CHECK_INT(db_run(st[T_ADD], NULL, 0), -1);
+    CHECK_INT(db_scalar(st[T_ROWS], &n), 0); /* reset after the failures: usable */
+    CHECK_INT(n, 2);
+
+    /* db_scalar with no row: -1, *out as it was */
+    sqlite3_bind_int64(st[T_NAME], 1, 99);
+    CHECK_INT(db_scalar(st[T_NAME], &n), -1);
+    CHECK_INT(n, 2);
+
+    /* db_column_copy: cut to the buffer, and NULL as "" */
+    char small[8], name[64] = "x";
+    sqlite3_bind_int64(st[T_NAME], 1, 1);
+    CHECK_INT(sqlite3_step(st[T_NAME]), SQLITE_ROW);
+    db_column_copy(st[T_NAME], 0, small, sizeof small);
+    CHECK_STR(small, "a fairl");
+    db_column_copy(st[T_NAME], 0, name, sizeof name);
+    CHECK_STR(name, "a fairly long name");
+    sqlite3_reset(st[T_NAME]);
+    sqlite3_bind_int64(st[T_NAME], 1, 2);
+    CHECK_INT(sqlite3_step(st[T_NAME]), SQLITE_ROW);
+    db_column_copy(st[T_NAME], 0, name, sizeof name);
+    CHECK_STR(name, "");
+    sqlite3_reset(st[T_NAME]);
+
+    db_finalize(st, T_COUNT);
+    CHECK(st[T_CACHE] == NULL && st[T_NAME] == NULL);
+    db_finalize(st, T_COUNT); /* twice: harmless */
+
+    /* a statement that does not compile: its index and SQLite's reason,
+       and what was prepared before it is the caller's to finalise */
+    static const char *const bad[2] = {"SELECT 1", "SELECT x FROM nowhere"};
+    sqlite3_stmt *half[2] = {NULL, NULL};
+    CHECK_INT(db_prepare(db, bad, half, 2, err, sizeof err), -1);
+    CHECK(strstr(err, "statement 1") != NULL && strstr(err, "nowhere") != NULL);
+    CHECK(half[0] != NULL && half[1] == NULL);
+    db_finalize(half, 2);
+    db_close(&db);
+}
+
 int
 main(void)
 {
@@ -238,6 +316,7 @@ main(void)
     test_pragmas_and_close(dir);
     test_checkpoint_off_the_commit(dir);
     test_wal_preallocated(dir);
+    test_statement_table(dir);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)
