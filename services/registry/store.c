@@ -545,7 +545,7 @@ store_append(store_t *self, event_t *ev, char *err, size_t errlen)
         sqlite3_bind_null(st, 6);
     }
     sqlite3_bind_int64(st, 7, ev->recorded_ms);
-    /* autocommit: the row is durable when step returns DONE */
+    /* durable when step returns DONE outside a group, else at store_commit */
     if (db_run(st, err, errlen) != 0)
         return -1;
     ev->seq = sqlite3_last_insert_rowid(self->db);

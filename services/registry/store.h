@@ -2,8 +2,9 @@
 
     One row per event, never updated or deleted: a correction is a
     retraction event that names the erroneous one. A row is on disk
-    (WAL, synchronous=FULL) before store_append returns, which is what lets
-    the registry say "accepted". The lookups the validation needs (the same
+    (WAL, synchronous=FULL) before store_append returns, or with a group
+    before store_commit returns (the registry groups the deposits that come
+    together), which is what lets the registry say "accepted". The lookups the validation needs (the same
     action already stored, a participant's standing consent) are answered
     from an index in memory, built when the log is opened: each costs
     O(the events of that participant for that instrument), whatever the
