@@ -144,6 +144,7 @@ start_stack() {
   exit 1
 }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+rss_parts() { awk '/^(RssAnon|RssFile):/ { printf "%s %s kB ", $1, $2 }' "/proc/$1/status"; }
 hz=$(getconf CLK_TCK)
 cpu_ms() { awk -v hz="$hz" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$1/stat"; }
 # commit_stats LOG: deposits per commit and commits, from the registry's log
@@ -211,7 +212,7 @@ echo "#   catchup_after_load_ms: from the last acknowledged deposit until the th
 sleep 2
 for s in $services; do figure "rss_kb_$s" "$(rss_kb "${PIDS[$s]}")" kB; done
 for s in $services; do
-  echo "#   rss_kb_$s: $(awk '/^(RssAnon|RssFile):/ { printf "%s %s kB ", $1, $2 }' "/proc/${PIDS[$s]}/status")"
+  echo "#   rss_kb_$s: $(rss_parts "${PIDS[$s]}")"
 done
 # the notifier once a webhook is added: its URL check loads libcurl and the
 # TLS libraries under it (services/notifier/curllib.h); no alert follows, so
@@ -219,7 +220,7 @@ done
 if "$bin/ratifyctl" webhook add http://127.0.0.1:9/ratify-bench >/dev/null; then
   sleep 2
   figure rss_kb_notifier_webhook "$(rss_kb "${PIDS[notifier]}")" kB
-  echo "#   rss_kb_notifier_webhook: $(awk '/^(RssAnon|RssFile):/ { printf "%s %s kB ", $1, $2 }' "/proc/${PIDS[notifier]}/status")"
+  echo "#   rss_kb_notifier_webhook: $(rss_parts "${PIDS[notifier]}")"
 fi
 stop_all
 # restarts on the state of 100,000 events, in dependency order; the
