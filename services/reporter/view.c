@@ -44,8 +44,8 @@ static const char *s_schema =
 enum { ST_INSERT, ST_CURSOR, ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_COUNT };
 
 static const char *s_sql[ST_COUNT] = {
-    [ST_INSERT] = "INSERT OR IGNORE INTO events (seq, action, instrument, participant, date,"
-                  " retracts, reason, recorded_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [ST_INSERT] = ("INSERT OR IGNORE INTO events (seq, action, instrument, participant, date,"
+                   " retracts, reason, recorded_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
     [ST_CURSOR] = "INSERT OR REPLACE INTO cursor (id, seq) VALUES (1, ?1)",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
