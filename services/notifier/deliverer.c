@@ -1,27 +1,30 @@
-/*  deliverer: one thread, one curl multi handle, many transfers.
+/*  deliverer: one thread, many transfers (httpc.h), one poll.
 
-    The loop waits in curl_multi_poll on the transfers' sockets and the
-    actor pipe together, so a WAKE or $TERM is seen at once; the wait is
-    also cut at the next due delivery and at DELIVERER_POLL_MAX_MSEC. Each
-    pass: read the pipe, let curl progress, record finished transfers, and
-    start due deliveries when told to, when a transfer finished (a slot
-    opened) or when the earliest retry came due.
+    The loop waits in zmq_poll on the actor pipe and every transfer's
+    descriptor together, so a WAKE or $TERM is seen at once; the wait is
+    also cut at the next due delivery, at the earliest transfer deadline
+    and at DELIVERER_POLL_MAX_MSEC. Each pass: read the pipe, step the
+    transfers that are ready or due, record finished ones, and start due
+    deliveries when told to, when a transfer finished (a slot opened) or
+    when the earliest retry came due.
 
-    libcurl is loaded (curllib.h) and the multi handle created only when a
-    delivery first falls due; until then the loop waits on the actor pipe
-    alone, and a notifier without webhooks never maps libcurl. If libcurl
-    cannot be loaded, that is logged once and the deliveries stay pending,
-    their attempts not counted. */
+    OpenSSL is loaded (tlslib.h) only when an https delivery first falls
+    due. If it cannot be loaded, that is logged once and https deliveries
+    stay pending, their attempts not counted; http ones go on. */
 #include "deliverer.h"
 
 #include "alert.h"
-#include "curllib.h"
 #include "db.h"
 #include "hookstore.h"
+#include "hookurl.h"
+#include "http1.h"
+#include "httpc.h"
 #include "log.h"
 #include "notifydb.h"
 #include "service.h"
+#include "tlslib.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
@@ -34,6 +37,7 @@
 #define DELIVERER_LEASE_MARGIN_MSEC 5000 /* lease = timeout + this */
 #define DELIVERER_HOOKS_MAX 1024       /* subscriptions scanned per pass */
 #define DELIVERER_CONTENT_TYPE "application/cloudevents+json"
+#define DELIVERER_USER_AGENT "ratify-notifier/" RATIFY_VERSION
 
 struct _deliverer_t {
     zactor_t *actor;
@@ -44,11 +48,8 @@ struct _deliverer_t {
 };
 
 typedef struct {
-    CURL *easy;
-    struct curl_slist *headers;
-    char *body; /* the JSON document, owned */
+    httpc_t *http;
     hookstore_job_t job;
-    char errbuf[CURL_ERROR_SIZE];
 } s_transfer_t;
 
 typedef struct {
@@ -56,9 +57,7 @@ typedef struct {
     const webhook_policy_t *policy;
     sqlite3 *db;
     hookstore_t *hooks;
-    const curllib_t *curl; /* NULL until a delivery first falls due */
-    bool curl_failed;      /* libcurl cannot be loaded (logged) */
-    CURLM *multi;
+    enum { S_TLS_UNTRIED, S_TLS_LOADED, S_TLS_FAILED } tls; /* OpenSSL, logged once */
     s_transfer_t *inflight[DELIVERER_INFLIGHT_MAX];
     size_t ninflight;
     bool scan;        /* look for due deliveries on the next pass */
@@ -89,167 +88,131 @@ s_log(s_worker_t *w, log_level_t level, const char *fmt, ...)
         zmsg_destroy(&zm);
 }
 
-static size_t
-s_discard(char *data, size_t size, size_t nmemb, void *ctx)
-{
-    (void) data;
-    (void) ctx;
-    return size * nmemb;
-}
-
 static void
-s_transfer_destroy(s_worker_t *w, s_transfer_t **t_p)
+s_transfer_destroy(s_transfer_t **t_p)
 {
     s_transfer_t *t = *t_p;
     if (!t)
         return;
-    if (t->easy) {
-        w->curl->multi_remove_handle(w->multi, t->easy);
-        w->curl->easy_cleanup(t->easy);
-    }
-    if (t->headers)
-        w->curl->slist_free_all(t->headers);
-    free(t->body);
+    httpc_destroy(&t->http);
     hookstore_job_clear(&t->job);
     free(t);
     *t_p = NULL;
 }
 
-/* Builds the JSON body from the stored alert. Returns 0, or -1 with why. */
-static int
-s_body(s_transfer_t *t, char *why, size_t whylen)
+/* Returns the JSON body built from the stored alert (caller frees), or
+   NULL with why. */
+static char *
+s_body(const hookstore_job_t *job, char *why, size_t whylen)
 {
     wire_err_t err;
-    msg_in_t *in = msg_in_parse(t->job.body, t->job.body_size, &err);
+    msg_in_t *in = msg_in_parse(job->body, job->body_size, &err);
     alert_t alert;
     memset(&alert, 0, sizeof alert);
-    int rc = -1;
+    char *json = NULL;
     if (!in || alert_read(msg_in_root(in), &alert, &err) != 0)
         snprintf(why, whylen, "the stored alert does not decode: %.200s", err.message);
-    else if (!(t->body = alert_to_json_text(&alert)))
+    else if (!(json = alert_to_json_text(&alert)))
         snprintf(why, whylen, "the alert has no JSON form (out of memory or not UTF-8)");
-    else
-        rc = 0;
     alert_clear(&alert);
     msg_in_destroy(&in);
-    return rc;
+    return json;
 }
 
-/* Appends one formatted header. Returns 0 or -1. */
-static int
-s_header(const curllib_t *lib, s_transfer_t *t, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-s_header(const curllib_t *lib, s_transfer_t *t, const char *fmt, ...)
+/* Returns the signed POST of the job's alert to url as bytes (*len;
+   caller frees), or NULL with why. */
+static char *
+s_request(const hookstore_job_t *job, const hookurl_t *url, int64_t now_ms, size_t *len,
+          char *why, size_t whylen)
 {
-    char line[ALERT_ID_MAX + 64];
-    va_list ap;
-    va_start(ap, fmt);
-    const int n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t) n >= sizeof line)
-        return -1;
-    struct curl_slist *more = lib->slist_append(t->headers, line);
-    if (!more)
-        return -1;
-    t->headers = more;
-    return 0;
-}
-
-/* Prepares the signed POST. Returns 0, or -1 with why. */
-static int
-s_prepare(s_worker_t *w, s_transfer_t *t, int64_t now_ms, char *why, size_t whylen)
-{
-    if (s_body(t, why, whylen) != 0)
-        return -1;
-    const size_t size = strlen(t->body);
+    if (strpbrk(job->alert_id, "\r\n")) {
+        snprintf(why, whylen, "the alert id cannot be sent as a header");
+        return NULL;
+    }
+    char *body = s_body(job, why, whylen);
+    if (!body)
+        return NULL;
+    const size_t size = strlen(body);
     const int64_t ts = now_ms / 1000;
     char sig[WEBHOOK_SIGNATURE_MAX];
-    if (strpbrk(t->job.alert_id, "\r\n")) {
-        snprintf(why, whylen, "the alert id cannot be sent as a header");
-        return -1;
-    }
-    if (webhook_sign(t->job.secret, t->job.alert_id, ts, t->body, size, sig) != 0) {
+    char *request = NULL;
+    char extra[ALERT_ID_MAX + WEBHOOK_SIGNATURE_MAX + 96];
+    if (webhook_sign(job->secret, job->alert_id, ts, body, size, sig) != 0)
         snprintf(why, whylen, "the subscription's secret is malformed");
-        return -1;
+    else if (snprintf(extra, sizeof extra,
+                      "webhook-id: %s\r\nwebhook-timestamp: %lld\r\nwebhook-signature: %s\r\n",
+                      job->alert_id, (long long) ts, sig)
+             >= (int) sizeof extra)
+        snprintf(why, whylen, "the alert id is too long for a header");
+    else if (!(request = http1_request(url, DELIVERER_USER_AGENT, DELIVERER_CONTENT_TYPE, extra,
+                                       body, size, len)))
+        snprintf(why, whylen, "out of memory building the request");
+    free(body);
+    return request;
+}
+
+/* Loads OpenSSL the first time an https delivery is due, and logs the
+   outcome once. Returns true when https deliveries can be made. */
+static bool
+s_tls_ready(s_worker_t *w)
+{
+    if (w->tls == S_TLS_UNTRIED) {
+        char err[256];
+        const tlslib_t *tls = tlslib_get(err, sizeof err);
+        w->tls = tls ? S_TLS_LOADED : S_TLS_FAILED;
+        if (tls)
+            s_log(w, RLOG_INFO, "an https webhook delivery is due: loaded %s",
+                  tls->version(OPENSSL_VERSION));
+        else
+            s_log(w, RLOG_ERROR,
+                  "https webhook deliveries are due but %s: they stay pending (restart the "
+                  "notifier once OpenSSL's libssl3 is installed and readable)",
+                  err);
     }
-    const curllib_t *lib = w->curl;
-    if (s_header(lib, t, "Content-Type: %s", DELIVERER_CONTENT_TYPE) != 0
-        || s_header(lib, t, "webhook-id: %s", t->job.alert_id) != 0
-        || s_header(lib, t, "webhook-timestamp: %lld", (long long) ts) != 0
-        || s_header(lib, t, "webhook-signature: %s", sig) != 0
-        || s_header(lib, t, "Expect:") != 0) {
-        snprintf(why, whylen, "out of memory building headers");
-        return -1;
-    }
-    t->easy = lib->easy_init();
-    if (!t->easy) {
-        snprintf(why, whylen, "out of memory creating a transfer");
-        return -1;
-    }
-    CURL *e = t->easy;
-    CURLcode rc = CURLE_OK;
-    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_URL, t->job.url);
-    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_TIMEOUT_MS, (long) w->policy->timeout_ms);
-    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long) size);
-    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_POSTFIELDS, t->body);
-    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
-    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_USERAGENT, "ratify-notifier/" RATIFY_VERSION);
-    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_WRITEFUNCTION, s_discard);
-    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
-    rc = rc ? rc : lib->easy_setopt(e, CURLOPT_PRIVATE, (void *) t);
-    if (rc != CURLE_OK) {
-        snprintf(why, whylen, "cannot set up the transfer: %s", lib->easy_strerror(rc));
-        return -1;
-    }
-    return 0;
+    return w->tls == S_TLS_LOADED;
 }
 
 /* Starts one attempt; takes the job. */
 static void
 s_start(s_worker_t *w, hookstore_job_t *job, int64_t now_ms)
 {
+    hookurl_t url;
+    char why[256];
+    const bool parsed = hookurl_parse(job->url, &url, why, sizeof why) == 0;
+    if (parsed && url.tls && !s_tls_ready(w)) {
+        hookstore_job_clear(job); /* pending, the attempt not counted */
+        return;
+    }
     const int64_t lease = now_ms + w->policy->timeout_ms + DELIVERER_LEASE_MARGIN_MSEC;
     const int begun = hookstore_begin(w->hooks, job->delivery_id, lease, now_ms);
-    if (begun != 1) {
+    s_transfer_t *t = begun == 1 ? calloc(1, sizeof *t) : NULL;
+    if (!t) {
         if (begun < 0)
             s_log(w, RLOG_ERROR, "delivery %lld: cannot record the attempt: %s",
                   (long long) job->delivery_id, sqlite3_errmsg(w->db));
-        hookstore_job_clear(job);
-        return;
-    }
-    s_transfer_t *t = calloc(1, sizeof *t);
-    if (!t) {
-        hookstore_release(w->hooks, job->delivery_id, now_ms);
+        else if (begun == 1)
+            hookstore_release(w->hooks, job->delivery_id, now_ms);
         hookstore_job_clear(job);
         return;
     }
     t->job = *job;
     memset(job, 0, sizeof *job);
-    char why[256];
-    if (s_prepare(w, t, now_ms, why, sizeof why) != 0) {
+    size_t len = 0;
+    char *request = parsed ? s_request(&t->job, &url, now_ms, &len, why, sizeof why) : NULL;
+    if (request)
+        t->http = httpc_new(&url, request, len, service_clock_ms() + w->policy->timeout_ms);
+    if (!request) {
         s_log(w, RLOG_ERROR, "webhook %lld: %s: %s; dead-lettered", (long long) t->job.webhook_id,
               t->job.alert_id, why);
         hookstore_finish(w->hooks, t->job.delivery_id, "dead", 0, why, now_ms, now_ms);
-        if (t->easy)
-            w->curl->easy_cleanup(t->easy);
-        t->easy = NULL;
-        s_transfer_destroy(w, &t);
-        return;
+        s_transfer_destroy(&t);
     }
-    if (w->curl->multi_add_handle(w->multi, t->easy) != CURLM_OK) {
+    else if (!t->http) {
         hookstore_release(w->hooks, t->job.delivery_id, now_ms);
-        if (t->easy)
-            w->curl->easy_cleanup(t->easy);
-        t->easy = NULL;
-        s_transfer_destroy(w, &t);
-        return;
+        s_transfer_destroy(&t);
     }
-    w->inflight[w->ninflight++] = t;
+    else
+        w->inflight[w->ninflight++] = t;
 }
 
 static size_t
@@ -261,46 +224,11 @@ s_inflight_for(const s_worker_t *w, int64_t webhook_id)
     return n;
 }
 
-/* Loads libcurl and creates the multi handle, the first time a delivery
-   is due. Returns 0, or -1 (logged once: deliveries stay pending). */
-static int
-s_curl_start(s_worker_t *w)
-{
-    if (w->multi)
-        return 0;
-    if (w->curl_failed)
-        return -1;
-    char err[256];
-    w->curl = curllib_get(err, sizeof err);
-    if (w->curl && !(w->multi = w->curl->multi_init()))
-        snprintf(err, sizeof err, "cannot create a curl multi handle");
-    if (!w->multi) {
-        w->curl_failed = true;
-        s_log(w, RLOG_ERROR,
-              "webhook deliveries are due but %s: they stay pending (restart the notifier "
-              "once libcurl is installed)",
-              err);
-        return -1;
-    }
-    s_log(w, RLOG_INFO, "a webhook delivery is due: loaded %s", w->curl->version());
-    return 0;
-}
-
 /* Starts what is due, within the per-subscription and total limits. */
 static void
 s_start_due(s_worker_t *w)
 {
     const int64_t now = service_wall_ms();
-    if (!w->multi) {
-        /* libcurl only once something is due (a retry later: the loop's
-           next_due brings us back) */
-        const int64_t due = hookstore_next_due(w->hooks);
-        if (due < 0 || due > now || s_curl_start(w) != 0) {
-            w->scan = false;
-            w->next_due = due > now ? due : now + DELIVERER_POLL_MAX_MSEC;
-            return;
-        }
-    }
     int64_t ids[DELIVERER_HOOKS_MAX];
     hookstore_job_t jobs[DELIVERER_INFLIGHT_PER_HOOK];
     const int nhooks = hookstore_active(w->hooks, ids, DELIVERER_HOOKS_MAX);
@@ -320,28 +248,24 @@ s_start_due(s_worker_t *w)
     }
     w->scan = false;
     w->next_due = hookstore_next_due(w->hooks);
-    /* due but held back by a limit: a finished transfer sets scan again */
+    /* due but held back by a limit (or by TLS): a finished transfer sets
+       scan again */
     if (w->next_due < 0 || w->next_due <= now)
         w->next_due = now + DELIVERER_POLL_MAX_MSEC;
 }
 
 /* Records the outcome of one finished transfer. */
 static void
-s_finish(s_worker_t *w, s_transfer_t *t, CURLcode result)
+s_finish(s_worker_t *w, s_transfer_t *t)
 {
     const int64_t now = service_wall_ms();
-    long code = 0;
-    curl_off_t retry_after = 0;
-    if (result == CURLE_OK) {
-        w->curl->easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
-        w->curl->easy_getinfo(t->easy, CURLINFO_RETRY_AFTER, &retry_after);
-    }
+    const bool answered = httpc_state(t->http) == HTTPC_DONE;
+    const long code = httpc_status(t->http);
     const int64_t attempts = t->job.attempts + 1;
-    const webhook_outcome_t o = webhook_classify(w->policy, result == CURLE_OK, code, attempts);
-    char why[CURL_ERROR_SIZE + 64];
-    if (result != CURLE_OK)
-        snprintf(why, sizeof why, "%s",
-                 t->errbuf[0] ? t->errbuf : w->curl->easy_strerror(result));
+    const webhook_outcome_t o = webhook_classify(w->policy, answered, code, attempts);
+    char why[300];
+    if (!answered)
+        snprintf(why, sizeof why, "%s", httpc_error(t->http));
     else
         snprintf(why, sizeof why, "HTTP %ld", code);
     const long long hook = (long long) t->job.webhook_id;
@@ -354,8 +278,7 @@ s_finish(s_worker_t *w, s_transfer_t *t, CURLcode result)
         break;
     case WEBHOOK_RETRY: {
         const int64_t delay = webhook_backoff_ms(w->policy, attempts,
-                                                 retry_after > 0 ? (int64_t) retry_after * 1000
-                                                                 : -1,
+                                                 httpc_retry_after_ms(t->http),
                                                  randombytes_random());
         rc = hookstore_finish(w->hooks, t->job.delivery_id, "pending", code, why, now + delay,
                               now);
@@ -380,31 +303,6 @@ s_finish(s_worker_t *w, s_transfer_t *t, CURLcode result)
 }
 
 static void
-s_collect(s_worker_t *w)
-{
-    CURLMsg *m;
-    int left = 0;
-    while ((m = w->curl->multi_info_read(w->multi, &left))) {
-        if (m->msg != CURLMSG_DONE)
-            continue;
-        char *priv = NULL;
-        w->curl->easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
-        s_transfer_t *t = (s_transfer_t *) priv;
-        const CURLcode result = m->data.result;
-        if (!t)
-            continue;
-        s_finish(w, t, result);
-        for (size_t i = 0; i < w->ninflight; i++)
-            if (w->inflight[i] == t) {
-                w->inflight[i] = w->inflight[--w->ninflight];
-                break;
-            }
-        s_transfer_destroy(w, &t);
-        w->scan = true;
-    }
-}
-
-static void
 s_handle_pipe(s_worker_t *w)
 {
     while (!w->stop && (zsock_events(w->pipe) & ZMQ_POLLIN)) {
@@ -417,30 +315,60 @@ s_handle_pipe(s_worker_t *w)
     }
 }
 
+/* Returns how long the loop may wait, in ms: until the next due
+   delivery or the earliest transfer deadline, at most
+   DELIVERER_POLL_MAX_MSEC; 0 when something is ready now. */
+static long
+s_wait_ms(s_worker_t *w)
+{
+    int64_t wait = w->next_due - service_wall_ms();
+    if (wait > DELIVERER_POLL_MAX_MSEC)
+        wait = DELIVERER_POLL_MAX_MSEC;
+    const int64_t mono = service_clock_ms();
+    for (size_t i = 0; i < w->ninflight; i++) {
+        const httpc_t *h = w->inflight[i]->http;
+        const int64_t left = httpc_state(h) == HTTPC_RUNNING ? httpc_deadline(h) - mono : 0;
+        if (left < wait)
+            wait = left;
+    }
+    if (wait < 0 || (zsock_events(w->pipe) & ZMQ_POLLIN))
+        wait = 0;
+    return (long) wait;
+}
+
 static void
 s_run(s_worker_t *w)
 {
-    struct curl_waitfd extra = {.fd = zsock_fd(w->pipe), .events = CURL_WAIT_POLLIN};
+    zmq_pollitem_t items[1 + DELIVERER_INFLIGHT_MAX];
     while (!w->stop) {
         if (w->scan || service_wall_ms() >= w->next_due)
             s_start_due(w);
-        int64_t wait = w->next_due - service_wall_ms();
-        if (wait > DELIVERER_POLL_MAX_MSEC)
-            wait = DELIVERER_POLL_MAX_MSEC;
-        if (wait < 0 || (zsock_events(w->pipe) & ZMQ_POLLIN))
-            wait = 0;
-        if (!w->multi) {
-            /* nothing in flight (libcurl not loaded yet): the pipe alone */
-            zmq_pollitem_t item = {.socket = zsock_resolve(w->pipe), .events = ZMQ_POLLIN};
-            zmq_poll(&item, 1, (long) wait);
-            s_handle_pipe(w);
-            continue;
+        const long wait = s_wait_ms(w);
+        items[0] = (zmq_pollitem_t){.socket = zsock_resolve(w->pipe), .events = ZMQ_POLLIN};
+        for (size_t i = 0; i < w->ninflight; i++) {
+            const httpc_t *h = w->inflight[i]->http;
+            const short ev = httpc_events(h);
+            items[1 + i] = (zmq_pollitem_t){
+                .fd = httpc_fd(h),
+                .events = (short) (((ev & POLLIN) ? ZMQ_POLLIN : 0)
+                                   | ((ev & POLLOUT) ? ZMQ_POLLOUT : 0))};
         }
-        w->curl->multi_poll(w->multi, &extra, 1, (int) wait, NULL);
+        zmq_poll(items, (int) (1 + w->ninflight), wait);
         s_handle_pipe(w);
-        int running = 0;
-        w->curl->multi_perform(w->multi, &running);
-        s_collect(w);
+        /* backwards: a finished transfer's slot takes the last one's */
+        const int64_t mono = service_clock_ms();
+        for (size_t i = w->ninflight; i-- > 0;) {
+            s_transfer_t *t = w->inflight[i];
+            if (httpc_state(t->http) == HTTPC_RUNNING && !items[1 + i].revents
+                && mono < httpc_deadline(t->http))
+                continue;
+            if (httpc_step(t->http, mono) == HTTPC_RUNNING)
+                continue;
+            s_finish(w, t);
+            w->inflight[i] = w->inflight[--w->ninflight];
+            s_transfer_destroy(&t);
+            w->scan = true;
+        }
     }
 }
 
@@ -474,10 +402,9 @@ s_actor(zsock_t *pipe, void *args)
     while (w.ninflight > 0) {
         s_transfer_t *t = w.inflight[--w.ninflight];
         hookstore_release(w.hooks, t->job.delivery_id, now);
-        s_transfer_destroy(&w, &t);
+        s_transfer_destroy(&t);
     }
-    if (w.multi)
-        w.curl->multi_cleanup(w.multi);
+    tlslib_shutdown();
     hookstore_destroy(&w.hooks);
     db_close(&w.db);
 }

@@ -1,16 +1,16 @@
 /*  deliverer: the webhook delivery thread.
 
-    A zactor with its own SQLite connection and one libcurl multi handle
-    (created when a delivery first falls due):
-    it sends every due delivery as an HTTP POST of the alert's CloudEvents
-    JSON form, signed per Standard Webhooks (webhook.h), and records each
-    outcome in hookstore (delivered, retry at a later time, dead, gone).
+    A zactor with its own SQLite connection and its HTTP/1.1 transfers
+    (httpc.h): it sends every due delivery as an HTTP POST of the alert's
+    CloudEvents JSON form, signed per Standard Webhooks (webhook.h), and
+    records each outcome in hookstore (delivered, retry at a later time,
+    dead, gone).
     All transfers run concurrently in the one thread, at most
     DELIVERER_INFLIGHT_PER_HOOK per subscription and DELIVERER_INFLIGHT_MAX
-    in all, each bounded by the policy's timeout; so a slow or dead endpoint
-    holds its own slot for at most a timeout and never delays the other
-    endpoints, nor the main thread, which only tells the actor "WAKE" after
-    it stores an alert. One attempt at a time per subscription sends its
+    in all, each bounded by the policy's timeout (the host's DNS lookup
+    included); so a slow or dead endpoint holds its own slot for at most a
+    timeout and never delays the other endpoints, nor the main thread,
+    which only tells the actor "WAKE" after it stores an alert. One attempt at a time per subscription sends its
     alerts in sequence order while it answers 2xx, and makes a 410 final:
     no request follows the one answered 410.
 
@@ -36,8 +36,8 @@
 typedef struct _deliverer_t deliverer_t;
 
 /* Starts the delivery thread on the notifier database at db_path and
-   waits until it is ready (libcurl is loaded later, when a delivery first
-   falls due: curllib.h). Returns the deliverer, or NULL with a reason in
+   waits until it is ready (OpenSSL is loaded later, when an https
+   delivery first falls due: tlslib.h). Returns the deliverer, or NULL with a reason in
    err. Caller destroys it. */
 deliverer_t *deliverer_new(const char *db_path, const webhook_policy_t *policy, char *err,
                            size_t errlen);

@@ -9,8 +9,8 @@
     committed (with the cursor and its webhook deliveries) before it is
     published; a subscriber that misses it sees the gap in the sequence or a
     heartbeat and replays with alerts.since. Webhooks are posted by the
-    delivery thread (deliverer.h), which the loop only wakes; libcurl is
-    loaded only when a webhook needs it (curllib.h).
+    delivery thread (deliverer.h), which the loop only wakes; OpenSSL is
+    loaded only when an https webhook needs it (tlslib.h).
 
     Group commit: the milestones of one follower call (everything already
     received on the socket, or one replay) are stored in one transaction,
@@ -25,7 +25,6 @@
     the API answers while that service is down. */
 #include "alertlog.h"
 #include "config.h"
-#include "curllib.h"
 #include "db.h"
 #include "deliverer.h"
 #include "follow.h"
@@ -68,8 +67,9 @@ s_usage(FILE *out)
             "Usage: ratify-notifier [--help]\n"
             "\n"
             "Turns the threshold service's milestones into CloudEvents alerts, stores each\n"
-            "(SQLite) before publishing it, and POSTs it to subscribed webhooks\n"
-            "(libcurl, libcurl.so.4, is loaded when the first delivery is due).\n"
+            "(SQLite) before publishing it, and POSTs it to subscribed webhooks over\n"
+            "HTTP/1.1 (OpenSSL's libssl.so.3 is loaded when the first https delivery\n"
+            "is due). Proxies are not used.\n"
             "Configured by environment variables:\n"
             "  RATIFY_NOTIFIER_API       request socket      (default %s)\n"
             "  RATIFY_NOTIFIER_ALERTS    alert stream        (default %s)\n"
@@ -79,7 +79,11 @@ s_usage(FILE *out)
             "  RATIFY_WEBHOOK_TIMEOUT_MS    per attempt             (default 5000)\n"
             "  RATIFY_WEBHOOK_ATTEMPTS      before the dead letters (default 8)\n"
             "  RATIFY_WEBHOOK_BACKOFF_MS    first retry delay       (default 10000)\n"
-            "  RATIFY_WEBHOOK_BACKOFF_MAX_MS  longest retry delay   (default 3600000)\n",
+            "  RATIFY_WEBHOOK_BACKOFF_MAX_MS  longest retry delay   (default 3600000)\n"
+            "  SSL_CERT_DIR   CAs trusted for https webhooks, looked up as needed\n"
+            "                 (default OpenSSL's, /etc/ssl/certs)\n"
+            "  SSL_CERT_FILE  a PEM file of more trusted CAs, read at the first https\n"
+            "                 delivery (default none)\n",
             config_default(CONFIG_NOTIFIER_API), config_default(CONFIG_NOTIFIER_ALERTS),
             config_default(CONFIG_THRESHOLD_API), config_default(CONFIG_THRESHOLD_EVENTS),
             config_default(CONFIG_DATA_DIR));
@@ -229,7 +233,6 @@ main(int argc, char **argv)
     const int started = service_start("notifier", argc, argv, s_usage);
     if (started != SERVICE_GO)
         return started;
-    /* libcurl is loaded when first needed (curllib.h), not here */
     if (sodium_init() < 0) {
         log_error("cannot initialise libsodium");
         security_shutdown();
@@ -274,7 +277,6 @@ done:
     hookstore_destroy(&hooks);
     alertlog_destroy(&ctx.log);
     db_close(&db);
-    curllib_shutdown(); /* after the delivery thread */
     security_shutdown(); /* after the last socket */
     return status;
 }

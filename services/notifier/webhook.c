@@ -1,10 +1,9 @@
-/*  webhook: signatures (libsodium), URL checks (libcurl's URL API, loaded
-    on the first check: curllib.h) and the retry arithmetic. Nothing here
-    does I/O. */
+/*  webhook: signatures (libsodium), URL checks (hookurl.h) and the retry
+    arithmetic. Nothing here does I/O. */
 #include "webhook.h"
 
 #include "alert.h"
-#include "curllib.h"
+#include "hookurl.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -135,28 +134,8 @@ webhook_url_check(const char *url, char *err, size_t errlen)
         snprintf(err, errlen, "a URL of 1 to %d bytes is required", ALERT_URL_MAX - 1);
         return -1;
     }
-    const curllib_t *lib = curllib_get(err, errlen);
-    if (!lib)
-        return -2;
-    CURLU *h = lib->url();
-    char *scheme = NULL, *host = NULL;
-    int rc = -1;
-    if (!h)
-        snprintf(err, errlen, "out of memory");
-    else if (lib->url_set(h, CURLUPART_URL, url, 0) != CURLUE_OK)
-        snprintf(err, errlen, "'%s' is not a valid URL", url);
-    else if (lib->url_get(h, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK
-             || (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0))
-        snprintf(err, errlen, "'%s' is not an http or https URL", url);
-    else if (lib->url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK || !*host)
-        snprintf(err, errlen, "'%s' names no host", url);
-    else
-        rc = 0;
-    lib->free(scheme);
-    lib->free(host);
-    if (h)
-        lib->url_cleanup(h);
-    return rc;
+    hookurl_t parsed;
+    return hookurl_parse(url, &parsed, err, errlen);
 }
 
 webhook_outcome_t

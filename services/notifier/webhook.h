@@ -58,10 +58,9 @@ int webhook_secret_generate(char *buf, size_t cap);
 int webhook_sign(const char *secret, const char *msg_id, int64_t timestamp, const void *body,
                  size_t size, char out[WEBHOOK_SIGNATURE_MAX]);
 
-/* Checks a subscription URL with libcurl's parser (loading libcurl on
-   the first call: curllib.h): http or https, a host, at most
-   ALERT_URL_MAX - 1 bytes. Returns 0, -1 with a reason when the URL is
-   bad, or -2 with a reason when libcurl cannot be loaded. */
+/* Checks a subscription URL as the delivery will read it (hookurl.h):
+   http or https, a host, at most ALERT_URL_MAX - 1 bytes. Returns 0, or
+   -1 with a reason when the URL is bad (or memory is short). */
 int webhook_url_check(const char *url, char *err, size_t errlen);
 
 typedef enum {

@@ -3,7 +3,7 @@
 
     Usage: ratify-hookserver --port P --log FILE [--secret whsec_...]
                              [--status CODE] [--fail-first N] [--delay-ms MS]
-                             [--retry-after S]
+                             [--retry-after S] [--tls-cert PEM --tls-key PEM]
 
     Every request gets one JSON line in FILE (created, empty, once the port
     is listening: a test waits for the file): n (request number), method,
@@ -14,7 +14,9 @@
     The answer is --status (default 200),
     except 500 for the first --fail-first requests carrying each webhook-id;
     --delay-ms holds every answer that long (a slow endpoint); --retry-after
-    adds that header to non-2xx answers. SIGTERM or SIGINT stops it (exit 0). */
+    adds that header to non-2xx answers. With --tls-cert and --tls-key
+    (PEM files) it speaks https (libmicrohttpd's GnuTLS) instead of http.
+    SIGTERM or SIGINT stops it (exit 0). */
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -188,11 +190,28 @@ s_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
+/* Returns the whole file at path, NUL-terminated (caller frees), or NULL. */
+static char *
+s_slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = f ? calloc(1, HOOK_BODY_MAX + 1) : NULL;
+    size_t n = buf ? fread(buf, 1, HOOK_BODY_MAX, f) : 0;
+    if (f)
+        fclose(f);
+    if (buf && (n == 0 || n == HOOK_BODY_MAX)) {
+        free(buf);
+        buf = NULL;
+    }
+    return buf;
+}
+
 static int
 s_usage(void)
 {
     fprintf(stderr, "Usage: ratify-hookserver --port P --log FILE [--secret whsec_...] "
-                    "[--status CODE] [--fail-first N] [--delay-ms MS] [--retry-after S]\n");
+                    "[--status CODE] [--fail-first N] [--delay-ms MS] [--retry-after S] "
+                    "[--tls-cert PEM --tls-key PEM]\n");
     return 2;
 }
 
@@ -200,7 +219,7 @@ int
 main(int argc, char **argv)
 {
     int port = 0;
-    const char *log_path = NULL;
+    const char *log_path = NULL, *cert_path = NULL, *key_path = NULL;
     for (int i = 1; i + 1 < argc; i += 2) {
         const char *opt = argv[i], *val = argv[i + 1];
         if (strcmp(opt, "--port") == 0)
@@ -217,12 +236,28 @@ main(int argc, char **argv)
             s.delay_ms = atoi(val);
         else if (strcmp(opt, "--retry-after") == 0)
             s.retry_after = atoi(val);
+        else if (strcmp(opt, "--tls-cert") == 0)
+            cert_path = val;
+        else if (strcmp(opt, "--tls-key") == 0)
+            key_path = val;
         else
             return s_usage();
     }
     if (argc % 2 == 0 || port <= 0 || port > 65535 || !log_path || s.status < 100
-        || s.status > 599)
+        || s.status > 599 || !cert_path != !key_path)
         return s_usage();
+    char *cert = NULL, *key = NULL;
+    if (cert_path && (!(cert = s_slurp(cert_path)) || !(key = s_slurp(key_path)))) {
+        fprintf(stderr, "ratify-hookserver: cannot read %s\n", cert ? key_path : cert_path);
+        free(cert);
+        return 1;
+    }
+    if (cert && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        fprintf(stderr, "ratify-hookserver: this libmicrohttpd has no TLS\n");
+        free(cert);
+        free(key);
+        return 1;
+    }
     if (sodium_init() < 0)
         return 1;
     if (s.secret && strncmp(s.secret, "whsec_", 6) == 0
@@ -245,12 +280,21 @@ main(int argc, char **argv)
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t) port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
     struct MHD_Daemon *d =
-        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION,
-                         (uint16_t) port, NULL, NULL, s_answer, NULL, MHD_OPTION_SOCK_ADDR,
-                         (struct sockaddr *) &addr, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
-                         MHD_OPTION_NOTIFY_COMPLETED, s_completed, NULL, MHD_OPTION_END);
+        cert ? MHD_start_daemon(flags | MHD_USE_TLS, (uint16_t) port, NULL, NULL, s_answer, NULL,
+                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
+                                MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+                                MHD_OPTION_NOTIFY_COMPLETED, s_completed, NULL,
+                                MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
+                                MHD_OPTION_END)
+             : MHD_start_daemon(flags, (uint16_t) port, NULL, NULL, s_answer, NULL,
+                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
+                                MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+                                MHD_OPTION_NOTIFY_COMPLETED, s_completed, NULL, MHD_OPTION_END);
     if (!d) {
+        free(cert);
+        free(key);
         fprintf(stderr, "ratify-hookserver: cannot listen on 127.0.0.1:%d\n", port);
         return 1;
     }
@@ -263,12 +307,16 @@ main(int argc, char **argv)
         MHD_stop_daemon(d);
         if (s.log)
             fclose(s.log);
+        free(cert);
+        free(key);
         return 1;
     }
     int sig = 0;
     sigwait(&set, &sig);
     MHD_stop_daemon(d);
     fclose(s.log);
+    free(cert);
+    free(key);
     for (size_t i = 0; i < s.nids; i++)
         free(s.ids[i]);
     return 0;
