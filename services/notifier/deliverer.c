@@ -166,7 +166,7 @@ s_tls_ready(s_worker_t *w)
         else
             s_log(w, RLOG_ERROR,
                   "https webhook deliveries are due but %s: they stay pending (restart the "
-                  "notifier once OpenSSL's libssl3 is installed and readable)",
+                  "notifier once that is mended)",
                   err);
     }
     return w->tls == S_TLS_LOADED;

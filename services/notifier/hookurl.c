@@ -212,8 +212,9 @@ s_parse(const char *url, hookurl_t *out, char *err, size_t errlen)
         s_invalid(err, errlen, url, "a URL has 1 to %d bytes", ALERT_URL_MAX - 1);
         return -1;
     }
+    /* bytes from 0x80 are taken in the path, query and fragment (below) */
     for (size_t i = 0; i < len; i++)
-        if ((unsigned char) url[i] < 0x21 || (unsigned char) url[i] > 0x7e) {
+        if ((unsigned char) url[i] < 0x21 || (unsigned char) url[i] == 0x7f) {
             s_invalid(err, errlen, url, "byte 0x%02x at offset %zu (percent-encode it)",
                       (unsigned) (unsigned char) url[i], i);
             return -1;
@@ -247,6 +248,12 @@ s_parse(const char *url, hookurl_t *out, char *err, size_t errlen)
     const char *auth = url + s + 3;
     const size_t alen = strcspn(auth, "/?#");
     const char *rest = auth + alen;
+    for (const char *b = url; b < rest; b++)
+        if ((unsigned char) *b > 0x7e) {
+            s_invalid(err, errlen, url, "byte 0x%02x at offset %zu, before the path",
+                      (unsigned) (unsigned char) *b, (size_t) (b - url));
+            return -1;
+        }
     const char *host = auth;
     for (size_t i = alen; i > 0; i--)
         if (auth[i - 1] == '@') {
@@ -289,12 +296,24 @@ s_parse(const char *url, hookurl_t *out, char *err, size_t errlen)
     if (out->port != fallback)
         snprintf(out->authority + hlen, sizeof out->authority - hlen, ":%u", (unsigned) out->port);
 
-    /* target: path and query as written, "/" for an empty path */
+    /* target: path and query as written, bytes from 0x80 percent-encoded
+       (as libcurl sent them), "/" for an empty path; fits: at most 3 bytes
+       for each of fewer than ALERT_URL_MAX */
+    static const char hex[] = "0123456789ABCDEF";
     const size_t tlen = strcspn(rest, "#");
-    const size_t slash = rest[0] == '/' ? 0 : 1;
-    out->target[0] = '/';
-    memcpy(out->target + slash, rest, tlen); /* fits: tlen + 1 < len < ALERT_URL_MAX */
-    out->target[slash + tlen] = '\0';
+    size_t t = 0;
+    if (rest[0] != '/')
+        out->target[t++] = '/';
+    for (size_t i = 0; i < tlen; i++) {
+        const unsigned char b = (unsigned char) rest[i];
+        if (b > 0x7e) {
+            out->target[t++] = '%';
+            out->target[t++] = hex[b >> 4];
+            out->target[t++] = hex[b & 0xf];
+        } else
+            out->target[t++] = (char) b;
+    }
+    out->target[t] = '\0';
     return 0;
 }
 

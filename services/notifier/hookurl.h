@@ -3,7 +3,9 @@
 
     Accepted: "http" or "https" (any case) + "://" + authority + an optional
     path, query and fragment (RFC 3986 section 3), every byte printable
-    ASCII (0x21-0x7e; percent-encode anything else). The authority is
+    ASCII (0x21-0x7e), except that the path and query may hold bytes from
+    0x80 (UTF-8, as browsers and libcurl take them), sent percent-encoded.
+    The authority is
     [userinfo "@"] host [":" port]: the host a name or IPv4 address
     (letters, digits, "-", ".", "_" and "~"; no percent escapes), or
     an IPv6 address in brackets (hex digits, ":" and "." only; no zone);
@@ -31,7 +33,7 @@ typedef struct {
     char authority[HOOKURL_HOST_MAX + 8]; /* the Host header: host as written
                                           (IPv6 in brackets), ":port" when given
                                           and not the default */
-    char target[ALERT_URL_MAX];        /* path and query, "/" when the path is
+    char target[3 * ALERT_URL_MAX];    /* path and query, "/" when the path is
                                           empty; no fragment */
     char basic_auth[HOOKURL_AUTH_MAX]; /* base64 of "user:password" decoded, or "" */
 } hookurl_t;

@@ -24,6 +24,8 @@
 
 #define HTTPC_RESOLVER_STACK (256 * 1024) /* getaddrinfo and the NSS modules */
 #define HTTPC_READ_CHUNK 4096
+#define HTTPC_CONNECT_MIN_MSEC 250 /* an address that has more behind it gets at
+                                      least this, or half the time left */
 
 typedef enum {
     S_RESOLVING, /* fd: the resolver's pipe */
@@ -43,7 +45,8 @@ typedef struct {
     int pipe[2];      /* the thread writes one byte to [1] when done */
     char host[HOOKURL_HOST_MAX];
     char port[8];
-    int rc; /* getaddrinfo's */
+    int rc;        /* getaddrinfo's */
+    int sys_errno; /* with EAI_SYSTEM: the lookup's errno */
     struct addrinfo *addrs;
 } s_lookup_t;
 
@@ -51,6 +54,7 @@ struct _httpc_t {
     s_phase_t phase;
     hookurl_t url;
     int64_t started, deadline;
+    int64_t connect_deadline; /* the address being tried gives up then */
     s_lookup_t *lookup;
     struct addrinfo *next_addr; /* the next address to try */
     int fd;
@@ -62,6 +66,7 @@ struct _httpc_t {
     size_t request_len, sent;
     char *head; /* the response so far */
     size_t head_len, head_cap;
+    bool saw_lf; /* the status line is complete */
     int status;
     int64_t retry_after_ms;
     char error[256];
@@ -85,6 +90,7 @@ s_resolver(void *arg)
     s_lookup_t *l = arg;
     const struct addrinfo hints = {.ai_socktype = SOCK_STREAM};
     l->rc = getaddrinfo(l->host, l->port, &hints, &l->addrs);
+    l->sys_errno = errno;
     atomic_store(&l->done, true);
     const char byte = 1;
     ssize_t n;
@@ -133,6 +139,7 @@ s_resolve(httpc_t *self)
         const struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
                                        .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV};
         l->rc = getaddrinfo(l->host, l->port, &hints, &l->addrs);
+        l->sys_errno = errno;
         atomic_store(&l->done, true);
         return s_advance(self);
     }
@@ -178,6 +185,15 @@ s_connect_next(httpc_t *self)
         const int one = 1;
         setsockopt(self->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         if (connect(self->fd, a->ai_addr, a->ai_addrlen) == 0 || errno == EINPROGRESS) {
+            /* a blackholed address (a broken IPv6 route, a dead record)
+               must leave time for the next ones */
+            const int64_t now = service_clock_ms();
+            int64_t share = (self->deadline - now) / 2;
+            if (share < HTTPC_CONNECT_MIN_MSEC)
+                share = HTTPC_CONNECT_MIN_MSEC;
+            self->connect_deadline = self->next_addr && now + share < self->deadline
+                                         ? now + share
+                                         : self->deadline;
             self->phase = S_CONNECTING;
             self->events = POLLOUT;
             return HTTPC_RUNNING;
@@ -242,10 +258,13 @@ s_tls_start(httpc_t *self)
     int ok;
     if (self->url.host_is_ip)
         ok = self->tls->param_set1_ip_asc(self->tls->get0_param(self->ssl), self->url.host);
-    else
+    else {
+        /* "f*.example.org" does not match: no partial wildcards, as libcurl */
+        self->tls->set_hostflags(self->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
         ok = self->tls->ctrl(self->ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
                              self->url.host)
              && self->tls->set1_host(self->ssl, self->url.host);
+    }
     if (!ok)
         return s_fail(self, "cannot check a TLS certificate against %s", self->url.host);
     self->phase = S_HANDSHAKE;
@@ -306,11 +325,40 @@ s_recv_some(httpc_t *self, int *tls_ret)
     return n;
 }
 
+/* Returns whether the bytes read since old_len may complete a head (its
+   status line, for an early verdict, or an empty line), or the buffer
+   reached its limit: only then is the head parsed again, so a server
+   sending one byte at a time costs one scan per head, not per byte. */
+static bool
+s_head_may_end(httpc_t *self, size_t old_len)
+{
+    if (self->head_len >= HTTP1_HEAD_MAX)
+        return true;
+    const size_t from = old_len > 3 ? old_len - 3 : 0;
+    const char *p = self->head + from;
+    const size_t n = self->head_len - from;
+    if (!self->saw_lf && memchr(self->head + old_len, '\n', self->head_len - old_len)) {
+        self->saw_lf = true;
+        return true;
+    }
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (p[i] != '\n')
+            continue;
+        if (p[i + 1] == '\n' || (p[i + 1] == '\r' && i + 2 < n && p[i + 2] == '\n'))
+            return true;
+    }
+    return false;
+}
+
 /* Runs the state machine until it must wait. Returns the state. */
 static httpc_state_t
 s_advance(httpc_t *self)
 {
     for (;;) {
+        /* a server that trickles its answer does not hold the thread
+           past the deadline: httpc_step fails the transfer */
+        if (service_clock_ms() >= self->deadline)
+            return HTTPC_RUNNING;
         switch (self->phase) {
         case S_RESOLVING: {
             s_lookup_t *l = self->lookup;
@@ -318,7 +366,8 @@ s_advance(httpc_t *self)
                 return HTTPC_RUNNING;
             if (l->rc != 0)
                 return s_fail(self, "cannot resolve %s: %s", l->host,
-                              l->rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(l->rc));
+                              l->rc == EAI_SYSTEM ? strerror(l->sys_errno)
+                                                  : gai_strerror(l->rc));
             self->next_addr = l->addrs;
             if (s_connect_next(self) != HTTPC_RUNNING)
                 return HTTPC_FAILED;
@@ -326,7 +375,7 @@ s_advance(httpc_t *self)
         }
         case S_CONNECTING: {
             struct pollfd p = {.fd = self->fd, .events = POLLOUT};
-            if (poll(&p, 1, 0) == 0)
+            if (poll(&p, 1, 0) <= 0)
                 return HTTPC_RUNNING;
             int err = 0;
             socklen_t len = sizeof err;
@@ -394,7 +443,10 @@ s_advance(httpc_t *self)
             if (n == 0)
                 return s_fail(self, "%s closed the connection without a response",
                               self->url.host);
+            const size_t old = self->head_len;
             self->head_len += (size_t) n;
+            if (!s_head_may_end(self, old))
+                break;
             http1_head_t h;
             char why[200];
             const int got = http1_head_parse(self->head, self->head_len, service_wall_ms(), &h,
@@ -502,7 +554,9 @@ httpc_events(const httpc_t *self)
 int64_t
 httpc_deadline(const httpc_t *self)
 {
-    return self->deadline;
+    return self->phase == S_CONNECTING && self->connect_deadline < self->deadline
+               ? self->connect_deadline
+               : self->deadline;
 }
 
 httpc_state_t
@@ -510,7 +564,12 @@ httpc_step(httpc_t *self, int64_t now_ms)
 {
     if (httpc_state(self) != HTTPC_RUNNING)
         return httpc_state(self);
-    const httpc_state_t st = s_advance(self);
+    httpc_state_t st = s_advance(self);
+    if (st == HTTPC_RUNNING && self->phase == S_CONNECTING && self->next_addr
+        && now_ms >= self->connect_deadline && now_ms < self->deadline) {
+        self->connect_errno = ETIMEDOUT; /* on to the next address */
+        st = s_connect_next(self);
+    }
     if (st == HTTPC_RUNNING && now_ms >= self->deadline)
         return s_fail(self, "no response from %s within %lld ms: timed out %s", self->url.host,
                       (long long) (now_ms - self->started), s_phase_name(self->phase));

@@ -8,7 +8,9 @@
     first https transfer), sends the request and reads the response's head
     (http1.h). The body of the response is never read, and the connection
     is closed ("Connection: close"). Everything, the host's resolution
-    included, must finish before the deadline.
+    included, must finish before the deadline; an address that does not
+    answer gets half the time left (at least 250 ms) when more addresses
+    follow it.
 
     Use: httpc_new; then, while httpc_state is HTTPC_RUNNING, wait until
     httpc_fd is ready for httpc_events or the deadline passes, and call
@@ -33,8 +35,9 @@ typedef enum {
 /* Starts sending request[0..len) (http1_request) to url, to finish by
    deadline_ms (service_clock_ms clock). Takes ownership of request in
    every case. Returns the transfer -- possibly already HTTPC_FAILED (a
-   refused connection, an unloadable TLS library: httpc_error says) -- or
-   NULL when out of memory. Caller destroys it. */
+   refused connection: httpc_error says) -- or NULL when out of memory.
+   Caller destroys it. Writes to a closed connection raise SIGPIPE inside
+   OpenSSL: the process must ignore it (service_start does). */
 httpc_t *httpc_new(const hookurl_t *url, char *request, size_t len, int64_t deadline_ms);
 
 /* Stops the transfer where it is, closes its connection, frees it.

@@ -31,6 +31,7 @@ s_resolve(void *handle, tlslib_t *lib)
 {
     if (S_SYM(ctx_free, "SSL_CTX_free") || S_SYM(ssl_new, "SSL_new") || S_SYM(ssl_free, "SSL_free") || S_SYM(set_fd, "SSL_set_fd")
         || S_SYM(ctrl, "SSL_ctrl") || S_SYM(set1_host, "SSL_set1_host")
+        || S_SYM(set_hostflags, "SSL_set_hostflags")
         || S_SYM(get0_param, "SSL_get0_param")
         || S_SYM(param_set1_ip_asc, "X509_VERIFY_PARAM_set1_ip_asc")
         || S_SYM(connect, "SSL_connect") || S_SYM(write, "SSL_write") || S_SYM(read, "SSL_read")
@@ -128,9 +129,10 @@ tlslib_get(char *err, size_t errlen)
             snprintf(s_err, sizeof s_err, "cannot load %s: %s", TLSLIB_SONAME,
                      why ? why : "unknown error");
         }
-        else if (s_resolve(handle, &s_lib) != 0 || s_context(handle) != 0) {
+        else if ((s_resolve(handle, &s_lib) != 0 || s_context(handle) != 0) && s_lib.ctx) {
             /* left loaded: harmless, and unloading OpenSSL is not */
-            tlslib_shutdown();
+            s_lib.ctx_free(s_lib.ctx);
+            s_lib.ctx = NULL;
         }
     }
     if (s_lib.ctx)
@@ -145,4 +147,5 @@ tlslib_shutdown(void)
     if (s_lib.ctx)
         s_lib.ctx_free(s_lib.ctx);
     s_lib.ctx = NULL;
+    s_tried = false;
 }

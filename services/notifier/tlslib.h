@@ -36,6 +36,7 @@ typedef struct {
     __typeof__(SSL_set_fd) *set_fd;
     __typeof__(SSL_ctrl) *ctrl;
     __typeof__(SSL_set1_host) *set1_host;
+    __typeof__(SSL_set_hostflags) *set_hostflags;
     __typeof__(SSL_get0_param) *get0_param;
     __typeof__(X509_VERIFY_PARAM_set1_ip_asc) *param_set1_ip_asc;
     __typeof__(SSL_connect) *connect;
@@ -58,8 +59,9 @@ typedef struct {
    delivery thread). The table is static: never free it. */
 const tlslib_t *tlslib_get(char *err, size_t errlen);
 
-/* Frees the shared context when it was made (the library stays mapped).
-   Call once, after the last connection is freed. */
+/* Frees the shared context when it was made (the library stays mapped;
+   a later tlslib_get makes a new context). Call after the last
+   connection is freed. */
 void tlslib_shutdown(void);
 
 #endif

@@ -5,7 +5,7 @@
 # on 2003-09-29; a subscriber connected before the load (only new alerts) and
 # one connected during it (--from 1: replay merged with live) print the same
 # alerts with the same ids. Without a webhook the notifier never loads
-# libcurl. A notifier that starts on a fresh database while the threshold
+# OpenSSL. A notifier that starts on a fresh database while the threshold
 # service holds every milestone stores the whole replay in one commit and
 # publishes the same alerts.
 source "$(dirname "$0")/lib.sh"

@@ -73,6 +73,10 @@ test_url_accepted(void)
     /* target: "/" for an empty path, query kept, fragment dropped */
     URL_OK("http://h?x=1", false, "h", false, 80, "h", "/?x=1", "");
     URL_OK("http://h?x=1#f", false, "h", false, 80, "h", "/?x=1", "");
+    /* bytes from 0x80 in the path and query: percent-encoded, as libcurl sent them */
+    URL_OK("http://h/hooks/\xc3\xbc?q=\xe2\x82\xac#\xc3\xa9", false, "h", false, 80, "h",
+           "/hooks/%C3%BC?q=%E2%82%AC", "");
+    URL_OK("http://h?\x80", false, "h", false, 80, "h", "/?%80", "");
     URL_OK("http://h#f", false, "h", false, 80, "h", "/", "");
     URL_OK("http://h/#f?x", false, "h", false, 80, "h", "/", "");
     URL_OK("http://h/a%20b/c?d=%2F&e=?#x#y", false, "h", false, 80, "h", "/a%20b/c?d=%2F&e=?", "");
@@ -145,6 +149,13 @@ test_url_accepted(void)
     CHECK_INT(strlen(u.basic_auth), sodium_base64_ENCODED_LEN(ALERT_URL_MAX - 10 + 1,
                                                               sodium_base64_VARIANT_ORIGINAL)
                                         - 1);
+    /* the longest path of bytes from 0x80 still fits target, encoded */
+    strcpy(url, "http://h/");
+    memset(url + 9, 0xff, ALERT_URL_MAX - 1 - 9);
+    url[ALERT_URL_MAX - 1] = '\0';
+    CHECK_INT(hookurl_parse(url, &u, err, sizeof err), 0);
+    CHECK_INT(strlen(u.target), 1 + 3 * (ALERT_URL_MAX - 1 - 9));
+    CHECK(strncmp(u.target, "/%FF%FF", 7) == 0);
 }
 
 static void
@@ -205,8 +216,9 @@ test_url_refused(void)
     URL_BAD("http://h/a b", NULL);
     URL_BAD("http://h/a\tb", NULL);
     URL_BAD("http://h/\x7f", NULL);
-    URL_BAD("http://h/\x80", NULL);
-    URL_BAD("http://h/#\xc3\xa9", NULL);
+    URL_BAD("http://h\x80/", NULL);
+    URL_BAD("http://b\xc3\xbc" "cher.example/", NULL);
+    URL_BAD("http://\xc3\xa9@h/", NULL);
     URL_BAD("http://h/\r\nX: y", NULL);
     URL_BAD(" http://h/", NULL);
     URL_BAD("http://h/ ", NULL);
