@@ -1,0 +1,381 @@
+/*  test_strbuf: the spill mode of the reporter's string buffer (strbuf.h;
+    the in-memory mode is tested in test_report_formats.c).
+
+    With a tiny mem_max in a fresh directory: text up to mem_max stays in
+    memory, the next byte spills; many small appends, a few large ones
+    (past the write buffer, some straight to the file) and appendf (short
+    and longer than its stack buffer) after the spill give a file whose
+    bytes are the text exactly, of strbuf_len bytes, mode 0600, handed
+    over positioned at its start, with no name left in the directory;
+    strbuf_data and strbuf_detach refuse a spilled buffer and leave it
+    intact; after strbuf_detach_fd the buffer is empty, in memory and
+    spills again into a new file. mem_max 0 spills at the first byte and
+    an empty buffer never spills. A directory that does not exist fails
+    the buffer (ENOENT), sticky, until strbuf_reset; a write that fails
+    (a file size limit, RLIMIT_FSIZE: EFBIG, after a short write) fails it
+    too, and so does passing STRBUF_SPILL_MAX_BYTES. No descriptor leaks:
+    /proc/self/fd counts the same before and after destroy and reset of
+    spilled buffers, failed or not. */
+#include "check.h"
+#include "strbuf.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define S_MEM_MAX 100
+
+/* Returns the number of open descriptors (entries of /proc/self/fd). */
+static int
+s_open_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n;
+}
+
+/* Returns the number of entries in dir, "." and ".." excluded. */
+static int
+s_dir_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
+/* Reads fd from its current position to the end. Returns a malloc'd
+   buffer (its length in *len) the caller frees, or NULL. */
+static char *
+s_read_all(int fd, size_t *len)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (n == cap) {
+            char *more = realloc(buf, cap * 2);
+            if (!more) {
+                free(buf);
+                return NULL;
+            }
+            buf = more;
+            cap *= 2;
+        }
+        const ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            free(buf);
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        n += (size_t) r;
+    }
+    *len = n;
+    return buf;
+}
+
+/* Detaches the file of buf and checks that it holds exactly want (the
+   text of a plain buffer), from its start, mode 0600. */
+static void
+s_check_file(strbuf_t *buf, strbuf_t *want)
+{
+    int fd = -1;
+    size_t len = 0;
+    CHECK_INT(strbuf_detach_fd(buf, &fd, &len), 0);
+    CHECK(fd >= 0);
+    CHECK_INT(len, strbuf_len(want));
+    if (fd < 0)
+        return;
+    struct stat st;
+    CHECK(fstat(fd, &st) == 0 && (st.st_mode & 0777) == 0600 && st.st_nlink == 0);
+    CHECK_INT(st.st_size, strbuf_len(want));
+    size_t got_len = 0;
+    char *got = s_read_all(fd, &got_len);
+    CHECK(got != NULL);
+    CHECK_INT(got_len, strbuf_len(want));
+    CHECK(got && got_len == strbuf_len(want) && memcmp(got, strbuf_data(want), got_len) == 0);
+    free(got);
+    close(fd);
+}
+
+/* Appends the same text to buf and to want (a plain buffer). */
+static void
+s_both(strbuf_t *buf, strbuf_t *want, const char *text, size_t len)
+{
+    CHECK_INT(strbuf_appendn(buf, text, len), 0);
+    strbuf_appendn(want, text, len);
+}
+
+static void
+s_test_spill(const char *dir)
+{
+    const int fds = s_open_fds();
+    strbuf_t *buf = strbuf_new_spill(dir, S_MEM_MAX);
+    strbuf_t *want = strbuf_new();
+    CHECK(buf && want);
+    CHECK(!strbuf_spilled(buf));
+    CHECK_INT(strbuf_detach_fd(buf, &(int){0}, &(size_t){0}), -1); /* not spilled */
+
+    /* up to mem_max in memory */
+    char line[S_MEM_MAX];
+    memset(line, 'a', sizeof line);
+    s_both(buf, want, line, S_MEM_MAX - 1);
+    s_both(buf, want, "b", 1);
+    CHECK(!strbuf_spilled(buf));
+    CHECK_INT(strbuf_len(buf), S_MEM_MAX);
+    CHECK_INT(s_open_fds(), fds);
+    CHECK(strncmp(strbuf_data(buf), line, S_MEM_MAX - 1) == 0);
+
+    /* one more byte spills */
+    s_both(buf, want, "c", 1);
+    CHECK(strbuf_spilled(buf));
+    CHECK_INT(s_open_fds(), fds + 1);
+    CHECK_INT(s_dir_entries(dir), 0); /* anonymous */
+    CHECK(strbuf_data(buf) == NULL);
+    CHECK(strbuf_detach(buf) == NULL);
+    CHECK(strbuf_spilled(buf) && !strbuf_failed(buf)); /* left intact */
+
+    /* many small appends, across write buffers */
+    int rc = 0;
+    for (int i = 0; i < 30000; i++) {
+        rc |= strbuf_appendf(buf, "%d,", i);
+        strbuf_appendf(want, "%d,", i);
+        if (i % 1000 == 0) {
+            rc |= strbuf_putc(buf, '\n');
+            strbuf_putc(want, '\n');
+        }
+    }
+    CHECK_INT(rc, 0);
+    /* a few large ones: smaller than, as large as and larger than the
+       write buffer, and much larger */
+    const size_t sizes[] = {STRBUF_SPILL_WRITE_BYTES - 7, STRBUF_SPILL_WRITE_BYTES,
+                            STRBUF_SPILL_WRITE_BYTES + 1, 5 * STRBUF_SPILL_WRITE_BYTES + 3};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        char *big = malloc(sizes[i]);
+        CHECK(big != NULL);
+        if (!big)
+            continue;
+        for (size_t j = 0; j < sizes[i]; j++)
+            big[j] = (char) ('A' + (i * 7 + j) % 26);
+        s_both(buf, want, big, sizes[i]);
+        s_both(buf, want, "|", 1);
+        free(big);
+    }
+    /* appendf after the spill, short and longer than its stack buffer */
+    char wide[600];
+    memset(wide, 'w', sizeof wide - 1);
+    wide[sizeof wide - 1] = '\0';
+    for (int i = 0; i < 50; i++) {
+        CHECK_INT(strbuf_appendf(buf, "<%d:%s>", i, i % 10 ? "x" : wide), 0);
+        strbuf_appendf(want, "<%d:%s>", i, i % 10 ? "x" : wide);
+    }
+    CHECK_INT(strbuf_append(buf, "end\n"), 0);
+    strbuf_append(want, "end\n");
+    CHECK(!strbuf_failed(buf));
+    CHECK_INT(strbuf_len(buf), strbuf_len(want));
+    CHECK_INT(strbuf_errno(buf), 0);
+
+    s_check_file(buf, want);
+    CHECK_INT(s_open_fds(), fds);
+    CHECK(!strbuf_spilled(buf));
+    CHECK_INT(strbuf_len(buf), 0);
+    CHECK_STR(strbuf_data(buf), "");
+
+    /* empty and in memory again; spills again into a new file */
+    strbuf_reset(want);
+    s_both(buf, want, "again", 5);
+    CHECK(!strbuf_spilled(buf));
+    CHECK_STR(strbuf_data(buf), "again");
+    s_both(buf, want, line, S_MEM_MAX);
+    CHECK(strbuf_spilled(buf));
+    /* a long appendf that crosses the threshold itself */
+    strbuf_reset(buf);
+    strbuf_reset(want);
+    CHECK(!strbuf_spilled(buf));
+    CHECK_INT(s_open_fds(), fds); /* reset closed the file */
+    CHECK_INT(strbuf_appendf(buf, "[%s]", wide), 0);
+    strbuf_appendf(want, "[%s]", wide);
+    CHECK(strbuf_spilled(buf));
+    s_check_file(buf, want);
+
+    /* destroy without detach closes the file */
+    s_both(buf, want, line, S_MEM_MAX);
+    s_both(buf, want, line, S_MEM_MAX);
+    CHECK(strbuf_spilled(buf));
+    CHECK_INT(s_open_fds(), fds + 1);
+    strbuf_destroy(&buf);
+    CHECK(buf == NULL);
+    CHECK_INT(s_open_fds(), fds);
+    strbuf_destroy(&want);
+    CHECK_INT(s_dir_entries(dir), 0);
+}
+
+static void
+s_test_zero_and_caps(const char *dir)
+{
+    const int fds = s_open_fds();
+    /* mem_max 0: the first byte spills, an empty buffer never does */
+    strbuf_t *buf = strbuf_new_spill(dir, 0);
+    CHECK_INT(strbuf_append(buf, ""), 0);
+    CHECK(!strbuf_spilled(buf));
+    CHECK_INT(strbuf_putc(buf, 'x'), 0);
+    CHECK(strbuf_spilled(buf));
+    CHECK_INT(strbuf_len(buf), 1);
+
+    /* past STRBUF_SPILL_MAX_BYTES fails (the text is never read) */
+    CHECK_INT(strbuf_appendn(buf, "y", (size_t) STRBUF_SPILL_MAX_BYTES), -1);
+    CHECK(strbuf_failed(buf));
+    CHECK_INT(strbuf_errno(buf), 0); /* a cap, not a file error */
+    CHECK_INT(strbuf_len(buf), 1);
+    CHECK_INT(strbuf_putc(buf, 'z'), -1); /* sticky */
+    CHECK_INT(strbuf_detach_fd(buf, &(int){0}, &(size_t){0}), -1);
+    CHECK(strbuf_spilled(buf)); /* keeps its file until reset or destroy */
+    strbuf_reset(buf);
+    CHECK(!strbuf_spilled(buf) && !strbuf_failed(buf));
+    CHECK_INT(s_open_fds(), fds);
+
+    /* strbuf_fail on a spilled buffer: no file handed over */
+    CHECK_INT(strbuf_append(buf, "abc"), 0);
+    CHECK(strbuf_spilled(buf));
+    strbuf_fail(buf);
+    CHECK_INT(strbuf_detach_fd(buf, &(int){0}, &(size_t){0}), -1);
+    strbuf_destroy(&buf);
+    CHECK_INT(s_open_fds(), fds);
+
+    CHECK(strbuf_new_spill(NULL, 10) == NULL);
+    CHECK(!strbuf_spilled(NULL));
+    CHECK_INT(strbuf_detach_fd(NULL, &(int){0}, &(size_t){0}), -1);
+    CHECK_INT(strbuf_errno(NULL), 0);
+}
+
+static void
+s_test_no_dir(const char *dir)
+{
+    const int fds = s_open_fds();
+    char missing[512];
+    snprintf(missing, sizeof missing, "%s/no/such/dir", dir);
+    strbuf_t *buf = strbuf_new_spill(missing, 10);
+    CHECK(buf != NULL); /* nothing is opened before the spill */
+    CHECK_INT(strbuf_append(buf, "0123456789"), 0);
+    CHECK_INT(strbuf_append(buf, "!"), -1);
+    CHECK(strbuf_failed(buf));
+    CHECK_INT(strbuf_errno(buf), ENOENT);
+    CHECK(!strbuf_spilled(buf));
+    CHECK_INT(strbuf_len(buf), 10);
+    CHECK_INT(strbuf_append(buf, "!"), -1); /* sticky */
+    CHECK_INT(strbuf_appendf(buf, "%s", "!"), -1);
+    CHECK(strbuf_detach(buf) == NULL);
+    CHECK_INT(strbuf_detach_fd(buf, &(int){0}, &(size_t){0}), -1);
+    CHECK_INT(s_open_fds(), fds);
+    strbuf_reset(buf);
+    CHECK(!strbuf_failed(buf));
+    CHECK_INT(strbuf_errno(buf), 0);
+    CHECK_INT(strbuf_append(buf, "short"), 0);
+    CHECK_STR(strbuf_data(buf), "short");
+    strbuf_destroy(&buf);
+
+    /* a directory we cannot write (not as root, which may) */
+    if (geteuid() != 0) {
+        char ro[512];
+        snprintf(ro, sizeof ro, "%s/ro", dir);
+        CHECK(mkdir(ro, 0500) == 0);
+        buf = strbuf_new_spill(ro, 1);
+        CHECK_INT(strbuf_append(buf, "12"), -1);
+        CHECK_INT(strbuf_errno(buf), EACCES);
+        strbuf_destroy(&buf);
+        CHECK(rmdir(ro) == 0);
+    }
+    CHECK_INT(s_open_fds(), fds);
+}
+
+/* A write that fails: the file size limit (RLIMIT_FSIZE, with SIGXFSZ
+   ignored) makes write(2) short, then EFBIG, as a full disk makes it
+   short, then ENOSPC. */
+static void
+s_test_write_error(const char *dir)
+{
+    const int fds = s_open_fds();
+    struct rlimit old;
+    CHECK(getrlimit(RLIMIT_FSIZE, &old) == 0);
+    void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+    struct rlimit small = {.rlim_cur = 3 * STRBUF_SPILL_WRITE_BYTES + 10, .rlim_max = old.rlim_max};
+    CHECK(setrlimit(RLIMIT_FSIZE, &small) == 0);
+
+    strbuf_t *buf = strbuf_new_spill(dir, 1000);
+    char chunk[1000];
+    memset(chunk, 'q', sizeof chunk);
+    int rc = 0;
+    size_t appended = 0;
+    for (int i = 0; i < 1000 && rc == 0; i++) {
+        rc = strbuf_appendn(buf, chunk, sizeof chunk);
+        if (rc == 0)
+            appended += sizeof chunk;
+    }
+    CHECK_INT(rc, -1);
+    CHECK(strbuf_failed(buf));
+    CHECK_INT(strbuf_errno(buf), EFBIG);
+    CHECK(appended > 3 * STRBUF_SPILL_WRITE_BYTES && appended < 5 * STRBUF_SPILL_WRITE_BYTES);
+    CHECK_INT(strbuf_detach_fd(buf, &(int){0}, &(size_t){0}), -1);
+    strbuf_destroy(&buf);
+
+    /* the last flush fails in strbuf_detach_fd itself: 200 chunks are
+       written 65 at a time (the 66th does not fit the write buffer), so
+       the writes stop at 195,000 bytes, under the limit, and 5,000 wait */
+    buf = strbuf_new_spill(dir, 0);
+    rc = 0;
+    for (int i = 0; i < 200; i++)
+        rc |= strbuf_appendn(buf, chunk, sizeof chunk);
+    CHECK_INT(rc, 0);
+    CHECK(!strbuf_failed(buf));
+    CHECK_INT(strbuf_len(buf), 200000);
+    int fd = -1;
+    size_t len = 0;
+    CHECK_INT(strbuf_detach_fd(buf, &fd, &len), -1);
+    CHECK(fd == -1 && len == 0);
+    CHECK(strbuf_failed(buf));
+    CHECK_INT(strbuf_errno(buf), EFBIG);
+    strbuf_destroy(&buf);
+
+    CHECK(setrlimit(RLIMIT_FSIZE, &old) == 0);
+    signal(SIGXFSZ, old_handler);
+    CHECK_INT(s_open_fds(), fds);
+    CHECK_INT(s_dir_entries(dir), 0);
+}
+
+int
+main(void)
+{
+    char dir[] = "/tmp/ratify-strbuf.XXXXXX";
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    s_test_spill(dir);
+    s_test_zero_and_caps(dir);
+    s_test_no_dir(dir);
+    s_test_write_error(dir);
+    CHECK_INT(s_dir_entries(dir), 0);
+    CHECK(rmdir(dir) == 0);
+    return check_report("test_strbuf");
+}
