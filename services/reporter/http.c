@@ -4,9 +4,11 @@
     the request is complete, so the connection may be kept alive; any other
     method is refused (405) on the first call, before its body is read,
     and libmicrohttpd then closes the connection. The answer is a plain
-    s_response_t the route fills: status, media type and a malloc'd body
-    that libmicrohttpd frees. libmicrohttpd leaves the body out of a HEAD
-    response and keeps its Content-Length. */
+    s_response_t the route fills: status, media type and either a malloc'd
+    body that libmicrohttpd frees or, for a report that spilled, the file
+    that holds it, which libmicrohttpd reads (or sendfile(2)s) and closes.
+    libmicrohttpd leaves the body out of a HEAD response and keeps its
+    Content-Length. */
 #include "http.h"
 
 #include "config.h"
@@ -26,16 +28,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define S_CSP "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 #define S_TEXT "text/plain; charset=utf-8"
 #define S_PROMETHEUS "text/plain; version=0.0.4; charset=utf-8"
 #define S_ERR_SIZE 512
+#define S_SPILL_VAR "RATIFY_REPORTER_SPILL_KB"
 
 struct _http_t {
     struct MHD_Daemon *daemon;
     view_t *view;
     metrics_t *metrics;
+    char *spill_dir;    /* reports past spill_bytes go to a file here */
+    size_t spill_bytes;
     char bound[128];
 };
 
@@ -44,6 +50,7 @@ typedef struct {
     unsigned status;
     const char *content_type; /* static */
     char *body;               /* malloc'd, handed to libmicrohttpd */
+    int fd;                   /* >= 0: the body is this file instead, handed over too */
     size_t len;
     metrics_route_t route;
     int64_t last_seq; /* > 0: sent as X-Ratify-Last-Seq */
@@ -144,6 +151,18 @@ http_parse_address(const char *text, struct sockaddr_storage *addr, socklen_t *l
 
 /* ---- responses ---------------------------------------------------------- */
 
+/* Drops r's body, text or file. */
+static void
+s_drop_body(s_response_t *r)
+{
+    free(r->body);
+    r->body = NULL;
+    if (r->fd >= 0)
+        close(r->fd);
+    r->fd = -1;
+    r->len = 0;
+}
+
 /* Fills r with a text/plain body: the sentence and a newline. */
 static void
 s_text(s_response_t *r, unsigned status, const char *fmt, ...)
@@ -163,24 +182,42 @@ s_text(s_response_t *r, unsigned status, const char *fmt, ...)
         n = (int) sizeof text - 2;
     text[n++] = '\n';
     text[n] = '\0';
+    s_drop_body(r);
     r->status = status;
     r->content_type = S_TEXT;
-    free(r->body);
     r->body = strdup(text);
     r->len = r->body ? (size_t) n : 0;
 }
 
-/* Hands a rendered buffer to r as its body (200), or makes r a 500. */
+/* Hands a rendered buffer to r as its body (200), its text or, when it
+   spilled, its file; or makes r a 500. */
 static void
 s_take(s_response_t *r, strbuf_t *out, const char *content_type)
 {
+    if (strbuf_spilled(out)) {
+        int fd = -1;
+        size_t len = 0;
+        if (strbuf_detach_fd(out, &fd, &len) != 0) {
+            const int error = strbuf_errno(out);
+            s_text(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                   "the report could not be written to its temporary file (%s)",
+                   error ? strerror(error) : "out of memory");
+            return;
+        }
+        s_drop_body(r);
+        r->status = MHD_HTTP_OK;
+        r->content_type = content_type;
+        r->fd = fd;
+        r->len = len;
+        return;
+    }
     const size_t len = strbuf_len(out);
     char *body = strbuf_detach(out);
     if (!body) {
         s_text(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
         return;
     }
-    free(r->body);
+    s_drop_body(r);
     r->status = MHD_HTTP_OK;
     r->content_type = content_type;
     r->body = body;
@@ -302,7 +339,8 @@ s_report(http_t *self, struct MHD_Connection *conn, const char *url, const char 
         return;
     int rc = reportreq_parse(&req, reportreq_kind_name(kind), reportreq_format_name(format), as_of,
                              instrument, config_today(), err, sizeof err);
-    strbuf_t *out = rc == REPORTREQ_OK ? strbuf_new() : NULL;
+    strbuf_t *out =
+        rc == REPORTREQ_OK ? strbuf_new_spill(self->spill_dir, self->spill_bytes) : NULL;
     if (rc == REPORTREQ_OK && !out) {
         rc = REPORTREQ_EINTERNAL;
         snprintf(err, sizeof err, "out of memory");
@@ -381,14 +419,15 @@ static enum MHD_Result
 s_send(struct MHD_Connection *conn, s_response_t *r)
 {
     struct MHD_Response *resp =
-        r->body ? MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE)
-                : MHD_create_response_from_buffer(0, (void *) "", MHD_RESPMEM_PERSISTENT);
+        r->fd >= 0 ? MHD_create_response_from_fd(r->len, r->fd)
+        : r->body  ? MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE)
+                   : MHD_create_response_from_buffer(0, (void *) "", MHD_RESPMEM_PERSISTENT);
     if (!resp) {
-        free(r->body);
-        r->body = NULL;
+        s_drop_body(r);
         return MHD_NO;
     }
-    r->body = NULL; /* libmicrohttpd frees it with the response */
+    r->body = NULL; /* libmicrohttpd frees it, or closes the file, with the response */
+    r->fd = -1;
     enum MHD_Result ok = MHD_YES;
     char seq[32];
     if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type) != MHD_YES
@@ -431,15 +470,15 @@ s_answer(void *cls, struct MHD_Connection *conn, const char *url, const char *me
         return MHD_YES;
     }
     const int64_t started = s_clock_us();
-    s_response_t r = {.status = MHD_HTTP_INTERNAL_SERVER_ERROR, .content_type = S_TEXT};
+    s_response_t r = {.status = MHD_HTTP_INTERNAL_SERVER_ERROR, .content_type = S_TEXT, .fd = -1};
     s_route(self, conn, url, method, &r);
     metrics_http(self->metrics, r.route, (int) r.status);
     char quoted_method[REPORTREQ_QUOTE_MAX + 8], quoted_url[REPORTREQ_QUOTE_MAX + 8];
     log_write(r.status == MHD_HTTP_INTERNAL_SERVER_ERROR ? RLOG_WARN : RLOG_DEBUG,
-              "http %s %s: %u, %zu bytes, %lld us",
+              "http %s %s: %u, %zu bytes%s, %lld us",
               reportreq_quote(method, quoted_method, sizeof quoted_method),
               reportreq_quote(url, quoted_url, sizeof quoted_url), r.status, r.len,
-              (long long) (s_clock_us() - started));
+              r.fd >= 0 ? " (spilled to a file)" : "", (long long) (s_clock_us() - started));
     return s_send(conn, &r);
 }
 
@@ -457,8 +496,27 @@ s_mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---- life cycle --------------------------------------------------------- */
 
+int
+http_spill_from_env(size_t *bytes, char *err, size_t errlen)
+{
+    const char *text = getenv(S_SPILL_VAR);
+    if (!text || !*text) {
+        *bytes = (size_t) HTTP_SPILL_KB_DEFAULT * 1024;
+        return 0;
+    }
+    char *end = NULL;
+    errno = 0;
+    const long long kb = strtoll(text, &end, 10);
+    if (errno || end == text || *end || kb < 1 || kb > (long long) HTTP_SPILL_KB_MAX)
+        return s_fail(err, errlen, "%s=%s is not an integer from 1 to %zu (KiB)", S_SPILL_VAR,
+                      text, (size_t) HTTP_SPILL_KB_MAX);
+    *bytes = (size_t) kb * 1024;
+    return 0;
+}
+
 http_t *
-http_new(const char *address, view_t *view, metrics_t *metrics, char *err, size_t errlen)
+http_new(const char *address, view_t *view, metrics_t *metrics, const char *spill_dir,
+         size_t spill_bytes, char *err, size_t errlen)
 {
     struct sockaddr_storage addr;
     socklen_t len = 0;
@@ -469,6 +527,12 @@ http_new(const char *address, view_t *view, metrics_t *metrics, char *err, size_
     }
     self->view = view;
     self->metrics = metrics;
+    self->spill_bytes = spill_bytes;
+    self->spill_dir = strdup(spill_dir ? spill_dir : ".");
+    if (!self->spill_dir) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
     if (http_parse_address(address, &addr, &len, self->bound, sizeof self->bound, err, errlen)
         != 0)
         goto fail;
@@ -512,6 +576,7 @@ http_destroy(http_t **self_p)
     http_t *self = *self_p;
     if (self->daemon)
         MHD_stop_daemon(self->daemon);
+    free(self->spill_dir);
     free(self);
     *self_p = NULL;
 }

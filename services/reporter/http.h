@@ -17,6 +17,16 @@
     no-referrer, Cache-Control: no-cache; reports also X-Ratify-Last-Seq,
     the last registry event they include.
 
+    A report larger than the spill size (RATIFY_REPORTER_SPILL_KB,
+    default 8 MiB) is rendered into an anonymous temporary file in the
+    reporter's data directory rather than in memory (strbuf.h's spill
+    mode) and sent from the file, which libmicrohttpd closes once the
+    response is done: whatever its length, the document then takes at most
+    the spill size and a 64 KiB write buffer in memory, and its length on
+    disk until the client has it all; the file has no name, so nothing is
+    left behind, even after a crash. The headers are the same either way.
+    The dashboard, /metrics and error bodies stay in memory (small).
+
     Threading: the server runs in libmicrohttpd's own thread
     (MHD_USE_INTERNAL_POLLING_THREAD), one request at a time, and builds
     each report from view_report's consistent snapshot (view.h: a mutex
@@ -33,6 +43,7 @@
 #define RATIFY_REPORTER_HTTP_H
 
 #include "metrics.h"
+#include "strbuf.h"
 #include "view.h"
 
 #include <stdbool.h>
@@ -44,15 +55,24 @@
 #define HTTP_CONNECTION_TIMEOUT_SEC 30  /* an idle connection is closed after */
 #define HTTP_MEMORY_LIMIT_BYTES (64 * 1024) /* per connection: headers, URL */
 #define HTTP_PATH_MAX 256               /* longer paths are 404 */
+#define HTTP_SPILL_KB_DEFAULT 8192      /* RATIFY_REPORTER_SPILL_KB when unset */
+#define HTTP_SPILL_KB_MAX (STRBUF_MAX_BYTES / 1024) /* a buffer holds no more */
 
 typedef struct _http_t http_t;
 
 /* Starts the server on address, serving reports from view and counting in
-   metrics (both borrowed: they must outlive the server). Returns the
-   server (caller destroys it), or NULL with a reason in err (malformed
-   address, port in use...). */
-http_t *http_new(const char *address, view_t *view, metrics_t *metrics, char *err,
-                 size_t errlen);
+   metrics (both borrowed: they must outlive the server); a report longer
+   than spill_bytes is rendered into a temporary file in spill_dir
+   (copied). Returns the server (caller destroys it), or NULL with a
+   reason in err (malformed address, port in use...). */
+http_t *http_new(const char *address, view_t *view, metrics_t *metrics, const char *spill_dir,
+                 size_t spill_bytes, char *err, size_t errlen);
+
+/* Reads RATIFY_REPORTER_SPILL_KB, in KiB (1024 bytes), from 1 to
+   HTTP_SPILL_KB_MAX; unset or empty: HTTP_SPILL_KB_DEFAULT. Returns 0
+   with the size in bytes in *bytes, or -1 with a sentence naming the
+   variable and its range in err. */
+int http_spill_from_env(size_t *bytes, char *err, size_t errlen);
 
 /* Stops the server (waiting for the request in progress) and frees it;
    accepts NULL and sets *self_p to NULL. */

@@ -64,11 +64,14 @@ s_usage(FILE *out)
             "  RATIFY_REGISTRY_API     registry requests  (default %s)\n"
             "  RATIFY_REGISTRY_EVENTS  registry events    (default %s)\n"
             "  RATIFY_DATA_DIR         data directory     (default %s; events in reporter.db)\n"
+            "  RATIFY_REPORTER_SPILL_KB  an HTTP report past this many KiB is rendered\n"
+            "                          into an unnamed file in the data directory, not\n"
+            "                          in memory (default %d, from 1 to %zu)\n"
             "  RATIFY_CATALOG          instruments file   (default: the shipped catalog)\n"
             "  RATIFY_TODAY            today's date, YYYY-MM-DD (default: the clock)\n",
             config_default(CONFIG_REPORTER_API), config_default(CONFIG_REPORTER_HTTP),
             config_default(CONFIG_REGISTRY_API), config_default(CONFIG_REGISTRY_EVENTS),
-            config_default(CONFIG_DATA_DIR));
+            config_default(CONFIG_DATA_DIR), HTTP_SPILL_KB_DEFAULT, (size_t) HTTP_SPILL_KB_MAX);
 }
 
 /* Commits what the follower delivered. */
@@ -269,6 +272,7 @@ main(int argc, char **argv)
 
     int status = 1;
     char err[CATALOG_ERR_SIZE], path[1024];
+    size_t spill_bytes = 0;
     catalog_t *catalog = NULL;
     zsock_t *api = NULL;
     http_t *http = NULL;
@@ -276,6 +280,10 @@ main(int argc, char **argv)
         .follow_cfg = follow_config(FOLLOW_REGISTRY, "registry events", REPLAY_TIMEOUT_MSEC),
     };
 
+    if (http_spill_from_env(&spill_bytes, err, sizeof err) != 0) {
+        log_error("%s", err);
+        goto done;
+    }
     catalog = service_load_catalog();
     if (!catalog)
         goto done;
@@ -299,7 +307,9 @@ main(int argc, char **argv)
         goto done;
     }
     s_settle(&app);
-    http = http_new(config_get(CONFIG_REPORTER_HTTP), app.view, app.metrics, err, sizeof err);
+    /* the data directory exists: service_data_path made it for reporter.db */
+    http = http_new(config_get(CONFIG_REPORTER_HTTP), app.view, app.metrics,
+                    config_get(CONFIG_DATA_DIR), spill_bytes, err, sizeof err);
     if (!http) {
         log_error("%s", err);
         goto done;

@@ -287,7 +287,10 @@ reportreq_render(const reportreq_t *req, const report_t *report, strbuf_t *out, 
     }
     if (rc == REPORT_OK && !strbuf_failed(out))
         return REPORTREQ_OK;
-    return s_fail(err, errlen, REPORTREQ_EINTERNAL, "the %s report could not be rendered (%s)",
-                  s_kinds[req->kind],
-                  rc == REPORT_ENOMEM || strbuf_failed(out) ? "out of memory" : "renderer error");
+    const int io = strbuf_errno(out); /* a spill buffer's file */
+    return s_fail(err, errlen, REPORTREQ_EINTERNAL, "the %s report could not be rendered (%s%s)",
+                  s_kinds[req->kind], io ? "its temporary file: " : "",
+                  io                                          ? strerror(io)
+                  : rc == REPORT_ENOMEM || strbuf_failed(out) ? "out of memory"
+                                                              : "renderer error");
 }

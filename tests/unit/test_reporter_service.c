@@ -6,9 +6,12 @@
     - reportreq: every kind and format, the defaults and aliases, the
       sentences for bad values (a malformed as_of quoted back, non-ASCII
       and controls shown as '?'), an unknown instrument listing the known
-      ones, and each format's media type;
+      ones, and each format's media type; every kind and format rendered
+      into a spill buffer (strbuf.h) that spills is the same bytes as in
+      memory, and a spill file that cannot be made is named in the error;
     - http_parse_address: IPv4, [IPv6], localhost, host names and "*"
-      (every interface), bad ports;
+      (every interface), bad ports; http_spill_from_env: the default, the
+      range, and the variable named for bad values;
     - view: events staged are invisible until committed, survive a reopen,
       duplicates are ignored, a skipped sequence moves the cursor durably,
       a report is built from the committed prefix; reports built on
@@ -149,6 +152,26 @@ s_test_msg(void)
     msgpack_sbuffer_destroy(&again);
 }
 
+/* Returns true when the file fd (len bytes, at its start) holds exactly
+   the text of want. Closes fd. */
+static bool
+s_file_is(int fd, size_t len, const strbuf_t *want)
+{
+    bool same = len == strbuf_len(want);
+    char *got = same ? malloc(len + 1) : NULL;
+    size_t n = 0;
+    while (got && n <= len) {
+        const ssize_t r = read(fd, got + n, len + 1 - n);
+        if (r <= 0)
+            break;
+        n += (size_t) r;
+    }
+    same = got && n == len && memcmp(got, strbuf_data(want), len) == 0;
+    free(got);
+    close(fd);
+    return same;
+}
+
 /* ---- reportreq ---------------------------------------------------------- */
 
 static void
@@ -208,7 +231,10 @@ s_test_reportreq(const catalog_t *catalog, const tru_events_t *events)
     CHECK(reportreq_format_from_ext("txt", &f) == 0 && f == REPORTREQ_TEXT);
     CHECK(reportreq_format_from_ext("text", &f) == -1);
 
-    /* every kind and format renders from the seed */
+    /* every kind and format renders from the seed, the same into a buffer
+       that spills to a file */
+    char dir[] = "/tmp/ratify-reportreq.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
     int error = 0;
     report_t *report = report_new(catalog, events->items, events->count, today, &error);
     CHECK(report != NULL);
@@ -224,8 +250,27 @@ s_test_reportreq(const catalog_t *catalog, const tru_events_t *events)
             strbuf_t *out = strbuf_new();
             CHECK_INT(reportreq_render(&q, report, out, err, sizeof err), REPORTREQ_OK);
             CHECK(strbuf_len(out) > 100);
+            strbuf_t *spill = strbuf_new_spill(dir, 64);
+            CHECK_INT(reportreq_render(&q, report, spill, err, sizeof err), REPORTREQ_OK);
+            CHECK(strbuf_spilled(spill));
+            int fd = -1;
+            size_t len = 0;
+            CHECK_INT(strbuf_detach_fd(spill, &fd, &len), 0);
+            CHECK(fd >= 0 && s_file_is(fd, len, out));
+            strbuf_destroy(&spill);
             strbuf_destroy(&out);
         }
+    /* a spill file that cannot be made */
+    char missing[64];
+    snprintf(missing, sizeof missing, "%s/gone", dir);
+    CHECK(rmdir(dir) == 0); /* empty: the files had no name */
+    CHECK_INT(reportreq_parse(&q, "annex", "json", NULL, NULL, today, err, sizeof err),
+              REPORTREQ_OK);
+    strbuf_t *lost = strbuf_new_spill(missing, 64);
+    CHECK_INT(reportreq_render(&q, report, lost, err, sizeof err), REPORTREQ_EINTERNAL);
+    CHECK_STR(err, "the annex report could not be rendered (its temporary file: No such file or "
+                   "directory)");
+    strbuf_destroy(&lost);
     CHECK_INT(reportreq_parse(&q, "status", "html", NULL, "ATLANTIS", today, err, sizeof err),
               REPORTREQ_OK);
     strbuf_t *out = strbuf_new();
@@ -287,6 +332,39 @@ s_test_address(void)
                   -1);
         CHECK(err[0] != '\0');
     }
+}
+
+static void
+s_test_spill_setting(void)
+{
+    char err[256];
+    size_t bytes = 0;
+    unsetenv("RATIFY_REPORTER_SPILL_KB");
+    CHECK_INT(http_spill_from_env(&bytes, err, sizeof err), 0);
+    CHECK_INT(bytes, (size_t) HTTP_SPILL_KB_DEFAULT * 1024);
+    CHECK_INT(bytes, 8 * 1024 * 1024);
+    static const struct {
+        const char *text;
+        size_t bytes;
+    } good[] = {{"", 8 * 1024 * 1024}, {"1", 1024}, {"16", 16384}, {"65536", STRBUF_MAX_BYTES}};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        setenv("RATIFY_REPORTER_SPILL_KB", good[i].text, 1);
+        bytes = 0;
+        CHECK_INT(http_spill_from_env(&bytes, err, sizeof err), 0);
+        CHECK_INT(bytes, good[i].bytes);
+    }
+    static const char *bad[] = {"0",  "-1",  "65537", "abc", "8M",
+                                "8 ", "1e3", "99999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        setenv("RATIFY_REPORTER_SPILL_KB", bad[i], 1);
+        err[0] = '\0';
+        CHECK_INT(http_spill_from_env(&bytes, err, sizeof err), -1);
+        char want[128];
+        snprintf(want, sizeof want,
+                 "RATIFY_REPORTER_SPILL_KB=%s is not an integer from 1 to 65536 (KiB)", bad[i]);
+        CHECK_STR(err, want);
+    }
+    unsetenv("RATIFY_REPORTER_SPILL_KB");
 }
 
 /* ---- view --------------------------------------------------------------- */
@@ -581,6 +659,7 @@ main(void)
         CHECK_INT(tru_load_events(catalog, "a58-165.csv", 1, NULL, NULL, &events), 527);
     s_test_msg();
     s_test_address();
+    s_test_spill_setting();
     s_test_metrics();
     if (catalog && events.count == 527) {
         s_test_reportreq(catalog, &events);
