@@ -8,6 +8,7 @@
 #   make chaos    the long crash test: SIGKILLs during a large synthetic load
 #   make fuzz     run every libFuzzer target for FUZZ_SECONDS (default 60)
 #   make install  install binaries, catalog and bash completion under PREFIX
+#   make format   rewrite every C file as .clang-format says (make test checks it)
 #   make clean    remove the build trees
 
 BUILD      ?= build
@@ -17,7 +18,7 @@ CMAKE_ARGS ?=
 
 PREFIX     ?= /usr/local
 
-.PHONY: all build deps test test-plain test-fuzz test-asan run install fuzz bench chaos images compose-test clean
+.PHONY: all build deps test test-plain test-fuzz test-asan run install fuzz bench chaos images compose-test clean format format-check
 
 all: build
 
@@ -34,12 +35,23 @@ $(ASAN_BUILD)/CMakeCache.txt:
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DRATIFY_SANITIZE=ON $(CMAKE_ARGS)
 
 test: deps
+	@$(MAKE) --no-print-directory format-check
 	@$(MAKE) --no-print-directory test-plain
 	@$(MAKE) --no-print-directory test-fuzz
 	@$(MAKE) --no-print-directory test-asan
 
 test-plain: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# .clang-format is the formatting authority (clang-format 14, deploy/packages-build.txt)
+C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format:
+	clang-format -i $(C_SOURCES)
+
+format-check:
+	@if command -v clang-format >/dev/null; then \
+	  clang-format --dry-run --Werror $(C_SOURCES) && echo "format-check: $(words $(C_SOURCES)) files as .clang-format says"; \
+	else echo "format-check: clang-format not installed, formatting not checked"; fi
 
 # every libFuzzer target for a few seconds (clang from deploy/packages-build.txt)
 test-fuzz:

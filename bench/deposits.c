@@ -17,10 +17,10 @@
     A reply counts as accepted when it is an "accepted" message.
     Prints deposits_per_s and the number of rejections (should be 0). */
 #include "benchutil.h"
+#include "config.h"
 #include "csv.h"
 #include "msg.h"
 #include "rpc.h"
-#include "config.h"
 #include "sock.h"
 
 #include <pthread.h>

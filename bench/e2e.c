@@ -51,10 +51,10 @@
 #include <unistd.h>
 
 #define SAMPLE_TIMEOUT_MSEC 5000
-#define PREP_WINDOW 64        /* preparation deposits in flight */
+#define PREP_WINDOW         64 /* preparation deposits in flight */
 #define SETTLE_TIMEOUT_MSEC 60000
-#define DATE_PREPARE "2021-12-01"
-#define DATE_CROSS "2021-12-02"
+#define DATE_PREPARE        "2021-12-01"
+#define DATE_CROSS          "2021-12-02"
 
 static int
 s_write_catalog(const char *dir, int n)
@@ -77,8 +77,7 @@ s_write_catalog(const char *dir, int n)
 }
 
 static void
-s_send_deposit(zsock_t *dealer, const char *instrument, const char *participant,
-               const char *date)
+s_send_deposit(zsock_t *dealer, const char *instrument, const char *participant, const char *date)
 {
     msg_deposit_t d;
     memset(&d, 0, sizeof d);
@@ -239,8 +238,9 @@ main(int argc, char **argv)
         else if (strcmp(argv[i], "--stages") == 0)
             stages = true;
         else {
-            fprintf(stderr, "usage: bench-e2e --write-catalog DIR N\n"
-                            "       bench-e2e [--samples S] [--warmup W] [--gap-ms G] [--stages]\n");
+            fprintf(stderr,
+                    "usage: bench-e2e --write-catalog DIR N\n"
+                    "       bench-e2e [--samples S] [--warmup W] [--gap-ms G] [--stages]\n");
             return 2;
         }
     }
@@ -278,7 +278,8 @@ main(int argc, char **argv)
         events = sock_new_client(ZMQ_SUB, config_get(CONFIG_REGISTRY_EVENTS), "event");
         milestones = sock_new_client(ZMQ_SUB, config_get(CONFIG_THRESHOLD_EVENTS), "milestone");
         if (!events || !milestones) {
-            fprintf(stderr, "bench-e2e: cannot subscribe to the registry and the threshold service\n");
+            fprintf(stderr,
+                    "bench-e2e: cannot subscribe to the registry and the threshold service\n");
             return 1;
         }
         zpoller_add(poller, events);
@@ -310,8 +311,10 @@ main(int argc, char **argv)
         refused += seq <= 0;
     }
     if (refused) {
-        fprintf(stderr, "bench-e2e: %d preparation deposits refused: use a fresh registry, "
-                        "this catalog and RATIFY_TODAY=2021-12-31\n", refused);
+        fprintf(stderr,
+                "bench-e2e: %d preparation deposits refused: use a fresh registry, "
+                "this catalog and RATIFY_TODAY=2021-12-31\n",
+                refused);
         return 1;
     }
     if (s_wait_threshold(last, catalog_instrument_id(catalog_instrument_at(catalog, 0))) != 0) {

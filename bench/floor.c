@@ -30,9 +30,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define COMMITS 400
-#define HOPS 2000
-#define IDLE_SAMPLES 300
+#define COMMITS       400
+#define HOPS          2000
+#define IDLE_SAMPLES  300
 #define IDLE_GAP_USEC 3000
 
 /* The pct-th percentile of ns[0, n) (sorted in place), in microseconds. */
@@ -48,8 +48,8 @@ static int
 s_commits(sqlite3 *db, int64_t *t, int n, int gap_usec)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "INSERT INTO t (v) VALUES ('UNTOC ARM ratification 2003-07-01')",
-                           -1, &st, NULL)
+    if (sqlite3_prepare_v2(db, "INSERT INTO t (v) VALUES ('UNTOC ARM ratification 2003-07-01')", -1,
+                           &st, NULL)
         != SQLITE_OK)
         return -1;
     int rc = 0;

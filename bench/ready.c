@@ -29,7 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define POLL_MSEC 1
+#define POLL_MSEC    1
 #define GIVE_UP_MSEC 60000
 
 int

@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define POLL_MSEC 20
+#define POLL_MSEC         20
 #define CALL_TIMEOUT_MSEC 5000
 
 /* Sends body and returns the reply (caller destroys), or NULL. */

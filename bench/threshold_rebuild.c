@@ -50,11 +50,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#define PATH_SIZE 4096
-#define FAMILY 5              /* one Convention and four Protocols */
+#define PATH_SIZE             4096
+#define FAMILY                5 /* one Convention and four Protocols */
 #define EVENTS_PER_INSTRUMENT 200
-#define DEPOSITS_MEASURED 400 /* one-more-deposit samples per size */
-#define CATCHUP_BATCH 1000
+#define DEPOSITS_MEASURED     400 /* one-more-deposit samples per size */
+#define CATCHUP_BATCH         1000
 
 static uint64_t s_state = 88172645463325252ull;
 
@@ -128,7 +128,8 @@ s_generate(const catalog_t *catalog, int ninst, size_t *n)
         }
         int made = 0;
         for (size_t p = 0; p < nparts && made + 2 <= EVENTS_PER_INSTRUMENT; p++) {
-            const char *who = catalog_participant_id(catalog_participant_at(catalog, (size_t) order[p]));
+            const char *who =
+                catalog_participant_id(catalog_participant_at(catalog, (size_t) order[p]));
             const rdate_t sig = lo + (rdate_t) (s_rand() % span);
             event_t *e = &ev[k++];
             e->action = ACTION_SIGNATURE;
@@ -259,7 +260,8 @@ s_run(const char *dir, int ninst, bool catchup)
     const size_t nparts = catalog_participant_count(catalog);
     for (int r = 0; r < DEPOSITS_MEASURED; r++) {
         const int i = (int) (s_rand() % (uint64_t) ninst);
-        event_t e = {.seq = threshold_cursor(t) + 1, .action = ACTION_RATIFICATION,
+        event_t e = {.seq = threshold_cursor(t) + 1,
+                     .action = ACTION_RATIFICATION,
                      .date = today - (rdate_t) (s_rand() % 30)};
         snprintf(e.instrument, sizeof e.instrument, "B%04d", i);
         snprintf(e.participant, sizeof e.participant, "%s",

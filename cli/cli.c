@@ -25,11 +25,12 @@ cli_service_endpoint(const char *service)
 }
 
 int
-cli_call(rpc_client_t *client, const char *service, const msgpack_sbuffer *request,
-         int timeout_ms, msg_in_t **reply)
+cli_call(rpc_client_t *client, const char *service, const msgpack_sbuffer *request, int timeout_ms,
+         msg_in_t **reply)
 {
     wire_err_t err;
-    rpc_status_t st = rpc_client_call(client, request->data, request->size, timeout_ms, reply, &err);
+    rpc_status_t st =
+        rpc_client_call(client, request->data, request->size, timeout_ms, reply, &err);
     if (st == RPC_OK)
         return CLI_OK;
     if (st == RPC_TIMEOUT) {
@@ -38,8 +39,9 @@ cli_call(rpc_client_t *client, const char *service, const msgpack_sbuffer *reque
                 "`ratifyctl ping %s`)\n",
                 service, timeout_ms / 1000.0, cli_service_endpoint(service), service);
         if (security_curve_on())
-            fprintf(stderr, "ratifyctl: with RATIFY_CURVE=1 a key the %s does not admit looks "
-                            "the same: is this client's key in its writers/ or readers/?\n",
+            fprintf(stderr,
+                    "ratifyctl: with RATIFY_CURVE=1 a key the %s does not admit looks "
+                    "the same: is this client's key in its writers/ or readers/?\n",
                     service);
         return CLI_TIMEOUT;
     }

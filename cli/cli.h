@@ -31,8 +31,8 @@ enum {
 
 /* Options every command accepts, parsed by cli_common_option. */
 typedef struct {
-    bool json;       /* --json, or stdout is not a terminal where that applies */
-    int timeout_ms;  /* --timeout SECONDS */
+    bool json;      /* --json, or stdout is not a terminal where that applies */
+    int timeout_ms; /* --timeout SECONDS */
 } cli_opts_t;
 
 /* Returns the API endpoint of a service name, or NULL when the name is not

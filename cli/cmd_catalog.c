@@ -49,11 +49,11 @@ cmd_catalog(int argc, char **argv)
             if (ids)
                 printf("%s\n", catalog_instrument_id(in));
             else if (json) {
-                json_t *j = json_pack("{s:s, s:s, s:s, s:i, s:s?}", "instrument",
-                                      catalog_instrument_id(in), "reference",
-                                      catalog_instrument_reference(in), "title",
-                                      catalog_instrument_title(in), "threshold",
-                                      catalog_instrument_rule(in)->threshold, "parent", parent);
+                json_t *j =
+                    json_pack("{s:s, s:s, s:s, s:i, s:s?}", "instrument", catalog_instrument_id(in),
+                              "reference", catalog_instrument_reference(in), "title",
+                              catalog_instrument_title(in), "threshold",
+                              catalog_instrument_rule(in)->threshold, "parent", parent);
                 if (j)
                     cli_print_json_value(stdout, j);
                 json_decref(j);
@@ -70,19 +70,17 @@ cmd_catalog(int argc, char **argv)
             if (ids)
                 printf("%s\n", catalog_participant_name(p));
             else if (json) {
-                json_t *j = json_pack("{s:s, s:s, s:s?, s:s}", "participant",
-                                      catalog_participant_id(p), "kind",
-                                      catalog_kind_name(catalog_participant_kind(p)), "iso3",
-                                      catalog_participant_iso3(p), "name",
-                                      catalog_participant_name(p));
+                json_t *j =
+                    json_pack("{s:s, s:s, s:s?, s:s}", "participant", catalog_participant_id(p),
+                              "kind", catalog_kind_name(catalog_participant_kind(p)), "iso3",
+                              catalog_participant_iso3(p), "name", catalog_participant_name(p));
                 if (j)
                     cli_print_json_value(stdout, j);
                 json_decref(j);
             }
             else
                 printf("%-4s %-6s %s\n", catalog_participant_id(p),
-                       catalog_kind_name(catalog_participant_kind(p)),
-                       catalog_participant_name(p));
+                       catalog_kind_name(catalog_participant_kind(p)), catalog_participant_name(p));
         }
     }
     catalog_destroy(&catalog);

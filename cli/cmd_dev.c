@@ -149,7 +149,8 @@ static const char *s_request_usage =
     "  ratifyctl request registry '{\"type\":\"events.since\",\"from\":1,\"limit\":5}'\n"
     "  ratifyctl request registry --raw '{\"v\":1,\"type\":\"deposit\"}'\n"
     "  ratifyctl request registry --count 40 '{\"type\":\"deposit\",\"instrument\":\"UNTOC\",\n"
-    "      \"participant\":\"{{participant}}\",\"action\":\"accession\",\"date\":\"2003-07-01\"}'\n";
+    "      "
+    "\"participant\":\"{{participant}}\",\"action\":\"accession\",\"date\":\"2003-07-01\"}'\n";
 
 /* Sends one JSON text; returns an exit code. */
 static int
@@ -225,8 +226,10 @@ cmd_request(int argc, char **argv)
     const char *service = argv[optind];
     const char *endpoint = cli_service_endpoint(service);
     if (!endpoint) {
-        fprintf(stderr, "ratifyctl request: unknown service '%s' (registry, threshold, notifier, reporter)\n",
-                service);
+        fprintf(
+            stderr,
+            "ratifyctl request: unknown service '%s' (registry, threshold, notifier, reporter)\n",
+            service);
         return CLI_USAGE;
     }
     rpc_client_t *client = rpc_client_new(endpoint);
@@ -259,7 +262,8 @@ cmd_request(int argc, char **argv)
         ssize_t len;
         while (worst != CLI_TIMEOUT && (len = getline(&line, &cap, in)) > 0) {
             if (len > DEV_LINE_MAX) {
-                fprintf(stderr, "ratifyctl request: a line is longer than %d bytes\n", DEV_LINE_MAX);
+                fprintf(stderr, "ratifyctl request: a line is longer than %d bytes\n",
+                        DEV_LINE_MAX);
                 worst = CLI_USAGE;
                 break;
             }
@@ -420,8 +424,8 @@ cmd_decode(int argc, char **argv)
                 free(input);
                 return CLI_REJECTED;
             }
-            const unsigned v = (unsigned) (isdigit((unsigned char) ch) ? ch - '0'
-                                                                        : tolower(ch) - 'a' + 10);
+            const unsigned v =
+                (unsigned) (isdigit((unsigned char) ch) ? ch - '0' : tolower(ch) - 'a' + 10);
             if (half)
                 input[n++] = (char) (hi << 4 | v);
             else

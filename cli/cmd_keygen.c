@@ -105,8 +105,7 @@ cmd_keygen(int argc, char **argv)
             fputs(s_usage, stdout);
             return CLI_OK;
         default:
-            fprintf(stderr, "ratifyctl keygen: unknown option '%s'\n%s", argv[optind - 1],
-                    s_usage);
+            fprintf(stderr, "ratifyctl keygen: unknown option '%s'\n%s", argv[optind - 1], s_usage);
             return CLI_USAGE;
         }
     }
@@ -147,16 +146,14 @@ cmd_keygen(int argc, char **argv)
     snprintf(secret, sizeof secret, "%s_secret", path);
     for (int i = 0; i < 2; i++)
         if (admit[i]
-            && (s_list_dir(lists[i], sizeof lists[i], dir, dir_given, variables[i], subdirs[i])
-                    != 0
+            && (s_list_dir(lists[i], sizeof lists[i], dir, dir_given, variables[i], subdirs[i]) != 0
                 || s_join(copies[i], sizeof copies[i], lists[i], file) != 0)) {
-            fprintf(stderr, "ratifyctl keygen: the %s directory's path is too long\n",
-                    subdirs[i]);
+            fprintf(stderr, "ratifyctl keygen: the %s directory's path is too long\n", subdirs[i]);
             return CLI_USAGE;
         }
     /* check everything before writing anything */
-    const char *taken = s_exists(path)     ? path
-                        : s_exists(secret) ? secret
+    const char *taken = s_exists(path)                    ? path
+                        : s_exists(secret)                ? secret
                         : admit[0] && s_exists(copies[0]) ? copies[0]
                         : admit[1] && s_exists(copies[1]) ? copies[1]
                                                           : NULL;
@@ -190,8 +187,7 @@ cmd_keygen(int argc, char **argv)
         if (s_ensure_dir(lists[i], 0755) != 0)
             rc = CLI_FAILED;
         else if (zcert_save_public(cert, copies[i]) != 0) {
-            fprintf(stderr, "ratifyctl keygen: cannot write %s: %s\n", copies[i],
-                    strerror(errno));
+            fprintf(stderr, "ratifyctl keygen: cannot write %s: %s\n", copies[i], strerror(errno));
             rc = CLI_FAILED;
         }
     }

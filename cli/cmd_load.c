@@ -15,7 +15,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#define LOAD_RETRIES 3
+#define LOAD_RETRIES       3
 #define LOAD_PROGRESS_MSEC 100
 
 typedef struct {
@@ -93,7 +93,9 @@ s_read_rows(const char *path, size_t *count)
     int nf = csv ? csv_next(csv) : -1;
     if (nf <= 0) {
         fprintf(stderr, "ratifyctl load: %s: %s\n", path,
-                nf == 0 ? "the file is empty" : csv ? csv_error(csv) : "out of memory");
+                nf == 0 ? "the file is empty"
+                : csv   ? csv_error(csv)
+                        : "out of memory");
         goto fail;
     }
     int col[4] = {s_column(csv, nf, "instrument"), s_column(csv, nf, "participant"),
@@ -131,8 +133,8 @@ s_read_rows(const char *path, size_t *count)
         msg_deposit_t *d = &row->deposit;
         if (s_copy(d->instrument, sizeof d->instrument, csv_field(csv, col[0]), "instrument", row)
                 == 0
-            && s_copy(d->participant, sizeof d->participant, csv_field(csv, col[1]),
-                      "participant", row)
+            && s_copy(d->participant, sizeof d->participant, csv_field(csv, col[1]), "participant",
+                      row)
                    == 0
             && s_copy(d->action, sizeof d->action, csv_field(csv, col[2]), "action", row) == 0)
             s_copy(d->date, sizeof d->date, csv_field(csv, col[3]), "date", row);
@@ -260,8 +262,9 @@ cmd_load(int argc, char **argv)
         msg_in_destroy(&reply);
         const int64_t now = zclock_mono();
         if (progress && (now - last_progress >= LOAD_PROGRESS_MSEC || done + 1 == nrows)) {
-            fprintf(stderr, "\rloading %s: %zu/%zu rows (%zu accepted, %zu duplicate, %zu rejected)",
-                    path, done + 1, nrows, accepted, duplicates, nrejected);
+            fprintf(stderr,
+                    "\rloading %s: %zu/%zu rows (%zu accepted, %zu duplicate, %zu rejected)", path,
+                    done + 1, nrows, accepted, duplicates, nrejected);
             last_progress = now;
         }
     }
@@ -275,9 +278,9 @@ cmd_load(int argc, char **argv)
                                     "rejected", (json_int_t) nrejected, "rejections");
         json_t *list = summary ? json_object_get(summary, "rejections") : NULL;
         for (size_t i = 0; list && i < nrejected; i++)
-            json_array_append_new(list, json_pack("{s:i, s:s, s:s}", "line", rejected[i].line,
-                                                  "code", rejected[i].code, "message",
-                                                  rejected[i].message));
+            json_array_append_new(list,
+                                  json_pack("{s:i, s:s, s:s}", "line", rejected[i].line, "code",
+                                            rejected[i].code, "message", rejected[i].message));
         if (summary)
             cli_print_json_value(stdout, summary);
         json_decref(summary);

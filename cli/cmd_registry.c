@@ -40,8 +40,8 @@ s_parse(int argc, char **argv, const char *usage, cli_opts_t *opts, long long *f
             break;
         case 'f':
             if (!from || cli_parse_int(optarg, from) != 0) {
-                fprintf(stderr, "ratifyctl %s: --from takes a sequence number, not '%s'\n",
-                        argv[0], optarg ? optarg : "");
+                fprintf(stderr, "ratifyctl %s: --from takes a sequence number, not '%s'\n", argv[0],
+                        optarg ? optarg : "");
                 *rc = CLI_USAGE;
                 return -1;
             }

@@ -48,12 +48,10 @@ typedef struct {
 static int
 s_parse(int argc, char **argv, s_opts_t *opts, int *rc)
 {
-    static const struct option longs[] = {{"json", no_argument, NULL, 'j'},
-                                          {"timeout", required_argument, NULL, 't'},
-                                          {"as-of", required_argument, NULL, 'a'},
-                                          {"parties", no_argument, NULL, 'p'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {NULL, 0, NULL, 0}};
+    static const struct option longs[] = {
+        {"json", no_argument, NULL, 'j'},        {"timeout", required_argument, NULL, 't'},
+        {"as-of", required_argument, NULL, 'a'}, {"parties", no_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     memset(opts, 0, sizeof *opts);
     opts->common.timeout_ms = CLI_TIMEOUT_MSEC_DEFAULT;
     opts->as_of = RDATE_NONE;
@@ -87,8 +85,7 @@ s_parse(int argc, char **argv, s_opts_t *opts, int *rc)
             *rc = CLI_OK;
             return -1;
         default:
-            fprintf(stderr, "ratifyctl status: unknown option '%s'\n%s", argv[optind - 1],
-                    s_usage);
+            fprintf(stderr, "ratifyctl status: unknown option '%s'\n%s", argv[optind - 1], s_usage);
             return -1;
         }
     }
@@ -216,14 +213,12 @@ s_print_party_json(const milestone_parties_reply_t *m, const milestone_party_t *
 }
 
 static void
-s_print_party_line(const milestone_parties_reply_t *m, const milestone_party_t *p,
-                   int name_width)
+s_print_party_line(const milestone_parties_reply_t *m, const milestone_party_t *p, int name_width)
 {
     /* the deposit as UNTC prints it: "2003-07-01 a" for an accession */
     char date[RDATE_ISO_SIZE], dep[RDATE_ISO_SIZE + 4], eif[RDATE_ISO_SIZE], end[RDATE_ISO_SIZE];
     const char *suffix = action_untc_suffix(p->action);
-    snprintf(dep, sizeof dep, "%s%s%s", rdate_format(p->deposit, date), *suffix ? " " : "",
-             suffix);
+    snprintf(dep, sizeof dep, "%s%s%s", rdate_format(p->deposit, date), *suffix ? " " : "", suffix);
     printf("%-4s  %-*s  %-12s  %-13s  in force %s", p->participant, name_width, p->name,
            action_name(p->action), dep,
            p->entry_into_force == RDATE_NONE ? "-" : rdate_format(p->entry_into_force, eif));

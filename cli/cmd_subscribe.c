@@ -26,8 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SUBSCRIBE_POLL_MSEC 200 /* longest wait between follow ticks */
-#define SUBSCRIBE_NAMES_SHOWN 3 /* participants named in the human form */
+#define SUBSCRIBE_POLL_MSEC   200 /* longest wait between follow ticks */
+#define SUBSCRIBE_NAMES_SHOWN 3   /* participants named in the human form */
 
 static volatile sig_atomic_t s_interrupted = 0;
 
@@ -40,10 +40,10 @@ s_on_signal(int sig)
 
 typedef struct {
     bool json;
-    const char *prefix;  /* type prefix, "" = all */
-    long long count;     /* stop after this many printed, 0 = never */
+    const char *prefix; /* type prefix, "" = all */
+    long long count;    /* stop after this many printed, 0 = never */
     long long printed;
-    bool failed;         /* a malformed alert */
+    bool failed; /* a malformed alert */
 } s_sub_t;
 
 static void
@@ -177,14 +177,13 @@ cmd_subscribe(int argc, char **argv)
             return CLI_OK;
         }
         else {
-            fprintf(stderr, "ratifyctl subscribe: bad option or value '%s'\n%s",
-                    argv[optind - 1], s_usage);
+            fprintf(stderr, "ratifyctl subscribe: bad option or value '%s'\n%s", argv[optind - 1],
+                    s_usage);
             return CLI_USAGE;
         }
     }
     if (optind != argc) {
-        fprintf(stderr, "ratifyctl subscribe: unexpected argument '%s'\n%s", argv[optind],
-                s_usage);
+        fprintf(stderr, "ratifyctl subscribe: unexpected argument '%s'\n%s", argv[optind], s_usage);
         return CLI_USAGE;
     }
     const size_t plen = strlen(s.prefix), base = strlen(ALERT_TYPE_PREFIX);

@@ -40,15 +40,15 @@ typedef struct {
 } s_watch_t;
 
 static void
-s_print(s_watch_t *w, const char *topic, int64_t seq, const msgpack_object *obj,
-        const void *bytes, size_t size)
+s_print(s_watch_t *w, const char *topic, int64_t seq, const msgpack_object *obj, const void *bytes,
+        size_t size)
 {
     json_t *msg = wirejson_from_msgpack(obj);
     if (!msg)
         return;
     if (w->json) {
-        json_t *line = json_pack("{s:s, s:s, s:I, s:O}", "stream", w->cfg.name, "topic",
-                                 topic, "seq", (json_int_t) seq, "message", msg);
+        json_t *line = json_pack("{s:s, s:s, s:I, s:O}", "stream", w->cfg.name, "topic", topic,
+                                 "seq", (json_int_t) seq, "message", msg);
         if (line && w->hex) {
             char *hex = malloc(size * 2 + 1);
             for (size_t i = 0; hex && i < size; i++)
@@ -107,14 +107,11 @@ static const char *s_usage =
 int
 cmd_watch(int argc, char **argv)
 {
-    static const struct option longs[] = {{"json", no_argument, NULL, 'j'},
-                                          {"hex", no_argument, NULL, 'x'},
-                                          {"heartbeats", no_argument, NULL, 'b'},
-                                          {"from", required_argument, NULL, 'f'},
-                                          {"count", required_argument, NULL, 'c'},
-                                          {"timeout", required_argument, NULL, 't'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {NULL, 0, NULL, 0}};
+    static const struct option longs[] = {
+        {"json", no_argument, NULL, 'j'},        {"hex", no_argument, NULL, 'x'},
+        {"heartbeats", no_argument, NULL, 'b'},  {"from", required_argument, NULL, 'f'},
+        {"count", required_argument, NULL, 'c'}, {"timeout", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     s_watch_t w = {.json = !isatty(STDOUT_FILENO)};
     long long from = -1;
     int silence_ms = -1;
@@ -192,16 +189,14 @@ cmd_watch(int argc, char **argv)
             zframe_t *topic = zm ? zmsg_first(zm) : NULL;
             zframe_t *body = zm ? zmsg_next(zm) : NULL;
             wire_err_t err;
-            msg_in_t *in = body ? msg_in_parse(zframe_data(body), zframe_size(body), &err)
-                                : NULL;
+            msg_in_t *in = body ? msg_in_parse(zframe_data(body), zframe_size(body), &err) : NULL;
             char *tname = topic ? zframe_strdup(topic) : NULL;
             if (!in)
                 fprintf(stderr, "ratifyctl watch: a malformed message (%s)\n",
                         body ? err.message : "missing frames");
             else if (msg_in_type(in) != MSG_HEARTBEAT || w.heartbeats) {
                 int64_t seq = 0;
-                const char *key = msg_in_type(in) == MSG_HEARTBEAT ? "last_seq"
-                                                                   : w.cfg.seq_key;
+                const char *key = msg_in_type(in) == MSG_HEARTBEAT ? "last_seq" : w.cfg.seq_key;
                 wire_get_int(msg_in_root(in), key, &seq, false, &err);
                 s_print(&w, tname ? tname : "", seq, msg_in_root(in), zframe_data(body),
                         zframe_size(body));

@@ -36,19 +36,18 @@ static const char *s_usage =
     "Exit 0 on success, 1 when the notifier refused (reason on stderr), 2 on a usage\n"
     "error, 3 when the notifier does not answer.\n"
     "\n"
-    "Example: ratifyctl webhook add https://example.org/hooks/ratify --type org.ratify.threshold.\n";
+    "Example: ratifyctl webhook add https://example.org/hooks/ratify --type "
+    "org.ratify.threshold.\n";
 
 /* Parses the options after the subcommand; returns the index of the first
    positional argument, or -1 with the exit code in *rc. */
 static int
 s_parse(int argc, char **argv, s_args_t *a, int *rc)
 {
-    static const struct option longs[] = {{"json", no_argument, NULL, 'j'},
-                                          {"timeout", required_argument, NULL, 't'},
-                                          {"type", required_argument, NULL, 'y'},
-                                          {"secret", required_argument, NULL, 's'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {NULL, 0, NULL, 0}};
+    static const struct option longs[] = {
+        {"json", no_argument, NULL, 'j'},       {"timeout", required_argument, NULL, 't'},
+        {"type", required_argument, NULL, 'y'}, {"secret", required_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
     memset(a, 0, sizeof *a);
     a->opts.timeout_ms = CLI_TIMEOUT_MSEC_DEFAULT;
     a->type_prefix = "";
@@ -109,8 +108,7 @@ static void
 s_print_rows(const msg_in_t *reply, const char *key)
 {
     const msgpack_object *arr = wire_map_get(msg_in_root(reply), key);
-    for (uint32_t i = 0; arr && arr->type == MSGPACK_OBJECT_ARRAY && i < arr->via.array.size;
-         i++) {
+    for (uint32_t i = 0; arr && arr->type == MSGPACK_OBJECT_ARRAY && i < arr->via.array.size; i++) {
         json_t *j = wirejson_from_msgpack(&arr->via.array.ptr[i]);
         if (j)
             cli_print_json_value(stdout, j);
@@ -176,13 +174,13 @@ s_list(const s_args_t *a)
         if (list.count == 0)
             printf("no webhooks\n");
         else
-            printf("%4s  %-6s  %7s  %9s  %4s  %-28s  %s\n", "ID", "STATUS", "PENDING",
-                   "DELIVERED", "DEAD", "TYPES", "URL");
+            printf("%4s  %-6s  %7s  %9s  %4s  %-28s  %s\n", "ID", "STATUS", "PENDING", "DELIVERED",
+                   "DEAD", "TYPES", "URL");
         for (size_t i = 0; i < list.count; i++) {
             const alert_hook_t *h = &list.hooks[i];
-            printf("%4lld  %-6s  %7lld  %9lld  %4lld  %-28s  %s\n", (long long) h->id,
-                   h->status, (long long) h->pending, (long long) h->delivered,
-                   (long long) h->dead, s_types(h->type_prefix), h->url);
+            printf("%4lld  %-6s  %7lld  %9lld  %4lld  %-28s  %s\n", (long long) h->id, h->status,
+                   (long long) h->pending, (long long) h->delivered, (long long) h->dead,
+                   s_types(h->type_prefix), h->url);
         }
     }
     alert_hooks_clear(&list);
@@ -235,8 +233,8 @@ s_dead(const s_args_t *a)
         if (list.count == 0)
             printf("no dead deliveries\n");
         else
-            printf("%8s  %7s  %8s  %-24s  %-40s  %s\n", "DELIVERY", "WEBHOOK", "ATTEMPTS",
-                   "SINCE", "ALERT", "LAST ERROR");
+            printf("%8s  %7s  %8s  %-24s  %-40s  %s\n", "DELIVERY", "WEBHOOK", "ATTEMPTS", "SINCE",
+                   "ALERT", "LAST ERROR");
         for (size_t i = 0; i < list.count; i++) {
             const alert_delivery_t *d = &list.deliveries[i];
             printf("%8lld  %7lld  %8lld  %-24s  %-40s  %s\n", (long long) d->id,

@@ -18,7 +18,8 @@ typedef struct {
 } s_command_t;
 
 static const s_command_t s_commands[] = {
-    {"deposit", cmd_deposit, "record a signature, ratification, accession... or denunciation", false},
+    {"deposit", cmd_deposit, "record a signature, ratification, accession... or denunciation",
+     false},
     {"load", cmd_load, "send every row of a CSV file to the registry", false},
     {"events", cmd_events, "print the registry's event log", false},
     {"retract", cmd_retract, "mark an event as erroneous (nothing is deleted)", false},
@@ -26,7 +27,8 @@ static const s_command_t s_commands[] = {
     {"report", cmd_report, "print a report: the annex, a status table, or progress", false},
     {"subscribe", cmd_subscribe, "print the notifier's alerts, each once, in order", false},
     {"webhook", cmd_webhook, "add, list or remove webhooks; show and redeliver dead ones", false},
-    {"status", cmd_status, "where each instrument stands: counts, threshold, entry into force", false},
+    {"status", cmd_status, "where each instrument stands: counts, threshold, entry into force",
+     false},
     {"request", cmd_request, "send any message written as JSON to a service", false},
     {"watch", cmd_watch, "print every message of a stream as it arrives", false},
     {"decode", cmd_decode, "print a msgpack message (hex on stdin) as JSON", true},

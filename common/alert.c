@@ -12,14 +12,12 @@
 #include <time.h>
 
 static const char *s_kinds[] = {
-    "threshold.approaching",      "threshold.reached",         "entry_into_force.scheduled",
-    "entry_into_force.revised",   "entry_into_force.effective",
+    "threshold.approaching",    "threshold.reached",          "entry_into_force.scheduled",
+    "entry_into_force.revised", "entry_into_force.effective",
 };
 static const char *s_types[] = {
-    ALERT_TYPE_PREFIX "threshold.approaching",
-    ALERT_TYPE_PREFIX "threshold.reached",
-    ALERT_TYPE_PREFIX "entry_into_force.scheduled",
-    ALERT_TYPE_PREFIX "entry_into_force.revised",
+    ALERT_TYPE_PREFIX "threshold.approaching",      ALERT_TYPE_PREFIX "threshold.reached",
+    ALERT_TYPE_PREFIX "entry_into_force.scheduled", ALERT_TYPE_PREFIX "entry_into_force.revised",
     ALERT_TYPE_PREFIX "entry_into_force.effective",
 };
 #define KIND_COUNT (sizeof s_kinds / sizeof s_kinds[0])
@@ -101,8 +99,8 @@ s_read_participants(const msgpack_object *map, alert_t *a, wire_err_t *err)
         return wire_fail(err, "bad_field", "field 'participants' must be an array");
     const uint32_t n = arr->via.array.size;
     if (n > ALERT_PARTICIPANTS_MAX)
-        return wire_fail(err, "bad_field", "field 'participants' has %u entries (at most %d)",
-                         n, ALERT_PARTICIPANTS_MAX);
+        return wire_fail(err, "bad_field", "field 'participants' has %u entries (at most %d)", n,
+                         ALERT_PARTICIPANTS_MAX);
     if (n == 0)
         return 0;
     a->participants = calloc(n, sizeof *a->participants);
@@ -113,8 +111,7 @@ s_read_participants(const msgpack_object *map, alert_t *a, wire_err_t *err)
         milestone_participant_t *dst = &a->participants[i];
         if (p->type != MSGPACK_OBJECT_MAP)
             return wire_fail(err, "bad_field", "participants[%u] must be a map", i);
-        if (wire_get_str(p, "participant", dst->participant, sizeof dst->participant, true, err)
-                < 0
+        if (wire_get_str(p, "participant", dst->participant, sizeof dst->participant, true, err) < 0
             || wire_get_str(p, "name", dst->name, sizeof dst->name, true, err) < 0)
             return -1;
         a->participant_count++;
@@ -133,8 +130,7 @@ s_read_data(const msgpack_object *map, alert_t *a, wire_err_t *err)
         || wire_get_int(map, "count", &a->count, true, err) < 0
         || wire_get_date(map, "threshold_date", &a->threshold_date, false, err) < 0
         || wire_get_date(map, "entry_into_force", &a->entry_into_force, false, err) < 0
-        || wire_get_str(map, "waiting_for", a->waiting_for, sizeof a->waiting_for, false, err)
-               < 0
+        || wire_get_str(map, "waiting_for", a->waiting_for, sizeof a->waiting_for, false, err) < 0
         || wire_get_str(map, "stage", a->stage, sizeof a->stage, false, err) < 0)
         return -1;
     if (a->instrument[0] == '\0')
@@ -397,9 +393,13 @@ alert_batch_clear(alert_batch_t *b)
 int
 alert_decode_batch(const msg_in_t *in, alert_batch_t *out, wire_err_t *err)
 {
-    static const msg_batch_codec_t codec = {
-        .type = MSG_ALERTS, .key = "alerts", .max = ALERT_BATCH_MAX, .get_array = s_array,
-        .item_size = sizeof(alert_t), .read = s_read_batch_item, .clear = s_clear_batch_item};
+    static const msg_batch_codec_t codec = {.type = MSG_ALERTS,
+                                            .key = "alerts",
+                                            .max = ALERT_BATCH_MAX,
+                                            .get_array = s_array,
+                                            .item_size = sizeof(alert_t),
+                                            .read = s_read_batch_item,
+                                            .clear = s_clear_batch_item};
     msg_batch_t b;
     const int rc = msg_decode_batch(in, &codec, &b, err);
     *out = (alert_batch_t){b.last_seq, b.more, b.count, b.items};
@@ -424,8 +424,7 @@ alert_decode_hook_add(const msg_in_t *in, alert_hook_add_t *out, wire_err_t *err
     const msgpack_object *map = msg_in_expect(in, MSG_WEBHOOK_ADD, err);
     memset(out, 0, sizeof *out);
     if (!map || wire_get_str(map, "url", out->url, sizeof out->url, true, err) < 0
-        || wire_get_str(map, "type_prefix", out->type_prefix, sizeof out->type_prefix, false,
-                        err)
+        || wire_get_str(map, "type_prefix", out->type_prefix, sizeof out->type_prefix, false, err)
                < 0
         || wire_get_str(map, "secret", out->secret, sizeof out->secret, false, err) < 0)
         return -1;
@@ -496,8 +495,7 @@ s_read_hook(const msgpack_object *map, alert_hook_t *h, wire_err_t *err)
     memset(h, 0, sizeof *h);
     if (wire_get_int(map, "id", &h->id, true, err) < 0
         || wire_get_str(map, "url", h->url, sizeof h->url, true, err) < 0
-        || wire_get_str(map, "type_prefix", h->type_prefix, sizeof h->type_prefix, false, err)
-               < 0
+        || wire_get_str(map, "type_prefix", h->type_prefix, sizeof h->type_prefix, false, err) < 0
         || wire_get_str(map, "status", h->status, sizeof h->status, true, err) < 0
         || wire_get_str(map, "created", h->created, sizeof h->created, true, err) < 0
         || wire_get_str(map, "secret", h->secret, sizeof h->secret, false, err) < 0
@@ -607,8 +605,7 @@ s_read_delivery(const msgpack_object *map, alert_delivery_t *d, wire_err_t *err)
         || wire_get_int(map, "attempts", &d->attempts, true, err) < 0
         || wire_get_int(map, "last_code", &d->last_code, true, err) < 0
         || wire_get_str(map, "last_error", d->last_error, sizeof d->last_error, false, err) < 0
-        || wire_get_str(map, "next_attempt", d->next_attempt, sizeof d->next_attempt, false,
-                        err)
+        || wire_get_str(map, "next_attempt", d->next_attempt, sizeof d->next_attempt, false, err)
                < 0
         || wire_get_str(map, "updated", d->updated, sizeof d->updated, true, err) < 0)
         return -1;
@@ -741,15 +738,15 @@ alert_reencode(const msg_in_t *in, msgpack_sbuffer *out, wire_err_t *err)
     case MSG_WEBHOOK_REDELIVER: {
         int64_t id;
         rc = alert_decode_hook_id(in, type, &id, err) ? -1
-             : !out ? 0
-                    : alert_encode_hook_id(type, id, out);
+             : !out                                   ? 0
+                                                      : alert_encode_hook_id(type, id, out);
         break;
     }
     case MSG_WEBHOOK_LIST:
     case MSG_WEBHOOK_DEAD: {
         int64_t limit;
         rc = alert_decode_hook_query(in, type, &limit, err) ? -1
-             : !out ? 0
+             : !out                                         ? 0
                     : alert_encode_hook_query(type, limit, out);
         break;
     }
@@ -761,8 +758,8 @@ alert_reencode(const msg_in_t *in, msgpack_sbuffer *out, wire_err_t *err)
     case MSG_WEBHOOKS: {
         alert_hooks_t m;
         rc = alert_decode_hooks(in, &m, err) ? -1
-             : !out ? 0
-                    : alert_encode_hooks(m.hooks, m.count, out);
+             : !out                          ? 0
+                                             : alert_encode_hooks(m.hooks, m.count, out);
         alert_hooks_clear(&m);
         break;
     }
@@ -774,7 +771,7 @@ alert_reencode(const msg_in_t *in, msgpack_sbuffer *out, wire_err_t *err)
     case MSG_DELIVERIES: {
         alert_deliveries_t m;
         rc = alert_decode_deliveries(in, &m, err) ? -1
-             : !out ? 0
+             : !out                               ? 0
                     : alert_encode_deliveries(m.deliveries, m.count, out);
         alert_deliveries_clear(&m);
         break;

@@ -42,26 +42,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ALERT_SPECVERSION "1.0"
-#define ALERT_SOURCE "/ratify/threshold"
-#define ALERT_TYPE_PREFIX "org.ratify."
+#define ALERT_SPECVERSION     "1.0"
+#define ALERT_SOURCE          "/ratify/threshold"
+#define ALERT_TYPE_PREFIX     "org.ratify."
 #define ALERT_DATACONTENTTYPE "application/json"
 
-#define ALERT_ID_MAX 160     /* milestone id, NUL included */
-#define ALERT_TYPE_MAX 64    /* "org.ratify.entry_into_force.scheduled" */
-#define ALERT_TIME_MAX 32    /* "2026-11-27T21:40:00.123Z" */
-#define ALERT_STAGE_MAX 32
+#define ALERT_ID_MAX           160 /* milestone id, NUL included */
+#define ALERT_TYPE_MAX         64  /* "org.ratify.entry_into_force.scheduled" */
+#define ALERT_TIME_MAX         32  /* "2026-11-27T21:40:00.123Z" */
+#define ALERT_STAGE_MAX        32
 #define ALERT_PARTICIPANTS_MAX MILESTONE_PARTICIPANTS_MAX /* more in one alert is refused */
 
 /* One alert. A plain value: participants is owned by the struct (free it
    with alert_clear); everything else is inline. */
 typedef struct {
-    int64_t sequence;                       /* the notifier's stream sequence, 1-based */
-    char id[ALERT_ID_MAX];                  /* "UNTOC/threshold.reached/2003-07-01" */
-    char type[ALERT_TYPE_MAX];              /* "org.ratify.threshold.reached" */
-    char time[ALERT_TIME_MAX];              /* when the notifier stored it, RFC 3339 UTC */
+    int64_t sequence;          /* the notifier's stream sequence, 1-based */
+    char id[ALERT_ID_MAX];     /* "UNTOC/threshold.reached/2003-07-01" */
+    char type[ALERT_TYPE_MAX]; /* "org.ratify.threshold.reached" */
+    char time[ALERT_TIME_MAX]; /* when the notifier stored it, RFC 3339 UTC */
     /* data; `subject` on the wire is `instrument` */
-    char instrument[EVENT_INSTRUMENT_MAX];  /* catalog id, "UNTOC" */
+    char instrument[EVENT_INSTRUMENT_MAX];   /* catalog id, "UNTOC" */
     char reference[MILESTONE_REFERENCE_MAX]; /* UNTC reference, "XVIII-12" */
     char title[MILESTONE_TITLE_MAX];
     int64_t threshold;                      /* instruments needed */
@@ -71,7 +71,7 @@ typedef struct {
     char waiting_for[EVENT_INSTRUMENT_MAX]; /* parent instrument; "": null */
     char stage[ALERT_STAGE_MAX];            /* "pending", "scheduled", "in_force"; "": null */
     size_t participant_count;
-    milestone_participant_t *participants;  /* {id, name on threshold_date} whose deposits
+    milestone_participant_t *participants; /* {id, name on threshold_date} whose deposits
                                                on threshold_date crossed the line */
 } alert_t;
 
@@ -124,18 +124,18 @@ char *alert_time_format(int64_t wall_ms, char buf[ALERT_TIME_MAX]);
    when memory ran out. Decoders check the frame's type and return 0, or -1
    with err filled. */
 
-#define ALERT_BATCH_MAX 1000              /* alerts per "alerts" reply */
+#define ALERT_BATCH_MAX       1000         /* alerts per "alerts" reply */
 #define ALERT_BATCH_MAX_BYTES (768 * 1024) /* and bytes, under SOCK_MAX_MSG_BYTES */
-#define ALERT_URL_MAX 2048
-#define ALERT_SECRET_MAX 128
-#define ALERT_ERROR_MAX 256
-#define ALERT_LIST_MAX 200                /* webhooks or deliveries per reply */
+#define ALERT_URL_MAX         2048
+#define ALERT_SECRET_MAX      128
+#define ALERT_ERROR_MAX       256
+#define ALERT_LIST_MAX        200 /* webhooks or deliveries per reply */
 
 /* "alerts.since": alerts with sequence >= from, at most limit (0 = the
    cap, ALERT_BATCH_MAX); msg_encode_since and msg_decode_since. */
 typedef msg_since_t alert_since_t;
 
-#define alert_encode_since(m, out) msg_encode_since(MSG_ALERTS_SINCE, m, out)
+#define alert_encode_since(m, out)       msg_encode_since(MSG_ALERTS_SINCE, m, out)
 #define alert_decode_since(in, out, err) msg_decode_since(in, MSG_ALERTS_SINCE, out, err)
 
 /* One stored alert in its msgpack form (a complete map), for the batch
@@ -145,14 +145,14 @@ typedef msg_raw_t alert_bytes_t;
 /* "alerts": {last_seq, more, alerts: [...]}; the items are copied verbatim
    (each must be one complete msgpack map, e.g. from alert_encode), by
    msg_encode_batch_raw. */
-#define alert_encode_batch(last_seq, more, items, count, out) \
+#define alert_encode_batch(last_seq, more, items, count, out)                                      \
     msg_encode_batch_raw(MSG_ALERTS, "alerts", last_seq, more, items, count, out)
 
 typedef struct {
     int64_t last_seq; /* the notifier's last sequence when it answered */
     bool more;        /* ask again from the last item's sequence + 1 */
     size_t count;
-    alert_t *alerts;  /* owned: free with alert_batch_clear */
+    alert_t *alerts; /* owned: free with alert_batch_clear */
 } alert_batch_t;
 
 int alert_decode_batch(const msg_in_t *in, alert_batch_t *out, wire_err_t *err);
@@ -178,8 +178,7 @@ int alert_decode_hook_add(const msg_in_t *in, alert_hook_add_t *out, wire_err_t 
 int alert_encode_hook_id(msg_type_t type, int64_t id, msgpack_sbuffer *out);
 int alert_decode_hook_id(const msg_in_t *in, msg_type_t type, int64_t *id, wire_err_t *err);
 int alert_encode_hook_query(msg_type_t type, int64_t limit, msgpack_sbuffer *out);
-int alert_decode_hook_query(const msg_in_t *in, msg_type_t type, int64_t *limit,
-                            wire_err_t *err);
+int alert_decode_hook_query(const msg_in_t *in, msg_type_t type, int64_t *limit, wire_err_t *err);
 
 /* One webhook subscription, as "webhook" replies and "webhooks" lists
    carry it. secret is sent only in the reply to webhook.add ("" = not
@@ -188,8 +187,8 @@ typedef struct {
     int64_t id;
     char url[ALERT_URL_MAX];
     char type_prefix[ALERT_TYPE_MAX]; /* "" = every alert */
-    char status[16];                /* "active", or "gone" after an HTTP 410 */
-    char created[ALERT_TIME_MAX];   /* RFC 3339 */
+    char status[16];                  /* "active", or "gone" after an HTTP 410 */
+    char created[ALERT_TIME_MAX];     /* RFC 3339 */
     char secret[ALERT_SECRET_MAX];
     int64_t pending, delivered, dead; /* deliveries in each state */
 } alert_hook_t;
@@ -211,12 +210,12 @@ typedef struct {
     int64_t id;
     int64_t webhook;
     char url[ALERT_URL_MAX];
-    char alert[ALERT_ID_MAX];        /* the alert id (also the webhook-id header) */
-    int64_t sequence;                /* the alert's sequence */
+    char alert[ALERT_ID_MAX]; /* the alert id (also the webhook-id header) */
+    int64_t sequence;         /* the alert's sequence */
     char alert_type[ALERT_TYPE_MAX];
-    char status[16];                 /* "pending", "delivered", "dead", "gone" */
+    char status[16]; /* "pending", "delivered", "dead", "gone" */
     int64_t attempts;
-    int64_t last_code;               /* last HTTP status, 0 when none */
+    int64_t last_code; /* last HTTP status, 0 when none */
     char last_error[ALERT_ERROR_MAX];
     char next_attempt[ALERT_TIME_MAX]; /* "" = none scheduled */
     char updated[ALERT_TIME_MAX];

@@ -37,11 +37,11 @@
 #endif
 
 #define S_ARENA_BLOCK_BYTES 65536
-#define S_KEY_MAX 256          /* normalised key, NUL included */
-#define S_PATH_MAX 4096
-#define S_ID_MAX 16            /* participant id, NUL included (event.h) */
-#define S_INSTRUMENT_ID_MAX 32 /* instrument id, NUL included (event.h) */
-#define S_INT_MAX 1000000      /* bound for counts, days and months */
+#define S_KEY_MAX           256 /* normalised key, NUL included */
+#define S_PATH_MAX          4096
+#define S_ID_MAX            16      /* participant id, NUL included (event.h) */
+#define S_INSTRUMENT_ID_MAX 32      /* instrument id, NUL included (event.h) */
+#define S_INT_MAX           1000000 /* bound for counts, days and months */
 
 /* ---- Types ------------------------------------------------------------ */
 
@@ -174,8 +174,7 @@ s_trim(char *text)
     while (*text == ' ' || *text == '\t')
         text++;
     size_t len = strlen(text);
-    while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t' ||
-                       text[len - 1] == '\r'))
+    while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t' || text[len - 1] == '\r'))
         text[--len] = '\0';
     return text;
 }
@@ -272,11 +271,10 @@ s_file_exists(const char *path)
 
 /* ASCII spelling of U+00C0..U+00FF; "" (for the signs x and /) separates. */
 static const char *s_latin1[64] = {
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i",
-    "i", "i", "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u",
-    "u", "y", "th", "ss", "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e",
-    "e", "e", "i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", "",
-    "o", "u", "u", "u", "u", "y", "th", "y"};
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "y"};
 
 /* Base letter of U+0100..U+017F; '*' marks the ligatures IJ and OE, which
    s_normalise spells out. */
@@ -343,8 +341,7 @@ s_normalise(const char *text, char *out)
             continue;
         }
         if (cp >= 0xC0 && cp <= 0xFF)
-            len = s_append(raw, len, cap,
-                           s_latin1[cp - 0xC0][0] ? s_latin1[cp - 0xC0] : " ");
+            len = s_append(raw, len, cap, s_latin1[cp - 0xC0][0] ? s_latin1[cp - 0xC0] : " ");
         else if (cp >= 0x100 && cp <= 0x17F) {
             char letter = s_latin_ext_a[cp - 0x100];
             if (cp == 0x132 || cp == 0x133)
@@ -370,8 +367,7 @@ s_normalise(const char *text, char *out)
     size_t out_len = 0;
     bool last_single = false;
     char *save = NULL;
-    for (char *tok = strtok_r(raw, " ", &save); tok;
-         tok = strtok_r(NULL, " ", &save)) {
+    for (char *tok = strtok_r(raw, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
         if (strcmp(tok, "the") == 0)
             continue;
         const char *word = strcmp(tok, "saint") == 0 ? "st" : tok;
@@ -409,15 +405,13 @@ s_key_cmp(const void *a, const void *b)
 
 /* Adds a participant key; text is normalised here. */
 static int
-s_add_key(catalog_t *self, const char *text, size_t participant, bool code,
-          const char *path, int line, char *err, size_t errlen)
+s_add_key(catalog_t *self, const char *text, size_t participant, bool code, const char *path,
+          int line, char *err, size_t errlen)
 {
     char key[S_KEY_MAX];
     if (s_normalise(text, key) == 0)
-        return s_fail(err, errlen, "%s:%d: name '%s' is empty or too long",
-                      path, line, text);
-    if (s_grow((void **) &self->keys, &self->key_cap, self->key_count,
-               sizeof(s_key_t)))
+        return s_fail(err, errlen, "%s:%d: name '%s' is empty or too long", path, line, text);
+    if (s_grow((void **) &self->keys, &self->key_cap, self->key_count, sizeof(s_key_t)))
         return s_fail(err, errlen, "out of memory");
     const char *key_copy = s_strdup(self, key);
     const char *name_copy = s_strdup(self, text);
@@ -471,10 +465,8 @@ s_index_participants(catalog_t *self, char *err, size_t errlen)
                 b = t;
             }
             if (a->index != b->index)
-                return s_fail(err, errlen,
-                              "%s:%d: '%s' names %s, but %s:%d gives it to %s",
-                              b->path, b->line, b->name,
-                              self->participants[b->index].id, a->path,
+                return s_fail(err, errlen, "%s:%d: '%s' names %s, but %s:%d gives it to %s",
+                              b->path, b->line, b->name, self->participants[b->index].id, a->path,
                               a->line, self->participants[a->index].id);
             continue;
         }
@@ -566,70 +558,60 @@ s_parse_approaching(char *text, rules_rule_t *rule)
 {
     rule->approaching_count = 0;
     char *save = NULL;
-    for (char *tok = strtok_r(text, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
+    for (char *tok = strtok_r(text, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         int k;
-        if (s_parse_int(s_trim(tok), 1, &k) ||
-            rule->approaching_count == RULES_APPROACHING_MAX)
+        if (s_parse_int(s_trim(tok), 1, &k) || rule->approaching_count == RULES_APPROACHING_MAX)
             return -1;
         for (int i = 0; i < rule->approaching_count; i++)
             if (rule->approaching[i] == k)
                 return -1;
         rule->approaching[rule->approaching_count++] = k;
     }
-    qsort(rule->approaching, (size_t) rule->approaching_count, sizeof(int),
-          s_int_desc);
+    qsort(rule->approaching, (size_t) rule->approaching_count, sizeof(int), s_int_desc);
     return 0;
 }
 
 /* Checks a finished section and fills the defaults of omitted keys. */
 static int
-s_finish_instrument(catalog_instrument_t *inst, unsigned seen,
-                    const char *path, char *err, size_t errlen)
+s_finish_instrument(catalog_instrument_t *inst, unsigned seen, const char *path, char *err,
+                    size_t errlen)
 {
-    static const s_ini_key_t required[] = {K_REFERENCE, K_TITLE, K_THRESHOLD,
-                                           K_DELAY_DAYS};
+    static const s_ini_key_t required[] = {K_REFERENCE, K_TITLE, K_THRESHOLD, K_DELAY_DAYS};
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!(seen & (1u << required[i])))
-            return s_fail(err, errlen, "%s:%d: [%s] has no %s", path,
-                          inst->line, inst->id, s_ini_keys[required[i]]);
+            return s_fail(err, errlen, "%s:%d: [%s] has no %s", path, inst->line, inst->id,
+                          s_ini_keys[required[i]]);
     rules_rule_t *rule = &inst->rule;
     if (!(seen & (1u << K_LATER_PARTY_DAYS)))
         rule->later_party_days = rule->delay_days;
     if (!(seen & (1u << K_LATER_PARTY_FIRST_OF_NEXT_MONTH)))
         rule->later_party_first_of_next_month = rule->first_of_next_month;
-    if (inst->signature_open != RDATE_NONE &&
-        inst->signature_close != RDATE_NONE &&
-        inst->signature_open > inst->signature_close)
-        return s_fail(err, errlen,
-                      "%s:%d: [%s] signature_close is before signature_open",
-                      path, inst->line, inst->id);
+    if (inst->signature_open != RDATE_NONE && inst->signature_close != RDATE_NONE
+        && inst->signature_open > inst->signature_close)
+        return s_fail(err, errlen, "%s:%d: [%s] signature_close is before signature_open", path,
+                      inst->line, inst->id);
     for (int i = 0; i < rule->approaching_count; i++)
         if (rule->approaching[i] >= rule->threshold)
             return s_fail(err, errlen,
                           "%s:%d: [%s] approaching %d is not below the "
                           "threshold %d",
-                          path, inst->line, inst->id, rule->approaching[i],
-                          rule->threshold);
+                          path, inst->line, inst->id, rule->approaching[i], rule->threshold);
     return 0;
 }
 
 /* Applies one `key = value` line to the current instrument. */
 static int
-s_set_ini_key(catalog_t *self, catalog_instrument_t *inst, unsigned *seen,
-              char *key, char *value, const char *path, int line, char *err,
-              size_t errlen)
+s_set_ini_key(catalog_t *self, catalog_instrument_t *inst, unsigned *seen, char *key, char *value,
+              const char *path, int line, char *err, size_t errlen)
 {
     int k;
     for (k = 0; k < K_COUNT; k++)
         if (strcmp(key, s_ini_keys[k]) == 0)
             break;
     if (k == K_COUNT)
-        return s_fail(err, errlen, "%s:%d: unknown key '%s' in [%s]", path,
-                      line, key, inst->id);
+        return s_fail(err, errlen, "%s:%d: unknown key '%s' in [%s]", path, line, key, inst->id);
     if (*seen & (1u << k))
-        return s_fail(err, errlen, "%s:%d: %s given twice in [%s]", path,
-                      line, key, inst->id);
+        return s_fail(err, errlen, "%s:%d: %s given twice in [%s]", path, line, key, inst->id);
     *seen |= 1u << k;
     if (!*value && k != K_APPROACHING)
         return s_fail(err, errlen, "%s:%d: %s has no value", path, line, key);
@@ -701,28 +683,24 @@ s_set_ini_key(catalog_t *self, catalog_instrument_t *inst, unsigned *seen,
     }
     if (text_slot) {
         if (k == K_PARENT && !s_valid_id(value, S_INSTRUMENT_ID_MAX))
-            return s_fail(err, errlen, "%s:%d: bad parent id '%s'", path,
-                          line, value);
+            return s_fail(err, errlen, "%s:%d: bad parent id '%s'", path, line, value);
         if (!(*text_slot = s_strdup(self, value)))
             return s_fail(err, errlen, "out of memory");
     }
     else if (date_slot) {
         if (rdate_parse(value, date_slot))
-            return s_fail(err, errlen,
-                          "%s:%d: bad date '%s' for %s (want YYYY-MM-DD)",
-                          path, line, value, key);
+            return s_fail(err, errlen, "%s:%d: bad date '%s' for %s (want YYYY-MM-DD)", path, line,
+                          value, key);
     }
     else if (int_slot) {
         if (s_parse_int(value, int_min, int_slot))
-            return s_fail(err, errlen,
-                          "%s:%d: bad number '%s' for %s (want %d..%d)", path,
-                          line, value, key, int_min, S_INT_MAX);
+            return s_fail(err, errlen, "%s:%d: bad number '%s' for %s (want %d..%d)", path, line,
+                          value, key, int_min, S_INT_MAX);
     }
     else if (bool_slot) {
         if (s_parse_bool(value, bool_slot))
-            return s_fail(err, errlen,
-                          "%s:%d: bad boolean '%s' for %s (want yes or no)",
-                          path, line, value, key);
+            return s_fail(err, errlen, "%s:%d: bad boolean '%s' for %s (want yes or no)", path,
+                          line, value, key);
     }
     return 0;
 }
@@ -740,8 +718,7 @@ s_instrument_defaults(catalog_instrument_t *inst)
 }
 
 static int
-s_load_instruments(catalog_t *self, const char *path, char *err,
-                   size_t errlen)
+s_load_instruments(catalog_t *self, const char *path, char *err, size_t errlen)
 {
     char *text = NULL;
     int rc = s_read_file(path, &text, err, errlen);
@@ -760,8 +737,7 @@ s_load_instruments(catalog_t *self, const char *path, char *err,
         if (*l == '[') {
             size_t len = strlen(l);
             if (l[len - 1] != ']') {
-                s_fail(err, errlen, "%s:%d: section header without ']'",
-                       path, line);
+                s_fail(err, errlen, "%s:%d: section header without ']'", path, line);
                 goto cleanup;
             }
             l[len - 1] = '\0';
@@ -775,8 +751,8 @@ s_load_instruments(catalog_t *self, const char *path, char *err,
             }
             if (inst && s_finish_instrument(inst, seen, path, err, errlen))
                 goto cleanup;
-            if (s_grow((void **) &self->instruments, &self->instrument_cap,
-                       self->instrument_count, sizeof(catalog_instrument_t))) {
+            if (s_grow((void **) &self->instruments, &self->instrument_cap, self->instrument_count,
+                       sizeof(catalog_instrument_t))) {
                 s_fail(err, errlen, "out of memory");
                 goto cleanup;
             }
@@ -792,19 +768,16 @@ s_load_instruments(catalog_t *self, const char *path, char *err,
         }
         char *eq = strchr(l, '=');
         if (!eq) {
-            s_fail(err, errlen, "%s:%d: expected `key = value` or [ID]",
-                   path, line);
+            s_fail(err, errlen, "%s:%d: expected `key = value` or [ID]", path, line);
             goto cleanup;
         }
         *eq = '\0';
         char *key = s_trim(l), *value = s_trim(eq + 1);
         if (!inst) {
-            s_fail(err, errlen, "%s:%d: key '%s' before any [ID] section",
-                   path, line, key);
+            s_fail(err, errlen, "%s:%d: key '%s' before any [ID] section", path, line, key);
             goto cleanup;
         }
-        if (s_set_ini_key(self, inst, &seen, key, value, path, line, err,
-                          errlen))
+        if (s_set_ini_key(self, inst, &seen, key, value, path, line, err, errlen))
             goto cleanup;
     }
     if (!inst) {
@@ -834,8 +807,7 @@ s_upper_key(catalog_t *self, const char *text, const char **out)
 
 /* Builds the id/reference index and resolves parents. */
 static int
-s_index_instruments(catalog_t *self, const char *path, char *err,
-                    size_t errlen)
+s_index_instruments(catalog_t *self, const char *path, char *err, size_t errlen)
 {
     size_t n = self->instrument_count;
     self->instrument_keys = calloc(2 * n, sizeof(s_key_t));
@@ -845,12 +817,10 @@ s_index_instruments(catalog_t *self, const char *path, char *err,
         const catalog_instrument_t *inst = &self->instruments[i];
         s_key_t *a = &self->instrument_keys[2 * i];
         s_key_t *b = &self->instrument_keys[2 * i + 1];
-        if (s_upper_key(self, inst->id, &a->key) ||
-            s_upper_key(self, inst->reference, &b->key))
+        if (s_upper_key(self, inst->id, &a->key) || s_upper_key(self, inst->reference, &b->key))
             return s_fail(err, errlen, "out of memory");
         a->name = inst->id, a->index = i, a->line = inst->line, a->seq = 2 * i;
-        b->name = inst->reference, b->index = i, b->line = inst->line,
-        b->seq = 2 * i + 1;
+        b->name = inst->reference, b->index = i, b->line = inst->line, b->seq = 2 * i + 1;
     }
     self->instrument_key_count = 2 * n;
     qsort(self->instrument_keys, 2 * n, sizeof(s_key_t), s_key_cmp);
@@ -858,10 +828,9 @@ s_index_instruments(catalog_t *self, const char *path, char *err,
         const s_key_t *a = &self->instrument_keys[i - 1];
         const s_key_t *b = &self->instrument_keys[i];
         if (strcmp(a->key, b->key) == 0 && a->index != b->index)
-            return s_fail(err, errlen,
-                          "%s:%d: [%s] '%s' already names [%s] (line %d)",
-                          path, b->line, self->instruments[b->index].id,
-                          b->name, self->instruments[a->index].id, a->line);
+            return s_fail(err, errlen, "%s:%d: [%s] '%s' already names [%s] (line %d)", path,
+                          b->line, self->instruments[b->index].id, b->name,
+                          self->instruments[a->index].id, a->line);
     }
     for (size_t i = 0; i < n; i++) {
         catalog_instrument_t *inst = &self->instruments[i];
@@ -883,10 +852,8 @@ s_index_instruments(catalog_t *self, const char *path, char *err,
         const char *up = self->instruments[i].parent;
         for (size_t steps = 0; up; steps++) {
             if (steps >= n || strcmp(up, self->instruments[i].id) == 0)
-                return s_fail(err, errlen,
-                              "%s:%d: [%s] is its own parent or ancestor",
-                              path, self->instruments[i].line,
-                              self->instruments[i].id);
+                return s_fail(err, errlen, "%s:%d: [%s] is its own parent or ancestor", path,
+                              self->instruments[i].line, self->instruments[i].id);
             const catalog_instrument_t *next = NULL;
             for (size_t j = 0; j < n; j++)
                 if (self->instruments[j].id == up)
@@ -928,13 +895,12 @@ s_split_tsv(char *line, char **fields, int want)
 /* Calls row() for every data row of a TSV file whose header is `header`.
    Returns 0, -1 on error, or -2 when the file does not exist and
    optional is set. */
-typedef int (*s_row_fn)(catalog_t *self, char **fields, const char *path,
-                        int line, char *err, size_t errlen);
+typedef int (*s_row_fn)(catalog_t *self, char **fields, const char *path, int line, char *err,
+                        size_t errlen);
 
 static int
-s_read_tsv(catalog_t *self, const char *path, const char *header,
-           int columns, bool optional, s_row_fn row, char *err,
-           size_t errlen)
+s_read_tsv(catalog_t *self, const char *path, const char *header, int columns, bool optional,
+           s_row_fn row, char *err, size_t errlen)
 {
     char *text = NULL;
     int rc = s_read_file(path, &text, err, errlen);
@@ -952,9 +918,8 @@ s_read_tsv(catalog_t *self, const char *path, const char *header,
             continue;
         if (!have_header) {
             if (strcmp(raw, header) != 0) {
-                s_fail(err, errlen,
-                       "%s:%d: expected the header line '%s' (tab-separated)",
-                       path, line, header);
+                s_fail(err, errlen, "%s:%d: expected the header line '%s' (tab-separated)", path,
+                       line, header);
                 goto cleanup;
             }
             have_header = true;
@@ -1006,8 +971,7 @@ s_valid_code(const char *code, size_t len)
 }
 
 static int
-s_participant_row(catalog_t *self, char **f, const char *path, int line,
-                  char *err, size_t errlen)
+s_participant_row(catalog_t *self, char **f, const char *path, int line, char *err, size_t errlen)
 {
     catalog_kind_t kind = 0;
     for (int k = CATALOG_KIND_STATE; k <= CATALOG_KIND_OTHER; k++)
@@ -1019,16 +983,15 @@ s_participant_row(catalog_t *self, char **f, const char *path, int line,
                       "'_'; at most %d)",
                       path, line, f[0], S_ID_MAX - 1);
     if (!kind)
-        return s_fail(err, errlen,
-                      "%s:%d: bad kind '%s' (want state, reio or other)",
-                      path, line, f[1]);
+        return s_fail(err, errlen, "%s:%d: bad kind '%s' (want state, reio or other)", path, line,
+                      f[1]);
     if (!s_valid_code(f[2], 3) || !s_valid_code(f[3], 2))
         return s_fail(err, errlen,
                       "%s:%d: bad ISO code (want 3 and 2 capital letters, or "
                       "'-')",
                       path, line);
-    if (s_grow((void **) &self->participants, &self->participant_cap,
-               self->participant_count, sizeof(catalog_participant_t)))
+    if (s_grow((void **) &self->participants, &self->participant_cap, self->participant_count,
+               sizeof(catalog_participant_t)))
         return s_fail(err, errlen, "out of memory");
     bool oom = false;
     catalog_participant_t *p = &self->participants[self->participant_count++];
@@ -1070,20 +1033,16 @@ s_participant_index(const catalog_t *self, const char *id)
 }
 
 static int
-s_name_row(catalog_t *self, char **f, const char *path, int line, char *err,
-           size_t errlen)
+s_name_row(catalog_t *self, char **f, const char *path, int line, char *err, size_t errlen)
 {
     long index = s_participant_index(self, f[0]);
     if (index < 0)
-        return s_fail(err, errlen, "%s:%d: unknown participant '%s'", path,
-                      line, f[0]);
+        return s_fail(err, errlen, "%s:%d: unknown participant '%s'", path, line, f[0]);
     rdate_t until;
     if (rdate_parse(f[1], &until))
-        return s_fail(err, errlen,
-                      "%s:%d: bad date '%s' for until (want YYYY-MM-DD)",
-                      path, line, f[1]);
-    if (s_grow((void **) &self->formers, &self->former_cap,
-               self->former_count, sizeof(s_former_t)))
+        return s_fail(err, errlen, "%s:%d: bad date '%s' for until (want YYYY-MM-DD)", path, line,
+                      f[1]);
+    if (s_grow((void **) &self->formers, &self->former_cap, self->former_count, sizeof(s_former_t)))
         return s_fail(err, errlen, "out of memory");
     bool oom = false;
     s_former_t *former = &self->formers[self->former_count++];
@@ -1101,8 +1060,8 @@ s_name_row(catalog_t *self, char **f, const char *path, int line, char *err,
         former->formal = former->name;
     if (s_add_key(self, f[2], (size_t) index, false, path, line, err, errlen))
         return -1;
-    if (strcmp(f[3], "-") != 0 &&
-        s_add_key(self, f[3], (size_t) index, false, path, line, err, errlen))
+    if (strcmp(f[3], "-") != 0
+        && s_add_key(self, f[3], (size_t) index, false, path, line, err, errlen))
         return -1;
     return 0;
 }
@@ -1122,15 +1081,12 @@ s_looks_like_code(const char *text)
 }
 
 static int
-s_alias_row(catalog_t *self, char **f, const char *path, int line, char *err,
-            size_t errlen)
+s_alias_row(catalog_t *self, char **f, const char *path, int line, char *err, size_t errlen)
 {
     long index = s_participant_index(self, f[0]);
     if (index < 0)
-        return s_fail(err, errlen, "%s:%d: unknown participant '%s'", path,
-                      line, f[0]);
-    return s_add_key(self, f[1], (size_t) index, s_looks_like_code(f[1]),
-                     path, line, err, errlen);
+        return s_fail(err, errlen, "%s:%d: unknown participant '%s'", path, line, f[0]);
+    return s_add_key(self, f[1], (size_t) index, s_looks_like_code(f[1]), path, line, err, errlen);
 }
 
 static int
@@ -1145,8 +1101,7 @@ s_former_cmp(const void *a, const void *b)
 }
 
 static int
-s_load_participants(catalog_t *self, const char *dir, char *err,
-                    size_t errlen)
+s_load_participants(catalog_t *self, const char *dir, char *err, size_t errlen)
 {
     int rc = -1;
     char *path = NULL, *names_path = NULL, *aliases_path = NULL;
@@ -1170,56 +1125,50 @@ s_load_participants(catalog_t *self, const char *dir, char *err,
         goto cleanup;
     }
 
-    if (s_read_tsv(self, p_path, "id\tkind\tiso3\tiso2\tname", 5, false,
-                   s_participant_row, err, errlen))
+    if (s_read_tsv(self, p_path, "id\tkind\tiso3\tiso2\tname", 5, false, s_participant_row, err,
+                   errlen))
         goto cleanup;
     if (self->participant_count == 0) {
         s_fail(err, errlen, "%s: no participants", p_path);
         goto cleanup;
     }
-    qsort(self->participants, self->participant_count,
-          sizeof(catalog_participant_t), s_participant_cmp);
+    qsort(self->participants, self->participant_count, sizeof(catalog_participant_t),
+          s_participant_cmp);
     for (size_t i = 1; i < self->participant_count; i++)
-        if (strcasecmp(self->participants[i - 1].id,
-                       self->participants[i].id) == 0) {
+        if (strcasecmp(self->participants[i - 1].id, self->participants[i].id) == 0) {
             const catalog_participant_t *a = &self->participants[i - 1];
             const catalog_participant_t *b = &self->participants[i];
-            s_fail(err, errlen, "%s:%d: participant id '%s' repeats line %d",
-                   p_path, a->line > b->line ? a->line : b->line, b->id,
+            s_fail(err, errlen, "%s:%d: participant id '%s' repeats line %d", p_path,
+                   a->line > b->line ? a->line : b->line, b->id,
                    a->line < b->line ? a->line : b->line);
             goto cleanup;
         }
     for (size_t i = 0; i < self->participant_count; i++) {
         const catalog_participant_t *p = &self->participants[i];
-        if (s_add_key(self, p->id, i, true, p_path, p->line, err, errlen) ||
-            (p->iso3 &&
-             s_add_key(self, p->iso3, i, true, p_path, p->line, err, errlen)) ||
-            (p->iso2 &&
-             s_add_key(self, p->iso2, i, true, p_path, p->line, err, errlen)) ||
-            s_add_key(self, p->name, i, false, p_path, p->line, err, errlen))
+        if (s_add_key(self, p->id, i, true, p_path, p->line, err, errlen)
+            || (p->iso3 && s_add_key(self, p->iso3, i, true, p_path, p->line, err, errlen))
+            || (p->iso2 && s_add_key(self, p->iso2, i, true, p_path, p->line, err, errlen))
+            || s_add_key(self, p->name, i, false, p_path, p->line, err, errlen))
             goto cleanup;
     }
 
-    int got = s_read_tsv(self, n_path, "id\tuntil\tname\tformal\tnote", 5,
-                         true, s_name_row, err, errlen);
+    int got =
+        s_read_tsv(self, n_path, "id\tuntil\tname\tformal\tnote", 5, true, s_name_row, err, errlen);
     if (got == -1)
         goto cleanup;
-    got = s_read_tsv(self, a_path, "id\talias\tsource", 3, true, s_alias_row,
-                     err, errlen);
+    got = s_read_tsv(self, a_path, "id\talias\tsource", 3, true, s_alias_row, err, errlen);
     if (got == -1)
         goto cleanup;
 
     if (self->former_count > 0)
-        qsort(self->formers, self->former_count, sizeof(s_former_t),
-              s_former_cmp);
+        qsort(self->formers, self->former_count, sizeof(s_former_t), s_former_cmp);
     for (size_t i = 0; i < self->former_count; i++) {
         const s_former_t *former = &self->formers[i];
         catalog_participant_t *p = &self->participants[former->participant];
-        if (p->former_count > 0 && p->formers[p->former_count - 1].until ==
-                                       former->until) {
+        if (p->former_count > 0 && p->formers[p->former_count - 1].until == former->until) {
             char day[RDATE_ISO_SIZE];
-            s_fail(err, errlen, "%s:%d: %s has two names ending on %s",
-                   n_path, former->line, p->id, rdate_format(former->until, day));
+            s_fail(err, errlen, "%s:%d: %s has two names ending on %s", n_path, former->line, p->id,
+                   rdate_format(former->until, day));
             goto cleanup;
         }
         if (p->former_count == 0)
@@ -1260,8 +1209,7 @@ catalog_destroy(catalog_t **self_p)
 }
 
 catalog_t *
-catalog_load(const char *instruments_path, const char *participants_dir,
-             char *err, size_t errlen)
+catalog_load(const char *instruments_path, const char *participants_dir, char *err, size_t errlen)
 {
     if (err && errlen)
         err[0] = '\0';
@@ -1280,18 +1228,16 @@ catalog_load(const char *instruments_path, const char *participants_dir,
     else {
         const char *slash = strrchr(instruments_path, '/');
         dir = slash ? strndup(instruments_path,
-                              slash == instruments_path
-                                  ? 1
-                                  : (size_t) (slash - instruments_path))
+                              slash == instruments_path ? 1 : (size_t) (slash - instruments_path))
                     : strdup(".");
     }
     if (!dir) {
         s_fail(err, errlen, "out of memory");
         goto failed;
     }
-    if (s_load_instruments(self, self->source, err, errlen) ||
-        s_index_instruments(self, self->source, err, errlen) ||
-        s_load_participants(self, dir, err, errlen))
+    if (s_load_instruments(self, self->source, err, errlen)
+        || s_index_instruments(self, self->source, err, errlen)
+        || s_load_participants(self, dir, err, errlen))
         goto failed;
     free(dir);
     return self;
@@ -1317,8 +1263,7 @@ catalog_t *
 catalog_load_default(char *err, size_t errlen)
 {
     char instruments[S_PATH_MAX], probe[S_PATH_MAX], dir[S_PATH_MAX];
-    static const char *shipped[] = {CATALOG_INSTALLED_DIR,
-                                    RATIFY_SOURCE_DATA_DIR "/catalog"};
+    static const char *shipped[] = {CATALOG_INSTALLED_DIR, RATIFY_SOURCE_DATA_DIR "/catalog"};
     const char *env = getenv("RATIFY_CATALOG");
     if (env && *env) {
         if (!s_file_exists(env)) {
@@ -1334,11 +1279,9 @@ catalog_load_default(char *err, size_t errlen)
     else {
         const char *found = NULL;
         for (size_t i = 0; i < 2 && !found; i++)
-            found = s_try(instruments, sizeof instruments, shipped[i],
-                          CATALOG_INSTRUMENTS_FILE);
+            found = s_try(instruments, sizeof instruments, shipped[i], CATALOG_INSTRUMENTS_FILE);
         if (!found) {
-            s_fail(err, errlen,
-                   "no catalog: set RATIFY_CATALOG, or install %s/%s",
+            s_fail(err, errlen, "no catalog: set RATIFY_CATALOG, or install %s/%s",
                    CATALOG_INSTALLED_DIR, CATALOG_INSTRUMENTS_FILE);
             return NULL;
         }
@@ -1359,8 +1302,8 @@ catalog_load_default(char *err, size_t errlen)
         if (s_try(probe, sizeof probe, shipped[i], CATALOG_PARTICIPANTS_FILE))
             participants = shipped[i];
     if (!participants) {
-        s_fail(err, errlen, "no %s beside %s nor in %s",
-               CATALOG_PARTICIPANTS_FILE, instruments, CATALOG_INSTALLED_DIR);
+        s_fail(err, errlen, "no %s beside %s nor in %s", CATALOG_PARTICIPANTS_FILE, instruments,
+               CATALOG_INSTALLED_DIR);
         return NULL;
     }
     return catalog_load(instruments, participants, err, errlen);
@@ -1404,8 +1347,7 @@ catalog_instrument_find(const catalog_t *self, const char *text)
     for (size_t i = 0; i < len; i++)
         key[i] = (char) toupper((unsigned char) text[i]);
     key[len] = '\0';
-    const s_key_t *hit =
-        s_key_find(self->instrument_keys, self->instrument_key_count, key);
+    const s_key_t *hit = s_key_find(self->instrument_keys, self->instrument_key_count, key);
     return hit ? &self->instruments[hit->index] : NULL;
 }
 
@@ -1458,8 +1400,7 @@ catalog_instrument_signature_close(const catalog_instrument_t *inst)
 }
 
 bool
-catalog_instrument_open_for_signature(const catalog_instrument_t *inst,
-                                      rdate_t date)
+catalog_instrument_open_for_signature(const catalog_instrument_t *inst, rdate_t date)
 {
     if (date == RDATE_NONE)
         return false;
@@ -1541,8 +1482,8 @@ s_distance(const char *a, size_t la, const char *b, size_t lb, int limit)
                 best = cur[j - 1] + 1;
             if (prev[j - 1] + cost < best)
                 best = prev[j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                prev2[j - 2] + 1 < best)
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
+                && prev2[j - 2] + 1 < best)
                 best = prev2[j - 2] + 1;
             cur[j] = best;
             if (best < row_min)
@@ -1567,8 +1508,8 @@ s_better(const catalog_suggestion_t *a, const catalog_suggestion_t *b)
 }
 
 size_t
-catalog_participant_suggest(const catalog_t *self, const char *text,
-                            catalog_suggestion_t *out, size_t max)
+catalog_participant_suggest(const catalog_t *self, const char *text, catalog_suggestion_t *out,
+                            size_t max)
 {
     if (!self || !text || !out || max == 0)
         return 0;
@@ -1669,22 +1610,20 @@ catalog_participant_name_at(const catalog_participant_t *p, rdate_t date)
 }
 
 size_t
-catalog_participant_renames(const catalog_participant_t *p, rdate_t after,
-                            rdate_t until, catalog_rename_t *out, size_t max)
+catalog_participant_renames(const catalog_participant_t *p, rdate_t after, rdate_t until,
+                            catalog_rename_t *out, size_t max)
 {
     size_t count = 0;
     for (size_t i = 0; i < p->former_count; i++) {
         const s_former_t *former = &p->formers[i];
-        if ((after != RDATE_NONE && former->until <= after) ||
-            former->until > until)
+        if ((after != RDATE_NONE && former->until <= after) || former->until > until)
             continue;
         if (out && count < max)
             out[count] = (catalog_rename_t){
                 .date = former->until,
                 .old_name = former->name,
                 .old_formal = former->formal,
-                .new_name = i + 1 < p->former_count ? p->formers[i + 1].name
-                                                    : p->name,
+                .new_name = i + 1 < p->former_count ? p->formers[i + 1].name : p->name,
                 .note = former->note,
             };
         count++;
@@ -1693,8 +1632,7 @@ catalog_participant_renames(const catalog_participant_t *p, rdate_t after,
 }
 
 int
-catalog_rename_sentence(const catalog_rename_t *rename, char *buf,
-                        size_t len)
+catalog_rename_sentence(const catalog_rename_t *rename, char *buf, size_t len)
 {
     if (!rename || (!buf && len > 0))
         return -1;
@@ -1702,8 +1640,8 @@ catalog_rename_sentence(const catalog_rename_t *rename, char *buf,
         return snprintf(buf, len, "%s", rename->note);
     char date[RDATE_LONG_SIZE];
     rdate_format_long(rename->date, date);
-    return snprintf(buf, len, "On %s, %s changed its name to %s.", date,
-                    rename->old_formal, rename->new_name);
+    return snprintf(buf, len, "On %s, %s changed its name to %s.", date, rename->old_formal,
+                    rename->new_name);
 }
 
 const char *

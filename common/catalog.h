@@ -35,8 +35,8 @@ typedef struct _catalog_participant_t catalog_participant_t;
 
 /* File names inside a participants directory. */
 #define CATALOG_PARTICIPANTS_FILE "participants.tsv"
-#define CATALOG_NAMES_FILE "participant-names.tsv"
-#define CATALOG_ALIASES_FILE "participant-aliases.tsv"
+#define CATALOG_NAMES_FILE        "participant-names.tsv"
+#define CATALOG_ALIASES_FILE      "participant-aliases.tsv"
 /* The instruments file catalog_load_default looks for in a directory. */
 #define CATALOG_INSTRUMENTS_FILE "instruments.ini"
 /* The installed catalog directory. */
@@ -81,8 +81,7 @@ typedef struct {
    participant-aliases.tsv are optional. Returns a new catalog (caller owns
    it: catalog_destroy), or NULL with a message in err ("path:line: what is
    wrong") when a file is missing or malformed. err may be NULL. */
-catalog_t *catalog_load(const char *instruments_path,
-                        const char *participants_dir, char *err,
+catalog_t *catalog_load(const char *instruments_path, const char *participants_dir, char *err,
                         size_t errlen);
 
 /* Loads the catalog a service uses when told nothing: the instruments file
@@ -110,14 +109,12 @@ size_t catalog_instrument_count(const catalog_t *self);
 
 /* Returns the index-th instrument in file order, or NULL when index is out
    of range. Owned by the catalog. */
-const catalog_instrument_t *catalog_instrument_at(const catalog_t *self,
-                                                  size_t index);
+const catalog_instrument_t *catalog_instrument_at(const catalog_t *self, size_t index);
 
 /* Returns the instrument whose id ("UNTOC") or UNTC reference
    ("XVIII-12-a") is text, compared case-insensitively after trimming white
    space, or NULL. Owned by the catalog. */
-const catalog_instrument_t *catalog_instrument_find(const catalog_t *self,
-                                                    const char *text);
+const catalog_instrument_t *catalog_instrument_find(const catalog_t *self, const char *text);
 
 /* Accessors. Strings are owned by the catalog; never NULL unless said. */
 const char *catalog_instrument_id(const catalog_instrument_t *inst);
@@ -135,8 +132,7 @@ rdate_t catalog_instrument_signature_open(const catalog_instrument_t *inst);
 rdate_t catalog_instrument_signature_close(const catalog_instrument_t *inst);
 /* Returns true when date lies inside the signature period (a missing bound
    does not limit it). */
-bool catalog_instrument_open_for_signature(const catalog_instrument_t *inst,
-                                           rdate_t date);
+bool catalog_instrument_open_for_signature(const catalog_instrument_t *inst, rdate_t date);
 /* Returns the id of the instrument this one supplements ("UNTOC" for a
    Protocol), or NULL. The id always names an instrument of the catalog. */
 const char *catalog_instrument_parent(const catalog_instrument_t *inst);
@@ -150,21 +146,18 @@ size_t catalog_participant_count(const catalog_t *self);
 
 /* Returns the index-th participant, in id order, or NULL when index is out
    of range. Owned by the catalog. */
-const catalog_participant_t *catalog_participant_at(const catalog_t *self,
-                                                    size_t index);
+const catalog_participant_t *catalog_participant_at(const catalog_t *self, size_t index);
 
 /* Returns the participant whose catalog id is id (case-insensitive, exact),
    or NULL. This is the lookup for ids carried by events. */
-const catalog_participant_t *catalog_participant_by_id(const catalog_t *self,
-                                                       const char *id);
+const catalog_participant_t *catalog_participant_by_id(const catalog_t *self, const char *id);
 
 /* Returns the participant that text names: its id, ISO 3166-1 alpha-3 or
    alpha-2 code, current or former name, formal former name, or an alias,
    compared after normalisation (see the top of this file). Returns NULL
    when nothing matches; catalog_participant_suggest then offers near
    misses. */
-const catalog_participant_t *catalog_participant_find(const catalog_t *self,
-                                                      const char *text);
+const catalog_participant_t *catalog_participant_find(const catalog_t *self, const char *text);
 
 /* Fills out[0..max) with the known names closest to text (edit distance
    on normalised forms, a transposition counting one; a known name that
@@ -187,15 +180,13 @@ bool catalog_participant_is_reio(const catalog_participant_t *p);
 const char *catalog_participant_name(const catalog_participant_t *p);
 /* Returns the UNTC short name in use on date ("Turkey" on 2003-07-02);
    RDATE_NONE gives the current name. */
-const char *catalog_participant_name_at(const catalog_participant_t *p,
-                                        rdate_t date);
+const char *catalog_participant_name_at(const catalog_participant_t *p, rdate_t date);
 
 /* Fills out[0..max) with the participant's changes of name dated after
    `after` and on or before `until`, oldest first (RDATE_NONE for `after`:
    from the beginning). Returns the number of such changes, which may exceed
    max (then only max are written). */
-size_t catalog_participant_renames(const catalog_participant_t *p,
-                                   rdate_t after, rdate_t until,
+size_t catalog_participant_renames(const catalog_participant_t *p, rdate_t after, rdate_t until,
                                    catalog_rename_t *out, size_t max);
 
 /* Writes the footnote for one change into buf: its note when it has one,
@@ -203,8 +194,7 @@ size_t catalog_participant_renames(const catalog_participant_t *p,
    name to Serbia and Montenegro." Returns the length of the full text (as
    snprintf: a value >= len means buf was too small and holds a truncated
    copy), or -1 on bad arguments. */
-int catalog_rename_sentence(const catalog_rename_t *rename, char *buf,
-                            size_t len);
+int catalog_rename_sentence(const catalog_rename_t *rename, char *buf, size_t len);
 
 /* Returns the kind's file spelling ("state", "reio", "other"), or "" for
    an unknown value. Static string. */

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define CSV_FIELD_MAX 4096
+#define CSV_FIELD_MAX  4096
 #define CSV_FIELDS_MAX 64
 
 typedef struct _csv_t csv_t;

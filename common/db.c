@@ -34,8 +34,8 @@
 /* The WAL db_open preallocates: the pages the checkpointer lets it reach
    between two checkpoints, and some for the commits that cross the mark.
    The sizes are SQLite's WAL format's (https://sqlite.org/fileformat.html). */
-#define S_WAL_PAGES (S_CKPT_PAGES + 64LL)
-#define S_WAL_HEADER 32
+#define S_WAL_PAGES        (S_CKPT_PAGES + 64LL)
+#define S_WAL_HEADER       32
 #define S_WAL_FRAME_HEADER 24
 
 typedef struct {
@@ -258,8 +258,7 @@ sqlite3 *
 db_open(const char *path, const char *schema, char *err, size_t errlen)
 {
     sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
-        != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "cannot open %s: %s", path,
                  db ? sqlite3_errmsg(db) : "out of memory");
         goto fail;

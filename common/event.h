@@ -25,19 +25,19 @@ typedef enum {
     ACTION_RETRACTION, /* marks the event `retracts` as erroneous */
 } action_t;
 
-#define EVENT_INSTRUMENT_MAX 32  /* catalog id, NUL included */
-#define EVENT_PARTICIPANT_MAX 16 /* catalog id, NUL included */
-#define EVENT_REASON_MAX 512     /* retraction reason, NUL included */
+#define EVENT_INSTRUMENT_MAX  32  /* catalog id, NUL included */
+#define EVENT_PARTICIPANT_MAX 16  /* catalog id, NUL included */
+#define EVENT_REASON_MAX      512 /* retraction reason, NUL included */
 
 typedef struct {
-    int64_t seq;        /* registry sequence number, 1-based */
+    int64_t seq; /* registry sequence number, 1-based */
     action_t action;
     char instrument[EVENT_INSTRUMENT_MAX];
     char participant[EVENT_PARTICIPANT_MAX];
-    rdate_t date;       /* date of the act; for a retraction, the day it was recorded */
-    int64_t retracts;   /* ACTION_RETRACTION only: seq of the retracted event */
+    rdate_t date;                  /* date of the act; for a retraction, the day it was recorded */
+    int64_t retracts;              /* ACTION_RETRACTION only: seq of the retracted event */
     char reason[EVENT_REASON_MAX]; /* ACTION_RETRACTION only */
-    int64_t recorded_ms; /* wall-clock time the registry stored it (Unix ms) */
+    int64_t recorded_ms;           /* wall-clock time the registry stored it (Unix ms) */
 } event_t;
 
 /* Returns the protocol name of an action ("ratification"), or "" for

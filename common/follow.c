@@ -24,18 +24,18 @@ struct _follow_t {
     rpc_client_t *client;
     follow_deliver_fn *deliver;
     void *ctx;
-    int64_t last_seq;  /* last delivered */
-    int64_t known_seq; /* highest announced by the owner */
-    bool behind;       /* a replay is owed */
-    bool in_flight;    /* a replay request awaits its reply */
-    bool wait_tick;    /* the last one failed: the next goes at follow_tick */
+    int64_t last_seq;      /* last delivered */
+    int64_t known_seq;     /* highest announced by the owner */
+    bool behind;           /* a replay is owed */
+    bool in_flight;        /* a replay request awaits its reply */
+    bool wait_tick;        /* the last one failed: the next goes at follow_tick */
     int64_t announced_out; /* highest announced while the request was out */
-    int64_t sent_ms;   /* monotonic time it was sent */
-    zpoller_t *poller; /* the owner's (follow_attach), or NULL */
-    zsock_t *polled;   /* the replay socket in it */
+    int64_t sent_ms;       /* monotonic time it was sent */
+    zpoller_t *poller;     /* the owner's (follow_attach), or NULL */
+    zsock_t *polled;       /* the replay socket in it */
     int64_t replays;
-    int64_t heard_ms;  /* monotonic time of the last stream message */
-    bool silent;       /* the silence was logged */
+    int64_t heard_ms; /* monotonic time of the last stream message */
+    bool silent;      /* the silence was logged */
 };
 
 /* What each stream is: where it is served and how its items are named. */
@@ -56,14 +56,14 @@ static const struct {
 follow_config_t
 follow_config(follow_stream_t stream, const char *name, int timeout_ms)
 {
-    return (follow_config_t) {.name = name,
-                              .api_endpoint = config_get(s_streams[stream].api),
-                              .stream_endpoint = config_get(s_streams[stream].stream),
-                              .topic = s_streams[stream].topic,
-                              .since_type = msg_type_name(s_streams[stream].since),
-                              .array_key = s_streams[stream].array_key,
-                              .seq_key = s_streams[stream].seq_key,
-                              .timeout_ms = timeout_ms};
+    return (follow_config_t){.name = name,
+                             .api_endpoint = config_get(s_streams[stream].api),
+                             .stream_endpoint = config_get(s_streams[stream].stream),
+                             .topic = s_streams[stream].topic,
+                             .since_type = msg_type_name(s_streams[stream].since),
+                             .array_key = s_streams[stream].array_key,
+                             .seq_key = s_streams[stream].seq_key,
+                             .timeout_ms = timeout_ms};
 }
 
 follow_t *
@@ -305,8 +305,8 @@ s_replay_receive(follow_t *self)
            is forgotten here. What was announced while the request was out
            may have been published after the owner answered (and dropped
            from the stream, as we were behind): that is asked for again. */
-        log_warn("%s: %lld was announced, but the owner's log ends at %lld: forgotten",
-                 self->name, (long long) self->known_seq, (long long) last);
+        log_warn("%s: %lld was announced, but the owner's log ends at %lld: forgotten", self->name,
+                 (long long) self->known_seq, (long long) last);
         self->known_seq = last > self->last_seq ? last : self->last_seq;
     }
     if (rc == 0 && self->last_seq < last && items->via.array.size == 0) {
@@ -415,9 +415,8 @@ follow_handle(follow_t *self)
             log_info("%s: hearing from %s again", self->name, self->stream);
         self->silent = false;
         wire_err_t err;
-        msg_in_t *in
-            = parts == 2 ? msg_in_parse(zmq_msg_data(&part[1]), zmq_msg_size(&part[1]), &err)
-                         : NULL;
+        msg_in_t *in =
+            parts == 2 ? msg_in_parse(zmq_msg_data(&part[1]), zmq_msg_size(&part[1]), &err) : NULL;
         if (!in)
             log_warn("%s: dropped a malformed stream message (%s)", self->name,
                      parts == 2 ? err.message : "not two frames");
@@ -445,8 +444,7 @@ follow_handle(follow_t *self)
     }
     /* behind (a gap, an announcement, more to replay): ask now, one
        request at a time, the reply handled when it comes */
-    if (rc == 0 && self->behind && !self->in_flight && !self->wait_tick
-        && s_replay_send(self) != 0)
+    if (rc == 0 && self->behind && !self->in_flight && !self->wait_tick && s_replay_send(self) != 0)
         self->wait_tick = true;
     return rc;
 }

@@ -49,17 +49,14 @@ log_write(log_level_t level, const char *fmt, ...)
     struct tm tm;
     gmtime_r(&ts.tv_sec, &tm);
     char stamp[80];
-    snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+    snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
 
-    json_t *rec = json_pack("{s:s, s:s, s:s, s:s?}", "ts", stamp, "level",
-                            s_level_names[level], "service", s_service, "msg",
-                            msg);
+    json_t *rec = json_pack("{s:s, s:s, s:s, s:s?}", "ts", stamp, "level", s_level_names[level],
+                            "service", s_service, "msg", msg);
     if (!rec) /* msg was not valid UTF-8: keep the record, lose the text */
-        rec = json_pack("{s:s, s:s, s:s, s:s}", "ts", stamp, "level",
-                        s_level_names[level], "service", s_service, "msg",
-                        "(message not valid UTF-8)");
+        rec = json_pack("{s:s, s:s, s:s, s:s}", "ts", stamp, "level", s_level_names[level],
+                        "service", s_service, "msg", "(message not valid UTF-8)");
     if (rec) {
         /* one locked write per record: lines of two threads never interleave */
         FILE *out = s_out ? s_out : stdout;

@@ -21,12 +21,11 @@ void log_init(const char *service);
 void log_set_output(FILE *out);
 
 /* Writes one record when `level` is at or above the threshold. */
-void log_write(log_level_t level, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void log_write(log_level_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define log_debug(...) log_write(RLOG_DEBUG, __VA_ARGS__)
-#define log_info(...) log_write(RLOG_INFO, __VA_ARGS__)
-#define log_warn(...) log_write(RLOG_WARN, __VA_ARGS__)
+#define log_info(...)  log_write(RLOG_INFO, __VA_ARGS__)
+#define log_warn(...)  log_write(RLOG_WARN, __VA_ARGS__)
 #define log_error(...) log_write(RLOG_ERROR, __VA_ARGS__)
 
 #endif

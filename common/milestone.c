@@ -47,7 +47,7 @@ const char *
 milestone_stage_name(rules_stage_t stage)
 {
     return stage >= RULES_STAGE_PENDING && stage <= RULES_STAGE_IN_FORCE ? s_stage_names[stage]
-                                                                          : "";
+                                                                         : "";
 }
 
 int
@@ -62,8 +62,8 @@ milestone_stage_parse(const char *name, rules_stage_t *out)
 }
 
 int
-milestone_make_id(const char *instrument, milestone_kind_t kind, int level, rdate_t date,
-                  char *buf, size_t cap)
+milestone_make_id(const char *instrument, milestone_kind_t kind, int level, rdate_t date, char *buf,
+                  size_t cap)
 {
     const char *name = milestone_kind_name(kind);
     if (!instrument || !*name || !buf || cap == 0)
@@ -195,8 +195,8 @@ milestone_read(const msgpack_object *map, milestone_t *out, wire_err_t *err)
         || wire_get_date(map, "date", &out->date, false, err) < 0
         || wire_get_date(map, "threshold_date", &out->threshold_date, false, err) < 0
         || wire_get_date(map, "entry_into_force", &out->entry_into_force, false, err) < 0
-        || wire_get_str(map, "waiting_for", out->waiting_for, sizeof out->waiting_for, false,
-                        err) < 0
+        || wire_get_str(map, "waiting_for", out->waiting_for, sizeof out->waiting_for, false, err)
+               < 0
         || s_get_stage(map, &out->stage, err) < 0)
         return -1;
     out->kind = milestone_kind_parse(kind);
@@ -219,8 +219,7 @@ milestone_read(const msgpack_object *map, milestone_t *out, wire_err_t *err)
             milestone_clear(out);
             return wire_fail(err, "bad_field", "participants[%u] must be a map", i);
         }
-        if (wire_get_str(p, "participant", dst->participant, sizeof dst->participant, true, err)
-                < 0
+        if (wire_get_str(p, "participant", dst->participant, sizeof dst->participant, true, err) < 0
             || wire_get_str(p, "name", dst->name, sizeof dst->name, true, err) < 0) {
             milestone_clear(out);
             return -1;
@@ -269,8 +268,8 @@ milestone_encode_batch(const milestone_batch_t *m, msgpack_sbuffer *out)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    int rc = msg_pack_batch_begin(&pk, MSG_MILESTONES, "milestones", m->last_seq, m->more,
-                                  m->count);
+    int rc =
+        msg_pack_batch_begin(&pk, MSG_MILESTONES, "milestones", m->last_seq, m->more, m->count);
     for (size_t i = 0; !rc && i < m->count; i++) {
         const milestone_t *ms = &m->milestones[i];
         if (!*milestone_kind_name(ms->kind) || !*milestone_stage_name(ms->stage))
@@ -283,10 +282,13 @@ milestone_encode_batch(const milestone_batch_t *m, msgpack_sbuffer *out)
 int
 milestone_decode_batch(const msg_in_t *in, milestone_batch_t *out, wire_err_t *err)
 {
-    static const msg_batch_codec_t codec = {
-        .type = MSG_MILESTONES, .key = "milestones", .max = MILESTONE_BATCH_MAX,
-        .get_array = s_get_array, .item_size = sizeof(milestone_t), .read = s_read_batch_item,
-        .clear = s_clear_batch_item};
+    static const msg_batch_codec_t codec = {.type = MSG_MILESTONES,
+                                            .key = "milestones",
+                                            .max = MILESTONE_BATCH_MAX,
+                                            .get_array = s_get_array,
+                                            .item_size = sizeof(milestone_t),
+                                            .read = s_read_batch_item,
+                                            .clear = s_clear_batch_item};
     msg_batch_t b;
     const int rc = msg_decode_batch(in, &codec, &b, err);
     *out = (milestone_batch_t){b.last_seq, b.more, b.count, b.items};
@@ -324,8 +326,7 @@ milestone_decode_status(const msg_in_t *in, milestone_status_req_t *out, wire_er
     memset(out, 0, sizeof *out);
     out->as_of = RDATE_NONE;
     if (!map
-        || wire_get_str(map, "instrument", out->instrument, sizeof out->instrument, false, err)
-               < 0
+        || wire_get_str(map, "instrument", out->instrument, sizeof out->instrument, false, err) < 0
         || wire_get_date(map, "as_of", &out->as_of, false, err) < 0)
         return -1;
     return 0;
@@ -369,8 +370,8 @@ s_read_status(const msgpack_object *map, milestone_status_t *out, wire_err_t *er
         || wire_get_date(map, "threshold_date", &out->threshold_date, false, err) < 0
         || wire_get_date(map, "entry_into_force", &out->entry_into_force, false, err) < 0
         || s_get_stage(map, &out->stage, err) < 0
-        || wire_get_str(map, "waiting_for", out->waiting_for, sizeof out->waiting_for, false,
-                        err) < 0)
+        || wire_get_str(map, "waiting_for", out->waiting_for, sizeof out->waiting_for, false, err)
+               < 0)
         return -1;
     return 0;
 }
@@ -394,8 +395,7 @@ milestone_encode_status_reply(const milestone_status_reply_t *m, msgpack_sbuffer
 }
 
 int
-milestone_decode_status_reply(const msg_in_t *in, milestone_status_reply_t *out,
-                              wire_err_t *err)
+milestone_decode_status_reply(const msg_in_t *in, milestone_status_reply_t *out, wire_err_t *err)
 {
     const msgpack_object *map = msg_in_expect(in, MSG_STATUS_REPLY, err);
     memset(out, 0, sizeof *out);
@@ -449,8 +449,7 @@ milestone_decode_parties(const msg_in_t *in, milestone_parties_req_t *out, wire_
     memset(out, 0, sizeof *out);
     out->as_of = RDATE_NONE;
     if (!map
-        || wire_get_str(map, "instrument", out->instrument, sizeof out->instrument, true, err)
-               < 0
+        || wire_get_str(map, "instrument", out->instrument, sizeof out->instrument, true, err) < 0
         || wire_get_date(map, "as_of", &out->as_of, false, err) < 0)
         return -1;
     return 0;
@@ -488,8 +487,7 @@ s_read_party(const msgpack_object *map, milestone_party_t *out, wire_err_t *err)
     memset(out, 0, sizeof *out);
     if (map->type != MSGPACK_OBJECT_MAP)
         return wire_fail(err, "bad_field", "a party must be a map");
-    if (wire_get_str(map, "participant", out->participant, sizeof out->participant, true, err)
-            < 0
+    if (wire_get_str(map, "participant", out->participant, sizeof out->participant, true, err) < 0
         || wire_get_str(map, "name", out->name, sizeof out->name, true, err) < 0
         || wire_get_str(map, "action", action, sizeof action, true, err) < 0
         || wire_get_date(map, "deposit", &out->deposit, true, err) < 0
@@ -504,14 +502,12 @@ s_read_party(const msgpack_object *map, milestone_party_t *out, wire_err_t *err)
 }
 
 int
-milestone_decode_parties_reply(const msg_in_t *in, milestone_parties_reply_t *out,
-                               wire_err_t *err)
+milestone_decode_parties_reply(const msg_in_t *in, milestone_parties_reply_t *out, wire_err_t *err)
 {
     const msgpack_object *map = msg_in_expect(in, MSG_PARTIES_REPLY, err);
     memset(out, 0, sizeof *out);
     if (!map
-        || wire_get_str(map, "instrument", out->instrument, sizeof out->instrument, true, err)
-               < 0
+        || wire_get_str(map, "instrument", out->instrument, sizeof out->instrument, true, err) < 0
         || wire_get_date(map, "as_of", &out->as_of, true, err) < 0)
         return -1;
     const msgpack_object *arr = s_get_array(map, "parties", MILESTONE_PARTIES_MAX, err);
@@ -570,30 +566,30 @@ milestone_reencode(const msg_in_t *in, msgpack_sbuffer *out, wire_err_t *err)
     case MSG_STATUS: {
         milestone_status_req_t m;
         rc = milestone_decode_status(in, &m, err) ? -1
-             : !out ? 0
-                    : milestone_encode_status(&m, out);
+             : !out                               ? 0
+                                                  : milestone_encode_status(&m, out);
         break;
     }
     case MSG_STATUS_REPLY: {
         milestone_status_reply_t m;
         rc = milestone_decode_status_reply(in, &m, err) ? -1
-             : !out                                      ? 0
-                                                         : milestone_encode_status_reply(&m, out);
+             : !out                                     ? 0
+                                                        : milestone_encode_status_reply(&m, out);
         milestone_status_reply_clear(&m);
         break;
     }
     case MSG_PARTIES: {
         milestone_parties_req_t m;
         rc = milestone_decode_parties(in, &m, err) ? -1
-             : !out ? 0
-                    : milestone_encode_parties(&m, out);
+             : !out                                ? 0
+                                                   : milestone_encode_parties(&m, out);
         break;
     }
     case MSG_PARTIES_REPLY: {
         milestone_parties_reply_t m;
         rc = milestone_decode_parties_reply(in, &m, err) ? -1
-             : !out                                       ? 0
-                                                          : milestone_encode_parties_reply(&m, out);
+             : !out                                      ? 0
+                                                         : milestone_encode_parties_reply(&m, out);
         milestone_parties_reply_clear(&m);
         break;
     }

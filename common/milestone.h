@@ -31,14 +31,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MILESTONE_ID_MAX 96          /* "<instrument>/<kind>/<about>", NUL included */
-#define MILESTONE_REFERENCE_MAX 64   /* UNTC reference, NUL included */
-#define MILESTONE_TITLE_MAX 512      /* instrument title, NUL included */
-#define MILESTONE_NAME_MAX 128       /* participant name, NUL included */
-#define MILESTONE_BATCH_MAX 1000     /* milestones per "milestones" reply */
-#define MILESTONE_PARTICIPANTS_MAX 1000 /* crossing participants per milestone */
-#define MILESTONE_INSTRUMENTS_MAX 10000 /* instruments per "status.reply" */
-#define MILESTONE_PARTIES_MAX 10000     /* party entries per "parties.reply" */
+#define MILESTONE_ID_MAX           96    /* "<instrument>/<kind>/<about>", NUL included */
+#define MILESTONE_REFERENCE_MAX    64    /* UNTC reference, NUL included */
+#define MILESTONE_TITLE_MAX        512   /* instrument title, NUL included */
+#define MILESTONE_NAME_MAX         128   /* participant name, NUL included */
+#define MILESTONE_BATCH_MAX        1000  /* milestones per "milestones" reply */
+#define MILESTONE_PARTICIPANTS_MAX 1000  /* crossing participants per milestone */
+#define MILESTONE_INSTRUMENTS_MAX  10000 /* instruments per "status.reply" */
+#define MILESTONE_PARTIES_MAX      10000 /* party entries per "parties.reply" */
 
 typedef enum {
     MILESTONE_NONE = 0,
@@ -79,20 +79,20 @@ typedef struct {
 } milestone_participant_t;
 
 typedef struct {
-    int64_t seq;                 /* the threshold stream's sequence, 1-based */
-    char id[MILESTONE_ID_MAX];   /* deterministic, see milestone_make_id */
+    int64_t seq;               /* the threshold stream's sequence, 1-based */
+    char id[MILESTONE_ID_MAX]; /* deterministic, see milestone_make_id */
     milestone_kind_t kind;
     char instrument[EVENT_INSTRUMENT_MAX]; /* catalog id */
     char reference[MILESTONE_REFERENCE_MAX];
     char title[MILESTONE_TITLE_MAX];
-    int64_t threshold;           /* N */
-    int64_t count;               /* counted instruments when it was emitted */
-    int64_t level;               /* approaching: k (the count reached N-k); else 0 (nil) */
-    rdate_t date;                /* the date it is about: approaching, the date the count
+    int64_t threshold;        /* N */
+    int64_t count;            /* counted instruments when it was emitted */
+    int64_t level;            /* approaching: k (the count reached N-k); else 0 (nil) */
+    rdate_t date;             /* the date it is about: approaching, the date the count
                                     reached N-k as far as known; reached, the threshold
                                     date; the others, the EIF (RDATE_NONE: no longer known) */
-    rdate_t threshold_date;      /* or RDATE_NONE */
-    rdate_t entry_into_force;    /* or RDATE_NONE */
+    rdate_t threshold_date;   /* or RDATE_NONE */
+    rdate_t entry_into_force; /* or RDATE_NONE */
     char waiting_for[EVENT_INSTRUMENT_MAX]; /* parent whose EIF is unknown, "" (nil) */
     rules_stage_t stage;
     size_t participant_count;
@@ -129,7 +129,7 @@ typedef struct {
 typedef msg_raw_t milestone_raw_t;
 
 /* msg_encode_since and msg_decode_since for "milestones.since" */
-#define milestone_encode_since(m, out) msg_encode_since(MSG_MILESTONES_SINCE, m, out)
+#define milestone_encode_since(m, out)       msg_encode_since(MSG_MILESTONES_SINCE, m, out)
 #define milestone_decode_since(in, out, err) msg_decode_since(in, MSG_MILESTONES_SINCE, out, err)
 
 int milestone_encode_batch(const milestone_batch_t *m, msgpack_sbuffer *out);
@@ -137,7 +137,7 @@ int milestone_encode_batch(const milestone_batch_t *m, msgpack_sbuffer *out);
    milestone_encode (each is embedded as is: the bytes are the published
    ones). The caller vouches that each item is one milestone_encode frame.
    msg_encode_batch_raw for "milestones". */
-#define milestone_encode_batch_raw(last_seq, more, items, count, out) \
+#define milestone_encode_batch_raw(last_seq, more, items, count, out)                              \
     msg_encode_batch_raw(MSG_MILESTONES, "milestones", last_seq, more, items, count, out)
 int milestone_decode_batch(const msg_in_t *in, milestone_batch_t *out, wire_err_t *err);
 /* Frees what a batch decode allocated and zeroes the struct. */
@@ -155,11 +155,11 @@ typedef struct {
     char instrument[EVENT_INSTRUMENT_MAX];
     char reference[MILESTONE_REFERENCE_MAX];
     char title[MILESTONE_TITLE_MAX];
-    char parent[EVENT_INSTRUMENT_MAX];      /* "" (nil): none */
+    char parent[EVENT_INSTRUMENT_MAX]; /* "" (nil): none */
     int64_t signatures;
-    int64_t parties;      /* participants that are parties, REIOs included */
-    int64_t counted;      /* instruments counted toward the threshold */
-    int64_t threshold;    /* N */
+    int64_t parties;   /* participants that are parties, REIOs included */
+    int64_t counted;   /* instruments counted toward the threshold */
+    int64_t threshold; /* N */
     rdate_t threshold_date;
     rdate_t entry_into_force;
     rules_stage_t stage;
@@ -195,8 +195,8 @@ typedef struct {
     char name[MILESTONE_NAME_MAX]; /* its name on as_of */
     action_t action;               /* the instrument of consent */
     rdate_t deposit;
-    rdate_t entry_into_force;      /* for this party, or RDATE_NONE while unknown */
-    rdate_t end;                   /* first day no longer a party, or RDATE_NONE */
+    rdate_t entry_into_force; /* for this party, or RDATE_NONE while unknown */
+    rdate_t end;              /* first day no longer a party, or RDATE_NONE */
 } milestone_party_t;
 
 typedef struct {
@@ -207,8 +207,7 @@ typedef struct {
 } milestone_parties_reply_t;
 
 int milestone_encode_parties(const milestone_parties_req_t *m, msgpack_sbuffer *out);
-int milestone_decode_parties(const msg_in_t *in, milestone_parties_req_t *out,
-                             wire_err_t *err);
+int milestone_decode_parties(const msg_in_t *in, milestone_parties_req_t *out, wire_err_t *err);
 
 int milestone_encode_parties_reply(const milestone_parties_reply_t *m, msgpack_sbuffer *out);
 int milestone_decode_parties_reply(const msg_in_t *in, milestone_parties_reply_t *out,

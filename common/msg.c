@@ -112,7 +112,8 @@ msg_in_parse(const void *data, size_t size, wire_err_t *err)
         goto fail;
     }
     if (version != MSG_VERSION) {
-        wire_fail(err, "bad_version", "protocol version %lld is not supported (this build speaks %d)",
+        wire_fail(err, "bad_version",
+                  "protocol version %lld is not supported (this build speaks %d)",
                   (long long) version, MSG_VERSION);
         goto fail;
     }
@@ -318,7 +319,8 @@ msg_decode_deposit(const msg_in_t *in, msg_deposit_t *out, wire_err_t *err)
     memset(out, 0, sizeof *out);
     if (!map
         || wire_get_str(map, "instrument", out->instrument, sizeof out->instrument, true, err) < 0
-        || wire_get_str(map, "participant", out->participant, sizeof out->participant, true, err) < 0
+        || wire_get_str(map, "participant", out->participant, sizeof out->participant, true, err)
+               < 0
         || wire_get_str(map, "action", out->action, sizeof out->action, true, err) < 0
         || wire_get_str(map, "date", out->date, sizeof out->date, true, err) < 0)
         return -1;
@@ -556,9 +558,11 @@ s_read_batch_event(const msgpack_object *obj, uint32_t i, void *item, wire_err_t
 int
 msg_decode_events(const msg_in_t *in, msg_events_t *out, wire_err_t *err)
 {
-    static const msg_batch_codec_t codec = {
-        .type = MSG_EVENTS, .key = "events", .max = MSG_EVENTS_MAX_BATCH,
-        .item_size = sizeof(event_t), .read = s_read_batch_event};
+    static const msg_batch_codec_t codec = {.type = MSG_EVENTS,
+                                            .key = "events",
+                                            .max = MSG_EVENTS_MAX_BATCH,
+                                            .item_size = sizeof(event_t),
+                                            .read = s_read_batch_event};
     msg_batch_t b;
     const int rc = msg_decode_batch(in, &codec, &b, err);
     *out = (msg_events_t){b.last_seq, b.more, b.count, b.items};
@@ -629,8 +633,8 @@ msg_reencode(const msg_in_t *in, msgpack_sbuffer *out, wire_err_t *err)
     case MSG_EVENTS_SINCE: {
         msg_events_since_t m;
         rc = msg_decode_events_since(in, &m, err) ? -1
-             : !out ? 0
-                    : msg_encode_events_since(&m, out);
+             : !out                               ? 0
+                                                  : msg_encode_events_since(&m, out);
         break;
     }
     case MSG_EVENTS: {

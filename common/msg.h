@@ -22,23 +22,23 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MSG_VERSION 1
+#define MSG_VERSION          1
 #define MSG_EVENTS_MAX_BATCH 1000 /* events per "events" reply */
 
 typedef enum {
     MSG_UNKNOWN = 0,
-    MSG_PING,         /* any API: are you there? */
-    MSG_PONG,         /* reply to ping */
-    MSG_ERROR,        /* reply to any request that failed */
-    MSG_DEPOSIT,      /* registry API: record an action */
-    MSG_RETRACT,      /* registry API: mark an event erroneous */
-    MSG_ACCEPTED,     /* registry reply: stored (or already stored) */
-    MSG_EVENTS_SINCE, /* registry API: replay the log */
-    MSG_EVENTS,       /* reply: a batch of events */
-    MSG_EVENT,        /* registry stream: one stored event */
-    MSG_HEARTBEAT,    /* any stream: I am alive, my last sequence is N */
-    MSG_REPORT,       /* reporter API: render a report (codecs: report_msg.h) */
-    MSG_REPORT_REPLY, /* reply to report */
+    MSG_PING,              /* any API: are you there? */
+    MSG_PONG,              /* reply to ping */
+    MSG_ERROR,             /* reply to any request that failed */
+    MSG_DEPOSIT,           /* registry API: record an action */
+    MSG_RETRACT,           /* registry API: mark an event erroneous */
+    MSG_ACCEPTED,          /* registry reply: stored (or already stored) */
+    MSG_EVENTS_SINCE,      /* registry API: replay the log */
+    MSG_EVENTS,            /* reply: a batch of events */
+    MSG_EVENT,             /* registry stream: one stored event */
+    MSG_HEARTBEAT,         /* any stream: I am alive, my last sequence is N */
+    MSG_REPORT,            /* reporter API: render a report (codecs: report_msg.h) */
+    MSG_REPORT_REPLY,      /* reply to report */
     MSG_ALERTS_SINCE,      /* notifier API: replay the alerts (codecs: alert.h) */
     MSG_ALERTS,            /* reply: a batch of alerts */
     MSG_WEBHOOK_ADD,       /* notifier API: subscribe a URL to alerts */
@@ -167,7 +167,7 @@ typedef struct {
     int64_t last_seq; /* the stream's last sequence at the time of the reply */
     bool more;        /* more follow: ask again from the last seq + 1 */
     size_t count;
-    void *items;      /* count items of codec->item_size bytes, NULL when none */
+    void *items; /* count items of codec->item_size bytes, NULL when none */
 } msg_batch_t;
 
 /* Checks that the frame is a reply of codec->type and reads it into *out.
@@ -184,10 +184,10 @@ int msg_decode_batch(const msg_in_t *in, const msg_batch_codec_t *codec, msg_bat
    -1 with err filled. */
 
 typedef struct {
-    char service[32];  /* "registry" */
-    char status[16];   /* "ready" */
-    char version[16];  /* software version */
-    int64_t last_seq;  /* last sequence of the service's stream */
+    char service[32]; /* "registry" */
+    char status[16];  /* "ready" */
+    char version[16]; /* software version */
+    int64_t last_seq; /* last sequence of the service's stream */
 } msg_pong_t;
 
 typedef struct {
@@ -208,9 +208,9 @@ typedef struct {
 } msg_retract_t;
 
 typedef struct {
-    int64_t seq;     /* the stored event's sequence (the original one when duplicate) */
-    bool duplicate;  /* the same action was already stored */
-    event_t event;   /* the stored event */
+    int64_t seq;    /* the stored event's sequence (the original one when duplicate) */
+    bool duplicate; /* the same action was already stored */
+    event_t event;  /* the stored event */
 } msg_accepted_t;
 
 typedef msg_since_t msg_events_since_t; /* limit capped at MSG_EVENTS_MAX_BATCH */
@@ -219,7 +219,7 @@ typedef struct {
     int64_t last_seq; /* the log's last sequence at the time of the reply */
     bool more;        /* more events follow: ask again from the last seq + 1 */
     size_t count;
-    event_t *events;  /* decode: owned by the struct, free with msg_events_clear */
+    event_t *events; /* decode: owned by the struct, free with msg_events_clear */
 } msg_events_t;
 
 typedef struct {
@@ -257,7 +257,7 @@ int msg_encode_accepted(const msg_accepted_t *m, msgpack_sbuffer *out);
 int msg_decode_accepted(const msg_in_t *in, msg_accepted_t *out, wire_err_t *err);
 
 /* msg_encode_since and msg_decode_since for "events.since" */
-#define msg_encode_events_since(m, out) msg_encode_since(MSG_EVENTS_SINCE, m, out)
+#define msg_encode_events_since(m, out)       msg_encode_since(MSG_EVENTS_SINCE, m, out)
 #define msg_decode_events_since(in, out, err) msg_decode_since(in, MSG_EVENTS_SINCE, out, err)
 
 int msg_encode_events(const msg_events_t *m, msgpack_sbuffer *out);

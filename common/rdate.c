@@ -10,11 +10,11 @@
 #include <time.h>
 
 #define S_FIRST_DAY (-719162) /* 0001-01-01 */
-#define S_LAST_DAY 2932896    /* 9999-12-31 */
+#define S_LAST_DAY  2932896   /* 9999-12-31 */
 
-static const char *s_month_names[12] = {
-    "January", "February", "March",     "April",   "May",      "June",
-    "July",    "August",   "September", "October", "November", "December"};
+static const char *s_month_names[12] = {"January",   "February", "March",    "April",
+                                        "May",       "June",     "July",     "August",
+                                        "September", "October",  "November", "December"};
 
 static bool
 s_is_leap(int year)

@@ -30,8 +30,7 @@ report_msg_decode_request(const msg_in_t *in, report_msg_request_t *out, wire_er
     if (!map || wire_get_str(map, "kind", out->kind, sizeof out->kind, true, err) < 0
         || wire_get_str(map, "format", out->format, sizeof out->format, false, err) < 0
         || wire_get_str(map, "as_of", out->as_of, sizeof out->as_of, false, err) < 0
-        || wire_get_str(map, "instrument", out->instrument, sizeof out->instrument, false, err)
-               < 0)
+        || wire_get_str(map, "instrument", out->instrument, sizeof out->instrument, false, err) < 0)
         return -1;
     return 0;
 }
@@ -62,8 +61,7 @@ report_msg_decode_reply(const msg_in_t *in, report_msg_reply_t *out, wire_err_t 
         || wire_get_str(map, "format", out->format, sizeof out->format, true, err) < 0
         || wire_get_str(map, "as_of", out->as_of, sizeof out->as_of, true, err) < 0
         || wire_get_int(map, "last_seq", &out->last_seq, true, err) < 0
-        || wire_get_str(map, "content_type", out->content_type, sizeof out->content_type, true,
-                        err)
+        || wire_get_str(map, "content_type", out->content_type, sizeof out->content_type, true, err)
                < 0)
         return -1;
     const msgpack_object *body = wire_map_get(map, "body");
@@ -94,19 +92,18 @@ report_msg_reencode(const msg_in_t *in, msgpack_sbuffer *out, wire_err_t *err)
     case MSG_REPORT: {
         report_msg_request_t m;
         return report_msg_decode_request(in, &m, err) ? -1
-             : !out ? 0
-                    : report_msg_encode_request(&m, out);
+               : !out                                 ? 0
+                                                      : report_msg_encode_request(&m, out);
     }
     case MSG_REPORT_REPLY: {
         report_msg_reply_t m;
         int rc = report_msg_decode_reply(in, &m, err) ? -1
-             : !out ? 0
-                    : report_msg_encode_reply(&m, out);
+                 : !out                               ? 0
+                                                      : report_msg_encode_reply(&m, out);
         report_msg_reply_clear(&m);
         return rc;
     }
     default:
-        return wire_fail(err, "unknown_type", "not a reporter message: '%s'",
-                         msg_in_type_name(in));
+        return wire_fail(err, "unknown_type", "not a reporter message: '%s'", msg_in_type_name(in));
     }
 }

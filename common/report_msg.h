@@ -28,10 +28,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define REPORT_MSG_KIND_MAX 16         /* "progress", NUL included */
-#define REPORT_MSG_FORMAT_MAX 16       /* "html" */
-#define REPORT_MSG_AS_OF_MAX 64        /* room to quote a malformed date back */
-#define REPORT_MSG_INSTRUMENT_MAX 64   /* id or UNTC reference */
+#define REPORT_MSG_KIND_MAX         16 /* "progress", NUL included */
+#define REPORT_MSG_FORMAT_MAX       16 /* "html" */
+#define REPORT_MSG_AS_OF_MAX        64 /* room to quote a malformed date back */
+#define REPORT_MSG_INSTRUMENT_MAX   64 /* id or UNTC reference */
 #define REPORT_MSG_CONTENT_TYPE_MAX 64 /* "text/markdown; charset=utf-8" */
 
 /* A "report" request. Empty strings stand for absent fields (nil). */

@@ -50,8 +50,8 @@ void rpc_req_destroy(rpc_req_t **req_p);
 int rpc_reply(zsock_t *router, const rpc_req_t *req, const msgpack_sbuffer *body);
 
 /* Sends an "error" reply with code and message. Returns as rpc_reply. */
-int rpc_reply_error(zsock_t *router, const rpc_req_t *req, const char *code,
-                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int rpc_reply_error(zsock_t *router, const rpc_req_t *req, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* ---- client ----------------------------------------------------------- */
 
@@ -72,8 +72,8 @@ typedef enum {
 
 /* Sends the request frame (`size` bytes) and waits up to timeout_ms for the
    reply. On RPC_OK *reply is a new frame the caller destroys. */
-rpc_status_t rpc_client_call(rpc_client_t *self, const void *request, size_t size,
-                             int timeout_ms, msg_in_t **reply, wire_err_t *err);
+rpc_status_t rpc_client_call(rpc_client_t *self, const void *request, size_t size, int timeout_ms,
+                             msg_in_t **reply, wire_err_t *err);
 
 /* The same without waiting, for a caller with a poll loop of its own: send,
    poll rpc_client_socket() and read the reply with rpc_client_recv when it
@@ -83,8 +83,7 @@ rpc_status_t rpc_client_call(rpc_client_t *self, const void *request, size_t siz
 /* Queues the request (`size` bytes). Returns RPC_OK, or RPC_FAILED with
    err filled (no socket, or its queue is full: then call
    rpc_client_abandon before the next send, a part may have gone). */
-rpc_status_t rpc_client_send(rpc_client_t *self, const void *request, size_t size,
-                             wire_err_t *err);
+rpc_status_t rpc_client_send(rpc_client_t *self, const void *request, size_t size, wire_err_t *err);
 /* Returns the socket the reply arrives on, or NULL before the first send
    and after rpc_client_abandon (the next send opens another). Borrowed. */
 zsock_t *rpc_client_socket(rpc_client_t *self);

@@ -59,12 +59,12 @@
 #include <string.h>
 
 #define RULES_INITIAL_EVENTS 16
-#define RULES_INITIAL_NAMES 8 /* also the name table's growth step */
+#define RULES_INITIAL_NAMES  8 /* also the name table's growth step */
 
 /* rec_t.flags */
-#define REC_REIO 0x01u      /* the participant is a REIO (consents) */
+#define REC_REIO      0x01u /* the participant is a REIO (consents) */
 #define REC_RETRACTED 0x02u /* a retraction names this seq */
-#define REC_DUP 0x04u       /* another record has the same seq */
+#define REC_DUP       0x04u /* another record has the same seq */
 
 /* One event as the engine needs it (16 bytes). `who` is the participant's
    number in the instrument's name table. */
@@ -77,11 +77,11 @@ typedef struct {
 } rec_t;
 
 /* spell_t.flags */
-#define SP_COUNTED 0x01u
-#define SP_CROSSING 0x02u
-#define SP_LATER 0x04u
+#define SP_COUNTED         0x01u
+#define SP_CROSSING        0x02u
+#define SP_LATER           0x04u
 #define SP_ENDED_BY_PARENT 0x08u
-#define SP_START 0x10u /* starts a span of the count (pass 3) */
+#define SP_START           0x10u /* starts a span of the count (pass 3) */
 
 #define SPELL_NONE UINT32_MAX
 
@@ -132,9 +132,9 @@ struct rules_instrument_t {
     /* recs[0, nsorted) in (date, rank, seq) order; the rest appended since. */
     rec_t *recs;
     size_t nrecs, caprecs, nsorted;
-    int64_t max_seq;   /* largest seq appended so far */
-    bool check_dups;   /* a seq arrived not above max_seq: look for duplicates */
-    bool has_dups;     /* some record carries REC_DUP */
+    int64_t max_seq; /* largest seq appended so far */
+    bool check_dups; /* a seq arrived not above max_seq: look for duplicates */
+    bool has_dups;   /* some record carries REC_DUP */
 
     /* Retracted seqs; sorted and unique unless retract_dirty. */
     int64_t *retracted;
@@ -347,8 +347,7 @@ static bool
 s_is_retracted(const rules_instrument_t *self, int64_t seq)
 {
     return self->nretracted
-           && bsearch(&seq, self->retracted, self->nretracted, sizeof *self->retracted,
-                      s_cmp_i64);
+           && bsearch(&seq, self->retracted, self->nretracted, sizeof *self->retracted, s_cmp_i64);
 }
 
 /* Returns the parent participation of participant in effect on date (its
@@ -400,7 +399,6 @@ s_first_reaching(const step_t *steps, size_t nsteps, int target)
 }
 
 /* --- compute passes ----------------------------------------------------- */
-
 
 /* Pass 1, storage: merges the records appended since the last compute into
    the sorted ones and brings the retracted and duplicate flags up to date.
@@ -555,8 +553,7 @@ s_walk(rules_instrument_t *self, rdate_t cutoff, const uint8_t *skip,
             if (active && active->denounced == RDATE_NONE
                 && (active->end == RDATE_NONE || r->date < active->end))
                 continue; /* a second consent while a party */
-            if (s_reserve(&self->spells, &self->capspells, self->nspells + 1,
-                          sizeof *self->spells)
+            if (s_reserve(&self->spells, &self->capspells, self->nspells + 1, sizeof *self->spells)
                 != 0) {
                 rc = RULES_ENOMEM;
                 break;
@@ -569,9 +566,8 @@ s_walk(rules_instrument_t *self, rdate_t cutoff, const uint8_t *skip,
                            .denounced = RDATE_NONE,
                            .end = RDATE_NONE,
                            .parent_eif = RDATE_NONE,
-                           .flags = (!(r->flags & REC_REIO) || self->rule.reio_counted)
-                                        ? SP_COUNTED
-                                        : 0};
+                           .flags = (!(r->flags & REC_REIO) || self->rule.reio_counted) ? SP_COUNTED
+                                                                                        : 0};
             if (last[who] == SPELL_NONE)
                 self->first[who] = n;
             else
@@ -662,12 +658,11 @@ s_sweep(rules_instrument_t *self)
         const bool more_starts = si < self->nspells;
         if (!more_starts && ei == nends)
             break;
-        const rdate_t date =
-            !more_starts
-                ? ends[ei]
-                : (ei == nends || self->recs[self->spells[si].rec].date <= ends[ei]
-                       ? self->recs[self->spells[si].rec].date
-                       : ends[ei]);
+        const rdate_t date = !more_starts
+                                 ? ends[ei]
+                                 : (ei == nends || self->recs[self->spells[si].rec].date <= ends[ei]
+                                        ? self->recs[self->spells[si].rec].date
+                                        : ends[ei]);
         for (; si < self->nspells; si++) {
             const spell_t *p = &self->spells[si];
             if (self->recs[p->rec].date != date)
@@ -718,8 +713,7 @@ rules_rule_check(const rules_rule_t *rule)
         return RULES_EINVAL;
     if (rule->later_party_days < 0 || rule->later_party_days > RULES_DELAY_DAYS_MAX)
         return RULES_EINVAL;
-    if (rule->denunciation_months < 0
-        || rule->denunciation_months > RULES_DENUNCIATION_MONTHS_MAX)
+    if (rule->denunciation_months < 0 || rule->denunciation_months > RULES_DENUNCIATION_MONTHS_MAX)
         return RULES_EINVAL;
     if (rule->approaching_count < 0 || rule->approaching_count > RULES_APPROACHING_MAX)
         return RULES_EINVAL;
@@ -796,8 +790,7 @@ rules_instrument_add(rules_instrument_t *self, const event_t *ev, bool participa
         return RULES_ENOMEM;
     if (self->nrecs == self->caprecs) {
         /* grows by a quarter: records are most of the engine's memory */
-        const size_t cap =
-            self->caprecs ? self->caprecs + self->caprecs / 4 : RULES_INITIAL_EVENTS;
+        const size_t cap = self->caprecs ? self->caprecs + self->caprecs / 4 : RULES_INITIAL_EVENTS;
         rec_t *grown = realloc(self->recs, cap * sizeof *grown);
         if (!grown)
             return RULES_ENOMEM;
@@ -848,8 +841,8 @@ rules_instrument_event_count(const rules_instrument_t *self)
 }
 
 int
-rules_instrument_compute(rules_instrument_t *self, rdate_t as_of,
-                         const rules_instrument_t *parent, rules_status_t *out)
+rules_instrument_compute(rules_instrument_t *self, rdate_t as_of, const rules_instrument_t *parent,
+                         rules_status_t *out)
 {
     if (!self || !out || parent == self)
         return RULES_EINVAL;

@@ -93,23 +93,23 @@
 #define RULES_APPROACHING_MAX 4
 
 typedef struct {
-    int threshold;             /* N: counted instruments of consent needed */
-    int delay_days;            /* EIF on the D-th day after the N-th deposit */
-    bool first_of_next_month;  /* ...then moved to the first day of the next month */
-    bool reio_counted;         /* false: a REIO's instrument is not counted */
-    int later_party_days;      /* later parties: L days after their own deposit */
+    int threshold;                        /* N: counted instruments of consent needed */
+    int delay_days;                       /* EIF on the D-th day after the N-th deposit */
+    bool first_of_next_month;             /* ...then moved to the first day of the next month */
+    bool reio_counted;                    /* false: a REIO's instrument is not counted */
+    int later_party_days;                 /* later parties: L days after their own deposit */
     bool later_party_first_of_next_month; /* ...then the first of the next month */
     bool later_party_whichever_later;     /* or the instrument's EIF, whichever is later */
-    int denunciation_months;   /* a denunciation takes effect this long after receipt */
+    int denunciation_months;              /* a denunciation takes effect this long after receipt */
     int approaching[RULES_APPROACHING_MAX]; /* announce at N - k for each k > 0 listed */
     int approaching_count;
 } rules_rule_t;
 
 /* Return codes. */
-#define RULES_OK 0
+#define RULES_OK      0
 #define RULES_IGNORED 1    /* add: the event has no bearing on this engine */
-#define RULES_EINVAL (-1)  /* a NULL argument, a bad date, seq or rule */
-#define RULES_ENOMEM (-2)  /* out of memory; the object is left usable */
+#define RULES_EINVAL  (-1) /* a NULL argument, a bad date, seq or rule */
+#define RULES_ENOMEM  (-2) /* out of memory; the object is left usable */
 #define RULES_EPARENT (-3) /* compute: parent not computed at the same as_of */
 
 /* The most distinct participants one instrument accepts events from
@@ -117,7 +117,7 @@ typedef struct {
 #define RULES_PARTICIPANTS_MAX 65535
 
 /* Bounds rules_rule_check enforces, in their units. */
-#define RULES_DELAY_DAYS_MAX 36600
+#define RULES_DELAY_DAYS_MAX          36600
 #define RULES_DENUNCIATION_MONTHS_MAX 1200
 
 typedef enum {
@@ -149,18 +149,18 @@ typedef struct {
    joined again has two); plain data, owned by the caller. */
 typedef struct {
     char participant[EVENT_PARTICIPANT_MAX]; /* catalog id */
-    action_t action;    /* the instrument of consent */
-    int64_t seq;        /* its registry seq */
-    rdate_t deposit;    /* its date of deposit */
-    bool reio;          /* deposited by a REIO */
-    bool counted;       /* counts toward the threshold (false: REIO, !reio_counted) */
-    bool crossing;      /* a counted deposit on the threshold date */
-    bool later;         /* deposited after the threshold date */
+    action_t action;                         /* the instrument of consent */
+    int64_t seq;                             /* its registry seq */
+    rdate_t deposit;                         /* its date of deposit */
+    bool reio;                               /* deposited by a REIO */
+    bool counted;  /* counts toward the threshold (false: REIO, !reio_counted) */
+    bool crossing; /* a counted deposit on the threshold date */
+    bool later;    /* deposited after the threshold date */
     /* Date the instrument enters (entered) into force for this party, or
        RDATE_NONE while unknown. It may be on or after `end`: then it never
        entered into force for the party. */
     rdate_t eif;
-    rdate_t denounced;  /* receipt of its own denunciation, or RDATE_NONE */
+    rdate_t denounced; /* receipt of its own denunciation, or RDATE_NONE */
     /* First day it is no longer a party: its own denunciation's effect, or
        the parent participation's end, whichever is earlier; RDATE_NONE if
        none is known. */
@@ -196,8 +196,7 @@ const rules_rule_t *rules_instrument_rule(const rules_instrument_t *self);
    or a date outside rdate's range (the retraction's own date is not read);
    RULES_ENOMEM (also for a participant beyond RULES_PARTICIPANTS_MAX).
    Invalidates the last compute's result. */
-int rules_instrument_add(rules_instrument_t *self, const event_t *ev,
-                         bool participant_is_reio);
+int rules_instrument_add(rules_instrument_t *self, const event_t *ev, bool participant_is_reio);
 
 /* Drops the last compute's result and frees what it held, keeping the
    events: the queries below then answer as with no result, and a child
@@ -220,8 +219,7 @@ size_t rules_instrument_event_count(const rules_instrument_t *self);
    RULES_EPARENT; RULES_ENOMEM (then no result is held). The result and the
    party list stay readable until the next add or compute. */
 int rules_instrument_compute(rules_instrument_t *self, rdate_t as_of,
-                             const rules_instrument_t *parent,
-                             rules_status_t *out);
+                             const rules_instrument_t *parent, rules_status_t *out);
 
 /* Returns the number of counted instruments on date, from the events of the
    last compute (ends of participation already known are applied, so dates
@@ -231,8 +229,7 @@ int rules_instrument_count_at(const rules_instrument_t *self, rdate_t date);
 
 /* Returns the number of participants that had signed on or before date,
    from the events of the last compute; -1 when there is no result. */
-int rules_instrument_signatures_at(const rules_instrument_t *self,
-                                   rdate_t date);
+int rules_instrument_signatures_at(const rules_instrument_t *self, rdate_t date);
 
 /* Returns the number of party entries of the last compute (0 when there is
    no result), ordered by (deposit, participant, seq). */
@@ -240,13 +237,11 @@ size_t rules_instrument_party_count(const rules_instrument_t *self);
 
 /* Copies party entry i into *out. Returns RULES_OK, or RULES_EINVAL when i
    is out of range or there is no result. */
-int rules_instrument_party(const rules_instrument_t *self, size_t i,
-                           rules_party_t *out);
+int rules_instrument_party(const rules_instrument_t *self, size_t i, rules_party_t *out);
 
 /* Returns the participant id of the i-th deposit that crossed the threshold
    (i < status.crossing_count, ordered by participant id), or NULL. Owned by
    self; valid until the next add, compute or destroy. */
-const char *rules_instrument_crossing(const rules_instrument_t *self,
-                                      size_t i);
+const char *rules_instrument_crossing(const rules_instrument_t *self, size_t i);
 
 #endif

@@ -29,12 +29,12 @@
 #define ZMQ_ZAP_ENFORCE_DOMAIN 93 /* in libzmq's draft header, accepted by 4.3 stable builds */
 #endif
 
-#define SECURITY_PATH_MAX 1024
-#define ZAP_ENDPOINT "inproc://zeromq.zap.01" /* fixed by RFC 27 */
-#define ZAP_BIND_ATTEMPTS 50                  /* a closed handler's endpoint frees asynchronously */
-#define ZAP_BIND_RETRY_MSEC 20
+#define SECURITY_PATH_MAX       1024
+#define ZAP_ENDPOINT            "inproc://zeromq.zap.01" /* fixed by RFC 27 */
+#define ZAP_BIND_ATTEMPTS       50 /* a closed handler's endpoint frees asynchronously */
+#define ZAP_BIND_RETRY_MSEC     20
 #define ZAP_DENIED_LOG_IVL_MSEC 10000 /* a refused client retries every 100 ms: log it this often */
-#define Z85_KEY_CHARS 40
+#define Z85_KEY_CHARS           40
 
 /* ---- allow lists --------------------------------------------------------- */
 
@@ -349,9 +349,9 @@ static struct {
     bool on;
     security_mode_t mode;
     char keys_dir[SECURITY_PATH_MAX];
-    zcert_t *cert;         /* this process's own certificate */
-    s_zap_t *zap;          /* servers only */
-    s_keylist_t *writers;  /* security_may_write's copy (the caller's thread) */
+    zcert_t *cert;        /* this process's own certificate */
+    s_zap_t *zap;         /* servers only */
+    s_keylist_t *writers; /* security_may_write's copy (the caller's thread) */
 } s_sec;
 
 /* Which service owns an endpoint: its public certificate is <dir>/<service>.key. */
@@ -373,8 +373,8 @@ security_name_valid(const char *name)
         return false;
     for (size_t i = 0; i < n; i++) {
         const char c = name[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-              || c == '.' || c == '_' || c == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+              || c == '_' || c == '-'))
             return false;
     }
     return true;
@@ -542,8 +542,9 @@ s_check_off(char *err, size_t errlen)
     if (setting == 0)
         return 0;
     if (setting > 0)
-        snprintf(err, errlen, "RATIFY_CURVE=1 but this program did not set up CURVE "
-                              "(security_init): refusing an unencrypted socket");
+        snprintf(err, errlen,
+                 "RATIFY_CURVE=1 but this program did not set up CURVE "
+                 "(security_init): refusing an unencrypted socket");
     return -1;
 }
 
@@ -563,8 +564,8 @@ s_apply_cert(zsock_t *sock, char *err, size_t errlen)
 {
     return s_setopt(sock, ZMQ_CURVE_PUBLICKEY, zcert_public_key(s_sec.cert), 32, "the public key",
                     err, errlen)
-               || s_setopt(sock, ZMQ_CURVE_SECRETKEY, zcert_secret_key(s_sec.cert), 32,
-                           "the secret key", err, errlen)
+                   || s_setopt(sock, ZMQ_CURVE_SECRETKEY, zcert_secret_key(s_sec.cert), 32,
+                               "the secret key", err, errlen)
                ? -1
                : 0;
 }
@@ -575,8 +576,9 @@ security_apply_server(zsock_t *sock, char *err, size_t errlen)
     if (!s_sec.on)
         return s_check_off(err, errlen);
     if (!s_sec.zap) {
-        snprintf(err, errlen, "CURVE: a server socket needs the ZAP handler "
-                              "(security_init in SECURITY_SERVER mode)");
+        snprintf(err, errlen,
+                 "CURVE: a server socket needs the ZAP handler "
+                 "(security_init in SECURITY_SERVER mode)");
         return -1;
     }
     const int one = 1;
@@ -585,8 +587,9 @@ security_apply_server(zsock_t *sock, char *err, size_t errlen)
     zmq_setsockopt(zsock_resolve(sock), ZMQ_ZAP_ENFORCE_DOMAIN, &one, sizeof one);
     return s_setopt(sock, ZMQ_ZAP_DOMAIN, SECURITY_ZAP_DOMAIN, strlen(SECURITY_ZAP_DOMAIN),
                     "the ZAP domain", err, errlen)
-               || s_setopt(sock, ZMQ_CURVE_SERVER, &one, sizeof one, "curve_server", err, errlen)
-               || s_apply_cert(sock, err, errlen)
+                   || s_setopt(sock, ZMQ_CURVE_SERVER, &one, sizeof one, "curve_server", err,
+                               errlen)
+                   || s_apply_cert(sock, err, errlen)
                ? -1
                : 0;
 }
@@ -617,8 +620,8 @@ security_apply_client(zsock_t *sock, const char *endpoint, char *err, size_t err
         return -1;
     }
     return s_apply_cert(sock, err, errlen)
-               || s_setopt(sock, ZMQ_CURVE_SERVERKEY, key, Z85_KEY_CHARS, "the server key", err,
-                           errlen)
+                   || s_setopt(sock, ZMQ_CURVE_SERVERKEY, key, Z85_KEY_CHARS, "the server key", err,
+                               errlen)
                ? -1
                : 0;
 }

@@ -44,9 +44,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SECURITY_ZAP_DOMAIN "ratify"      /* ZAP domain of every server socket */
+#define SECURITY_ZAP_DOMAIN         "ratify" /* ZAP domain of every server socket */
 #define SECURITY_CLIENT_KEY_DEFAULT "client" /* ratifyctl's certificate name */
-#define SECURITY_NAME_MAX 64              /* longest certificate name, bytes */
+#define SECURITY_NAME_MAX           64       /* longest certificate name, bytes */
 
 typedef enum {
     SECURITY_CLIENT = 0, /* a command-line client: errors on stderr */

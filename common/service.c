@@ -70,8 +70,7 @@ int
 service_data_path(const char *file, char *path, size_t size)
 {
     if (config_data_path(file, path, size) != 0) {
-        log_error("cannot use data directory %s: %s", config_get(CONFIG_DATA_DIR),
-                  strerror(errno));
+        log_error("cannot use data directory %s: %s", config_get(CONFIG_DATA_DIR), strerror(errno));
         return -1;
     }
     return 0;

@@ -67,8 +67,8 @@ int64_t service_wall_ms(void);
    about a millisecond, once per burst. Start it as {current mark, true}
    when the start-up itself is no burst, else zeroed. */
 typedef struct {
-    uint64_t mark;  /* the mark at the last heartbeat */
-    bool trimmed;   /* nothing done since the last trim */
+    uint64_t mark; /* the mark at the last heartbeat */
+    bool trimmed;  /* nothing done since the last trim */
 } service_idle_t;
 
 /* The heartbeat's part of the above: trims when the mark did not move

@@ -31,17 +31,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SOCK_MAX_MSG_BYTES (1024 * 1024) /* largest frame any socket accepts */
-#define SOCK_LINGER_MSEC 1000            /* unsent data kept this long on close */
-#define SOCK_SNDHWM_MSGS 100000          /* messages queued per peer */
-#define SOCK_PUB_SNDHWM_MSGS 10000       /* PUB: per subscriber that does not read */
-#define SOCK_PUB_SNDBUF_BYTES (256 * 1024) /* and the kernel's send buffer for it */
-#define SOCK_RCVHWM_MSGS 100000
-#define SOCK_HEARTBEAT_IVL_MSEC 2000     /* ZMTP ping interval (ROUTER, DEALER) */
+#define SOCK_MAX_MSG_BYTES          (1024 * 1024) /* largest frame any socket accepts */
+#define SOCK_LINGER_MSEC            1000          /* unsent data kept this long on close */
+#define SOCK_SNDHWM_MSGS            100000        /* messages queued per peer */
+#define SOCK_PUB_SNDHWM_MSGS        10000         /* PUB: per subscriber that does not read */
+#define SOCK_PUB_SNDBUF_BYTES       (256 * 1024)  /* and the kernel's send buffer for it */
+#define SOCK_RCVHWM_MSGS            100000
+#define SOCK_HEARTBEAT_IVL_MSEC     2000 /* ZMTP ping interval (ROUTER, DEALER) */
 #define SOCK_HEARTBEAT_TIMEOUT_MSEC 6000 /* peer considered gone after */
-#define SOCK_KEEPALIVE_IDLE_SEC 30       /* PUB, SUB: TCP keepalive probes after */
-#define SOCK_KEEPALIVE_INTVL_SEC 10      /* then every */
-#define SOCK_KEEPALIVE_CNT 3             /* peer gone after so many unanswered */
+#define SOCK_KEEPALIVE_IDLE_SEC     30   /* PUB, SUB: TCP keepalive probes after */
+#define SOCK_KEEPALIVE_INTVL_SEC    10   /* then every */
+#define SOCK_KEEPALIVE_CNT          3    /* peer gone after so many unanswered */
 
 /* Prepares czmq for our use: no signal handlers of its own, no default
    linger. Call once at start, before any socket. */

@@ -59,8 +59,9 @@ stream_heartbeat(stream_t *self, int64_t last_seq)
     snprintf(hb.service, sizeof hb.service, "%s", self->service);
     msgpack_sbuffer buf;
     msgpack_sbuffer_init(&buf);
-    int rc = msg_encode_heartbeat(&hb, &buf) == 0 ? stream_publish(self, "heartbeat", last_seq, &buf)
-                                                  : -1;
+    int rc = msg_encode_heartbeat(&hb, &buf) == 0
+                 ? stream_publish(self, "heartbeat", last_seq, &buf)
+                 : -1;
     msgpack_sbuffer_destroy(&buf);
     return rc;
 }

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STRMAP_INITIAL_SLOTS 64 /* a power of two */
+#define STRMAP_INITIAL_SLOTS      64 /* a power of two */
 #define STRMAP_INITIAL_POOL_BYTES 256
-#define STRMAP_POOL_MAX_BYTES ((size_t) UINT32_MAX) /* offsets fit in a slot's 32 bits */
+#define STRMAP_POOL_MAX_BYTES     ((size_t) UINT32_MAX) /* offsets fit in a slot's 32 bits */
 
 typedef struct {
     uint32_t key; /* the key's offset in the pool; 0: a free slot */
@@ -93,7 +93,7 @@ s_grow_pool(strmap_t *self, size_t size)
     size_t cap = STRMAP_INITIAL_POOL_BYTES;
     if (self->pool_cap)
         cap = self->pool_cap < STRMAP_POOL_MAX_BYTES / 3 * 2 ? self->pool_cap + self->pool_cap / 2
-                                                              : STRMAP_POOL_MAX_BYTES;
+                                                             : STRMAP_POOL_MAX_BYTES;
     if (cap < need)
         cap = need;
     char *pool = realloc(self->pool, cap);

@@ -75,6 +75,8 @@ wire_check(const void *data, size_t size, wire_err_t *err)
         else if (b >= 0xa0 && b <= 0xbf)
             skip = b & 0x1f;
         else {
+            /* one line per msgpack type byte: a table, kept as a table */
+            /* clang-format off */
             switch (b) {
             case 0xcc: case 0xd0: skip = 1; break;
             case 0xcd: case 0xd1: skip = 2; break;
@@ -91,6 +93,7 @@ wire_check(const void *data, size_t size, wire_err_t *err)
                 return s_bad(err, pos, b == 0xc1 ? "reserved type byte 0xc1"
                                                  : "extension types are not used");
             }
+            /* clang-format on */
             if (lenbytes) {
                 if ((size_t) lenbytes > left)
                     return s_bad(err, pos, "truncated length");
@@ -143,8 +146,7 @@ wire_map_get(const msgpack_object *map, const char *key)
 
 /* Looks the field up; returns NULL and sets *rc when it is absent/nil. */
 static const msgpack_object *
-s_field(const msgpack_object *map, const char *key, bool required, wire_err_t *err,
-        int *rc)
+s_field(const msgpack_object *map, const char *key, bool required, wire_err_t *err, int *rc)
 {
     const msgpack_object *v = wire_map_get(map, key);
     if (v && v->type != MSGPACK_OBJECT_NIL)
@@ -154,8 +156,8 @@ s_field(const msgpack_object *map, const char *key, bool required, wire_err_t *e
 }
 
 int
-wire_get_str(const msgpack_object *map, const char *key, char *buf, size_t cap,
-             bool required, wire_err_t *err)
+wire_get_str(const msgpack_object *map, const char *key, char *buf, size_t cap, bool required,
+             wire_err_t *err)
 {
     int rc = 0;
     const msgpack_object *v = s_field(map, key, required, err, &rc);
@@ -164,8 +166,7 @@ wire_get_str(const msgpack_object *map, const char *key, char *buf, size_t cap,
     if (v->type != MSGPACK_OBJECT_STR)
         return wire_fail(err, "bad_field", "field '%s' must be a string", key);
     if (v->via.str.size >= cap)
-        return wire_fail(err, "bad_field", "field '%s' is longer than %zu bytes", key,
-                         cap - 1);
+        return wire_fail(err, "bad_field", "field '%s' is longer than %zu bytes", key, cap - 1);
     if (memchr(v->via.str.ptr, '\0', v->via.str.size))
         return wire_fail(err, "bad_field", "field '%s' contains a NUL byte", key);
     memcpy(buf, v->via.str.ptr, v->via.str.size);
@@ -191,8 +192,7 @@ wire_get_int(const msgpack_object *map, const char *key, int64_t *out, bool requ
 }
 
 int
-wire_get_bool(const msgpack_object *map, const char *key, bool *out, bool required,
-              wire_err_t *err)
+wire_get_bool(const msgpack_object *map, const char *key, bool *out, bool required, wire_err_t *err)
 {
     int rc = 0;
     const msgpack_object *v = s_field(map, key, required, err, &rc);
@@ -213,8 +213,7 @@ wire_get_date(const msgpack_object *map, const char *key, rdate_t *out, bool req
     const msgpack_object *v = s_field(map, key, required, err, &rc);
     if (!v)
         return rc;
-    if (v->type != MSGPACK_OBJECT_STR
-        || rdate_parse_n(v->via.str.ptr, v->via.str.size, out) != 0)
+    if (v->type != MSGPACK_OBJECT_STR || rdate_parse_n(v->via.str.ptr, v->via.str.size, out) != 0)
         return wire_fail(err, "bad_field", "field '%s' must be a date YYYY-MM-DD", key);
     return 0;
 }

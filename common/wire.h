@@ -50,15 +50,15 @@ const msgpack_object *wire_map_get(const msgpack_object *map, const char *key);
 /* Field readers: each returns 0 when the field was read, 1 when it is absent
    (or nil) and not required, -1 with err filled ("missing_field" or
    "bad_field", naming the field) otherwise. */
-int wire_get_str(const msgpack_object *map, const char *key, char *buf, size_t cap,
-                 bool required, wire_err_t *err);
-int wire_get_int(const msgpack_object *map, const char *key, int64_t *out,
-                 bool required, wire_err_t *err);
-int wire_get_bool(const msgpack_object *map, const char *key, bool *out,
-                  bool required, wire_err_t *err);
+int wire_get_str(const msgpack_object *map, const char *key, char *buf, size_t cap, bool required,
+                 wire_err_t *err);
+int wire_get_int(const msgpack_object *map, const char *key, int64_t *out, bool required,
+                 wire_err_t *err);
+int wire_get_bool(const msgpack_object *map, const char *key, bool *out, bool required,
+                  wire_err_t *err);
 /* A date travels as "YYYY-MM-DD" or nil; absent or nil reads RDATE_NONE. */
-int wire_get_date(const msgpack_object *map, const char *key, rdate_t *out,
-                  bool required, wire_err_t *err);
+int wire_get_date(const msgpack_object *map, const char *key, rdate_t *out, bool required,
+                  wire_err_t *err);
 
 /* Packers: a string (NULL packs nil), and key/value pairs for maps. They
    return msgpack-c's result: 0, or negative when memory ran out. */

@@ -97,7 +97,7 @@ wirejson_to_msgpack(const json_t *v, msgpack_packer *pk)
     case JSON_STRING: {
         const size_t n = json_string_length(v);
         return msgpack_pack_str(pk, n) || msgpack_pack_str_body(pk, json_string_value(v), n) ? -1
-                                                                                          : 0;
+                                                                                             : 0;
     }
     case JSON_ARRAY: {
         if (msgpack_pack_array(pk, json_array_size(v)))

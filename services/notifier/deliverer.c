@@ -33,17 +33,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DELIVERER_POLL_MAX_MSEC 1000   /* longest wait without looking at the table */
+#define DELIVERER_POLL_MAX_MSEC     1000 /* longest wait without looking at the table */
 #define DELIVERER_LEASE_MARGIN_MSEC 5000 /* lease = timeout + this */
-#define DELIVERER_HOOKS_MAX 1024       /* subscriptions scanned per pass */
-#define DELIVERER_CONTENT_TYPE "application/cloudevents+json"
-#define DELIVERER_USER_AGENT "ratify-notifier/" RATIFY_VERSION
+#define DELIVERER_HOOKS_MAX         1024 /* subscriptions scanned per pass */
+#define DELIVERER_CONTENT_TYPE      "application/cloudevents+json"
+#define DELIVERER_USER_AGENT        "ratify-notifier/" RATIFY_VERSION
 
 struct _deliverer_t {
     zactor_t *actor;
     char *db_path;
     webhook_policy_t policy;
-    bool failed;   /* set by the actor before it signals ready */
+    bool failed; /* set by the actor before it signals ready */
     char err[256];
 };
 
@@ -66,8 +66,7 @@ typedef struct {
 } s_worker_t;
 
 /* Sends one log record to the main thread (dropped if it is not reading). */
-static void
-s_log(s_worker_t *w, log_level_t level, const char *fmt, ...)
+static void s_log(s_worker_t *w, log_level_t level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
@@ -122,8 +121,8 @@ s_body(const hookstore_job_t *job, char *why, size_t whylen)
 /* Returns the signed POST of the job's alert to url as bytes (*len;
    caller frees), or NULL with why. */
 static char *
-s_request(const hookstore_job_t *job, const hookurl_t *url, int64_t now_ms, size_t *len,
-          char *why, size_t whylen)
+s_request(const hookstore_job_t *job, const hookurl_t *url, int64_t now_ms, size_t *len, char *why,
+          size_t whylen)
 {
     if (strpbrk(job->alert_id, "\r\n")) {
         snprintf(why, whylen, "the alert id cannot be sent as a header");
@@ -277,11 +276,9 @@ s_finish(s_worker_t *w, s_transfer_t *t)
               t->job.alert_id, code, (long long) attempts);
         break;
     case WEBHOOK_RETRY: {
-        const int64_t delay = webhook_backoff_ms(w->policy, attempts,
-                                                 httpc_retry_after_ms(t->http),
+        const int64_t delay = webhook_backoff_ms(w->policy, attempts, httpc_retry_after_ms(t->http),
                                                  randombytes_random());
-        rc = hookstore_finish(w->hooks, t->job.delivery_id, "pending", code, why, now + delay,
-                              now);
+        rc = hookstore_finish(w->hooks, t->job.delivery_id, "pending", code, why, now + delay, now);
         s_log(w, RLOG_WARN, "webhook %lld: %s: %s (attempt %lld of %lld); retry in %.1f s", hook,
               t->job.alert_id, why, (long long) attempts, (long long) w->policy->attempts,
               delay / 1000.0);
@@ -348,10 +345,10 @@ s_run(s_worker_t *w)
         for (size_t i = 0; i < w->ninflight; i++) {
             const httpc_t *h = w->inflight[i]->http;
             const short ev = httpc_events(h);
-            items[1 + i] = (zmq_pollitem_t){
-                .fd = httpc_fd(h),
-                .events = (short) (((ev & POLLIN) ? ZMQ_POLLIN : 0)
-                                   | ((ev & POLLOUT) ? ZMQ_POLLOUT : 0))};
+            items[1 + i] =
+                (zmq_pollitem_t){.fd = httpc_fd(h),
+                                 .events = (short) (((ev & POLLIN) ? ZMQ_POLLIN : 0)
+                                                    | ((ev & POLLOUT) ? ZMQ_POLLOUT : 0))};
         }
         zmq_poll(items, (int) (1 + w->ninflight), wait);
         s_handle_pipe(w);

@@ -30,8 +30,8 @@
 #include <czmq.h>
 #include <stddef.h>
 
-#define DELIVERER_INFLIGHT_PER_HOOK 1 /* concurrent attempts per subscription */
-#define DELIVERER_INFLIGHT_MAX 64     /* concurrent attempts in all */
+#define DELIVERER_INFLIGHT_PER_HOOK 1  /* concurrent attempts per subscription */
+#define DELIVERER_INFLIGHT_MAX      64 /* concurrent attempts in all */
 
 typedef struct _deliverer_t deliverer_t;
 

@@ -9,16 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOOK_COLS                                                                          \
-    "w.id, w.url, w.type_prefix, w.status, w.created_ms,"                                  \
-    " (SELECT COUNT(*) FROM deliveries d WHERE d.webhook_id = w.id AND d.status = 'pending'),"  \
-    " (SELECT COUNT(*) FROM deliveries d WHERE d.webhook_id = w.id AND d.status = 'delivered')," \
+#define HOOK_COLS                                                                                  \
+    "w.id, w.url, w.type_prefix, w.status, w.created_ms,"                                          \
+    " (SELECT COUNT(*) FROM deliveries d WHERE d.webhook_id = w.id AND d.status = 'pending'),"     \
+    " (SELECT COUNT(*) FROM deliveries d WHERE d.webhook_id = w.id AND d.status = 'delivered'),"   \
     " (SELECT COUNT(*) FROM deliveries d WHERE d.webhook_id = w.id AND d.status = 'dead')"
-#define DELIVERY_COLS                                                                    \
-    "d.id, d.webhook_id, w.url, a.id, a.seq, a.type, d.status, d.attempts, d.last_code," \
+#define DELIVERY_COLS                                                                              \
+    "d.id, d.webhook_id, w.url, a.id, a.seq, a.type, d.status, d.attempts, d.last_code,"           \
     " d.last_error, d.next_attempt_ms, d.updated_ms, w.status"
-#define DELIVERY_FROM                              \
-    " FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id" \
+#define DELIVERY_FROM                                                                              \
+    " FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id"                                    \
     " JOIN alerts a ON a.seq = d.alert_seq"
 
 enum {
@@ -58,8 +58,8 @@ static const char *const s_sql[ST_COUNT] = {
     [ST_REDELIVER] = "UPDATE deliveries SET status = 'pending', attempts = 0,"
                      " next_attempt_ms = ?2, updated_ms = ?2 WHERE id = ?1 AND status = 'dead'",
     [ST_ACTIVE] = "SELECT id FROM webhooks WHERE status = 'active' ORDER BY id LIMIT ?1",
-    [ST_DUE] = "SELECT d.id, d.webhook_id, d.attempts, w.url, w.secret, a.id, a.body"
-               DELIVERY_FROM " WHERE d.webhook_id = ?1 AND d.status = 'pending'"
+    [ST_DUE] = "SELECT d.id, d.webhook_id, d.attempts, w.url, w.secret, a.id, a.body" DELIVERY_FROM
+               " WHERE d.webhook_id = ?1 AND d.status = 'pending'"
                " AND d.next_attempt_ms <= ?2 AND w.status = 'active'"
                " ORDER BY d.next_attempt_ms, d.id LIMIT ?3",
     [ST_NEXT_DUE] = "SELECT MIN(d.next_attempt_ms) FROM deliveries d"
@@ -217,8 +217,7 @@ hookstore_dead(hookstore_t *self, alert_delivery_t *out, size_t cap)
 
 /* Returns 1 with *out and the webhook's status, 0 when absent, -1. */
 static int
-s_get_delivery(hookstore_t *self, int64_t id, alert_delivery_t *out, char *hook_status,
-               size_t cap)
+s_get_delivery(hookstore_t *self, int64_t id, alert_delivery_t *out, char *hook_status, size_t cap)
 {
     sqlite3_stmt *st = self->st[ST_DELIVERY];
     sqlite3_bind_int64(st, 1, id);
@@ -231,8 +230,8 @@ s_get_delivery(hookstore_t *self, int64_t id, alert_delivery_t *out, char *hook_
 }
 
 int
-hookstore_redeliver(hookstore_t *self, int64_t id, int64_t now_ms, alert_delivery_t *out,
-                    char *why, size_t whylen)
+hookstore_redeliver(hookstore_t *self, int64_t id, int64_t now_ms, alert_delivery_t *out, char *why,
+                    size_t whylen)
 {
     char hook_status[16];
     int rc = s_get_delivery(self, id, out, hook_status, sizeof hook_status);
@@ -323,8 +322,7 @@ hookstore_next_due(hookstore_t *self)
     const int rc = sqlite3_step(st);
     int64_t next = -1;
     if (rc == SQLITE_ROW)
-        next = sqlite3_column_type(st, 0) == SQLITE_NULL ? INT64_MAX
-                                                         : sqlite3_column_int64(st, 0);
+        next = sqlite3_column_type(st, 0) == SQLITE_NULL ? INT64_MAX : sqlite3_column_int64(st, 0);
     s_done(st, 0);
     return next;
 }

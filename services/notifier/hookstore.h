@@ -36,8 +36,8 @@ void hookstore_destroy(hookstore_t **self_p);
 
 /* Adds an active subscription. Returns 0 and fills *out (secret
    included), or -1 on a storage error. Arguments are not validated here. */
-int hookstore_add(hookstore_t *self, const char *url, const char *type_prefix,
-                  const char *secret, int64_t now_ms, alert_hook_t *out);
+int hookstore_add(hookstore_t *self, const char *url, const char *type_prefix, const char *secret,
+                  int64_t now_ms, alert_hook_t *out);
 
 /* Fills out[0..cap) with the subscriptions by id (secret left ""), with
    their delivery counts. Returns how many, or -1 on error. */
@@ -68,7 +68,7 @@ typedef struct {
     char url[ALERT_URL_MAX];
     char secret[ALERT_SECRET_MAX];
     char alert_id[ALERT_ID_MAX];
-    void *body;       /* the alert's msgpack bytes, owned: hookstore_job_clear */
+    void *body; /* the alert's msgpack bytes, owned: hookstore_job_clear */
     size_t body_size;
 } hookstore_job_t;
 
@@ -92,8 +92,7 @@ int64_t hookstore_next_due(hookstore_t *self);
    lease_until_ms during which the delivery is not due again (a crash
    mid-attempt retries it after the lease). Returns 1, 0 when the delivery
    is no longer pending (removed meanwhile), -1 on error. */
-int hookstore_begin(hookstore_t *self, int64_t delivery_id, int64_t lease_until_ms,
-                    int64_t now_ms);
+int hookstore_begin(hookstore_t *self, int64_t delivery_id, int64_t lease_until_ms, int64_t now_ms);
 
 /* Undoes hookstore_begin for an attempt abandoned at shut-down: the
    attempt does not count and the delivery is due now. Returns 0 or -1. */

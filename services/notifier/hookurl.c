@@ -158,7 +158,8 @@ s_host(const char *url, const char *h, size_t n, hookurl_t *out, char *err, size
             return -1;
         }
         out->host_is_ip = true;
-    } else {
+    }
+    else {
         if (n > HOOKURL_NAME_MAX) {
             s_invalid(err, errlen, url, "host name longer than %d bytes", HOOKURL_NAME_MAX);
             return -1;
@@ -276,7 +277,8 @@ s_parse(const char *url, hookurl_t *out, char *err, size_t errlen)
             s_invalid(err, errlen, url, "'%c' after the IPv6 address", host[hlen]);
             return -1;
         }
-    } else {
+    }
+    else {
         const char *colon = memchr(host, ':', hplen);
         hlen = colon ? (size_t) (colon - host) : hplen;
     }
@@ -310,7 +312,8 @@ s_parse(const char *url, hookurl_t *out, char *err, size_t errlen)
             out->target[t++] = '%';
             out->target[t++] = hex[b >> 4];
             out->target[t++] = hex[b & 0xf];
-        } else
+        }
+        else
             out->target[t++] = (char) b;
     }
     out->target[t] = '\0';

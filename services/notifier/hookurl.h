@@ -18,24 +18,24 @@
 #include "alert.h" /* ALERT_URL_MAX */
 
 #include <stdbool.h>
-#include <stdint.h>
 #include <stddef.h>
+#include <stdint.h>
 
-#define HOOKURL_HOST_MAX 256                    /* a host name: 253 bytes, + NUL */
+#define HOOKURL_HOST_MAX 256                         /* a host name: 253 bytes, + NUL */
 #define HOOKURL_AUTH_MAX (ALERT_URL_MAX / 3 * 4 + 8) /* base64 of a userinfo */
 
 typedef struct {
-    bool tls;                          /* https */
-    char host[HOOKURL_HOST_MAX];       /* name or address, brackets removed: for
+    bool tls;                             /* https */
+    char host[HOOKURL_HOST_MAX];          /* name or address, brackets removed: for
                                           the resolver, SNI, certificate check */
-    bool host_is_ip;                   /* an IPv4 or IPv6 literal (no SNI) */
-    uint16_t port;                     /* given, or 80 / 443 */
+    bool host_is_ip;                      /* an IPv4 or IPv6 literal (no SNI) */
+    uint16_t port;                        /* given, or 80 / 443 */
     char authority[HOOKURL_HOST_MAX + 8]; /* the Host header: host as written
                                           (IPv6 in brackets), ":port" when given
                                           and not the default */
-    char target[3 * ALERT_URL_MAX];    /* path and query, "/" when the path is
+    char target[3 * ALERT_URL_MAX];       /* path and query, "/" when the path is
                                           empty; no fragment */
-    char basic_auth[HOOKURL_AUTH_MAX]; /* base64 of "user:password" decoded, or "" */
+    char basic_auth[HOOKURL_AUTH_MAX];    /* base64 of "user:password" decoded, or "" */
 } hookurl_t;
 
 /* Parses url into *out. Returns 0, or -1 with a reason in err that names

@@ -16,15 +16,15 @@
     parsed by hand in UTC: no strptime, timegm or locale. */
 #include "http1.h"
 
-#include <stdint.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define HTTP1_IMF_FIXDATE_LEN 29 /* "Sun, 06 Nov 1994 08:49:37 GMT" */
-#define HTTP1_SECONDS_MAX (INT64_MAX / 1000) /* a delay saturates here, in seconds */
+#define HTTP1_IMF_FIXDATE_LEN 29                 /* "Sun, 06 Nov 1994 08:49:37 GMT" */
+#define HTTP1_SECONDS_MAX     (INT64_MAX / 1000) /* a delay saturates here, in seconds */
 
 char *
 http1_request(const hookurl_t *url, const char *user_agent, const char *content_type,
@@ -171,9 +171,8 @@ s_retry_after(const char *v, size_t n, int64_t now_ms)
             if (!s_is_digit(v[i]))
                 return -1;
             if (secs < HTTP1_SECONDS_MAX)
-                secs = secs > (HTTP1_SECONDS_MAX - (v[i] - '0')) / 10
-                         ? HTTP1_SECONDS_MAX
-                         : secs * 10 + (v[i] - '0');
+                secs = secs > (HTTP1_SECONDS_MAX - (v[i] - '0')) / 10 ? HTTP1_SECONDS_MAX
+                                                                      : secs * 10 + (v[i] - '0');
         }
         return secs * 1000;
     }
@@ -204,8 +203,8 @@ http1_head_parse(const char *buf, size_t len, int64_t now_ms, http1_head_t *out,
     out->status = 0;
     out->retry_after_ms = -1;
     const size_t avail = len < HTTP1_HEAD_MAX ? len : HTTP1_HEAD_MAX;
-    size_t pos = 0;        /* the current line's start */
-    bool in_head = false;  /* past a status line, before its empty line */
+    size_t pos = 0;       /* the current line's start */
+    bool in_head = false; /* past a status line, before its empty line */
     int status = 0;
     int64_t retry = -1;
     bool last_retry = false; /* the previous field was Retry-After (for obs-fold) */
@@ -239,17 +238,20 @@ http1_head_parse(const char *buf, size_t len, int64_t now_ms, http1_head_t *out,
             in_head = true;
             retry = -1;
             last_retry = false;
-        } else if (n == 0) { /* the end of a head */
+        }
+        else if (n == 0) { /* the end of a head */
             if (status >= 200) {
                 out->status = status;
                 out->retry_after_ms = retry;
                 return 1;
             }
             in_head = false; /* an interim 1xx head: the next one follows */
-        } else if (line[0] == ' ' || line[0] == '\t') { /* obs-fold: a value goes on */
+        }
+        else if (line[0] == ' ' || line[0] == '\t') { /* obs-fold: a value goes on */
             if (last_retry)
                 retry = -1;
-        } else {
+        }
+        else {
             const char *colon = memchr(line, ':', n);
             if (!colon)
                 return s_fail(err, errlen, "a field line without ':'");

@@ -23,8 +23,9 @@
 #include <unistd.h>
 
 #define HTTPC_RESOLVER_STACK (256 * 1024) /* getaddrinfo and the NSS modules */
-#define HTTPC_READ_CHUNK 4096
-#define HTTPC_CONNECT_MIN_MSEC 250 /* an address that has more behind it gets at
+#define HTTPC_READ_CHUNK     4096
+#define HTTPC_CONNECT_MIN_MSEC                                                                     \
+    250 /* an address that has more behind it gets at
                                       least this, or half the time left */
 
 typedef enum {
@@ -102,8 +103,8 @@ s_resolver(void *arg)
 }
 
 /* Marks the transfer failed with a reason. Returns HTTPC_FAILED. */
-static httpc_state_t
-s_fail(httpc_t *self, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static httpc_state_t s_fail(httpc_t *self, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static httpc_state_t
 s_fail(httpc_t *self, const char *fmt, ...)
@@ -176,8 +177,8 @@ s_connect_next(httpc_t *self)
         self->next_addr = a->ai_next;
         if (self->fd >= 0)
             close(self->fd);
-        self->fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                          a->ai_protocol);
+        self->fd =
+            socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
         if (self->fd < 0) {
             self->connect_errno = errno;
             continue;
@@ -191,9 +192,8 @@ s_connect_next(httpc_t *self)
             int64_t share = (self->deadline - now) / 2;
             if (share < HTTPC_CONNECT_MIN_MSEC)
                 share = HTTPC_CONNECT_MIN_MSEC;
-            self->connect_deadline = self->next_addr && now + share < self->deadline
-                                         ? now + share
-                                         : self->deadline;
+            self->connect_deadline =
+                self->next_addr && now + share < self->deadline ? now + share : self->deadline;
             self->phase = S_CONNECTING;
             self->events = POLLOUT;
             return HTTPC_RUNNING;
@@ -366,8 +366,7 @@ s_advance(httpc_t *self)
                 return HTTPC_RUNNING;
             if (l->rc != 0)
                 return s_fail(self, "cannot resolve %s: %s", l->host,
-                              l->rc == EAI_SYSTEM ? strerror(l->sys_errno)
-                                                  : gai_strerror(l->rc));
+                              l->rc == EAI_SYSTEM ? strerror(l->sys_errno) : gai_strerror(l->rc));
             self->next_addr = l->addrs;
             if (s_connect_next(self) != HTTPC_RUNNING)
                 return HTTPC_FAILED;
@@ -438,22 +437,20 @@ s_advance(httpc_t *self)
             if (n < 0 && self->ssl && r <= 0 && errno != ENOMEM)
                 return s_tls_fail(self, "reading from", r, errno);
             if (n < 0)
-                return s_fail(self, "cannot read from %s: %s", self->url.host,
-                              strerror(errno));
+                return s_fail(self, "cannot read from %s: %s", self->url.host, strerror(errno));
             if (n == 0)
-                return s_fail(self, "%s closed the connection without a response",
-                              self->url.host);
+                return s_fail(self, "%s closed the connection without a response", self->url.host);
             const size_t old = self->head_len;
             self->head_len += (size_t) n;
             if (!s_head_may_end(self, old))
                 break;
             http1_head_t h;
             char why[200];
-            const int got = http1_head_parse(self->head, self->head_len, service_wall_ms(), &h,
-                                             why, sizeof why);
+            const int got = http1_head_parse(self->head, self->head_len, service_wall_ms(), &h, why,
+                                             sizeof why);
             if (got < 0)
-                return s_fail(self, "%s answered with no valid HTTP response: %s",
-                              self->url.host, why);
+                return s_fail(self, "%s answered with no valid HTTP response: %s", self->url.host,
+                              why);
             if (got == 0)
                 break;
             self->status = h.status;
@@ -532,7 +529,7 @@ httpc_destroy(httpc_t **self_p)
 httpc_state_t
 httpc_state(const httpc_t *self)
 {
-    return self->phase == S_DONE ? HTTPC_DONE
+    return self->phase == S_DONE     ? HTTPC_DONE
            : self->phase == S_FAILED ? HTTPC_FAILED
                                      : HTTPC_RUNNING;
 }

@@ -41,9 +41,9 @@
 #include <sodium.h>
 #include <stdio.h>
 
-#define HEARTBEAT_IVL_MSEC 1000
-#define FOLLOW_TICK_MSEC 1000   /* replay check while caught up */
-#define FOLLOW_RETRY_MSEC 2000  /* and after the threshold service did not answer */
+#define HEARTBEAT_IVL_MSEC  1000
+#define FOLLOW_TICK_MSEC    1000 /* replay check while caught up */
+#define FOLLOW_RETRY_MSEC   2000 /* and after the threshold service did not answer */
 #define REPLAY_TIMEOUT_MSEC 1000
 
 typedef struct {
@@ -95,8 +95,8 @@ s_publish(void *arg, const notifier_alert_t *alert)
 {
     s_ctx_t *ctx = arg;
     /* stream_publish only reads the buffer */
-    const msgpack_sbuffer body = {.size = alert->size, .data = (char *) alert->body,
-                                  .alloc = alert->size};
+    const msgpack_sbuffer body = {
+        .size = alert->size, .data = (char *) alert->body, .alloc = alert->size};
     stream_publish(ctx->alerts, alert->type, alert->sequence, &body);
 }
 
@@ -203,10 +203,10 @@ s_open(s_ctx_t *ctx, sqlite3 **db, hookstore_t **hooks, const char *path)
         || !(*db = notifydb_open(path, err, sizeof err))
         || !(ctx->log = alertlog_new(*db, err, sizeof err))
         || !(*hooks = hookstore_new(*db, err, sizeof err))
-        || !(ctx->api = sock_new_server(ZMQ_ROUTER, config_get(CONFIG_NOTIFIER_API), err,
-                                        sizeof err))
-        || !(ctx->alerts = stream_new("notifier", config_get(CONFIG_NOTIFIER_ALERTS), err,
-                                      sizeof err))
+        || !(ctx->api =
+                 sock_new_server(ZMQ_ROUTER, config_get(CONFIG_NOTIFIER_API), err, sizeof err))
+        || !(ctx->alerts =
+                 stream_new("notifier", config_get(CONFIG_NOTIFIER_ALERTS), err, sizeof err))
         || !(ctx->deliverer = deliverer_new(path, &policy, err, sizeof err))) {
         log_error("%s", err);
         return -1;

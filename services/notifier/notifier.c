@@ -105,8 +105,8 @@ notifier_ingest(notifier_t *self, int64_t seq, const msgpack_object *item, int64
     milestone_clear(&m);
     const size_t start = self->bodies.size;
     int queued = 0;
-    const int rc = alertlog_append(self->log, &alert, seq, now_ms, &self->bodies, &queued, why,
-                                   sizeof why);
+    const int rc =
+        alertlog_append(self->log, &alert, seq, now_ms, &self->bodies, &queued, why, sizeof why);
     if (rc < 0) {
         log_error("cannot store the alert of milestone %lld (%s): %s", (long long) seq, alert.id,
                   why);
@@ -138,15 +138,14 @@ s_log_group(const notifier_t *self, int milestones, int queued)
         const s_pending_t *p = &self->pending[i];
         log_write(self->npending == 1 ? RLOG_INFO : RLOG_DEBUG,
                   "alert %lld: %s %s (milestone %lld, %d webhook deliveries)",
-                  (long long) p->sequence, p->type, p->id, (long long) p->milestone_seq,
-                  p->queued);
+                  (long long) p->sequence, p->type, p->id, (long long) p->milestone_seq, p->queued);
     }
     if (self->npending > 1)
         log_info("stored alerts %lld..%lld: %d in one commit (%d milestones, %d webhook "
                  "deliveries)",
                  (long long) self->pending[0].sequence,
-                 (long long) self->pending[self->npending - 1].sequence, self->npending,
-                 milestones, queued);
+                 (long long) self->pending[self->npending - 1].sequence, self->npending, milestones,
+                 queued);
 }
 
 bool
@@ -318,8 +317,7 @@ s_handle_dead(notifier_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
 }
 
 static int
-s_handle_redeliver(notifier_t *self, const msg_in_t *in, int64_t now_ms,
-                   msgpack_sbuffer *reply)
+s_handle_redeliver(notifier_t *self, const msg_in_t *in, int64_t now_ms, msgpack_sbuffer *reply)
 {
     int64_t id;
     wire_err_t err;

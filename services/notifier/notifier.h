@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NOTIFIER_GROUP_MAX 256                 /* milestones per transaction */
+#define NOTIFIER_GROUP_MAX       256           /* milestones per transaction */
 #define NOTIFIER_GROUP_MAX_BYTES (1024 * 1024) /* of alert bodies held until the commit */
 
 typedef struct _notifier_t notifier_t;
@@ -38,7 +38,7 @@ typedef struct {
     const char *id;        /* its id */
     const void *body;      /* its msgpack form, as stored */
     size_t size;
-    int queued;            /* webhook deliveries queued with it */
+    int queued; /* webhook deliveries queued with it */
 } notifier_alert_t;
 
 /* Publishes one committed alert. */
@@ -77,7 +77,6 @@ int notifier_commit(notifier_t *self, notifier_publish_fn *publish, void *ctx);
    "alerts", "webhook", "webhooks", "deliveries", "delivery" or "error").
    Returns 1 when deliveries may have become due (wake the delivery
    thread), 0 otherwise. */
-int notifier_handle(notifier_t *self, const msg_in_t *in, int64_t now_ms,
-                    msgpack_sbuffer *reply);
+int notifier_handle(notifier_t *self, const msg_in_t *in, int64_t now_ms, msgpack_sbuffer *reply);
 
 #endif

@@ -29,14 +29,13 @@ s_sym(void *handle, const char *name, void **slot)
 static int
 s_resolve(void *handle, tlslib_t *lib)
 {
-    if (S_SYM(ctx_free, "SSL_CTX_free") || S_SYM(ssl_new, "SSL_new") || S_SYM(ssl_free, "SSL_free") || S_SYM(set_fd, "SSL_set_fd")
-        || S_SYM(ctrl, "SSL_ctrl") || S_SYM(set1_host, "SSL_set1_host")
-        || S_SYM(set_hostflags, "SSL_set_hostflags")
+    if (S_SYM(ctx_free, "SSL_CTX_free") || S_SYM(ssl_new, "SSL_new") || S_SYM(ssl_free, "SSL_free")
+        || S_SYM(set_fd, "SSL_set_fd") || S_SYM(ctrl, "SSL_ctrl")
+        || S_SYM(set1_host, "SSL_set1_host") || S_SYM(set_hostflags, "SSL_set_hostflags")
         || S_SYM(get0_param, "SSL_get0_param")
         || S_SYM(param_set1_ip_asc, "X509_VERIFY_PARAM_set1_ip_asc")
         || S_SYM(connect, "SSL_connect") || S_SYM(write, "SSL_write") || S_SYM(read, "SSL_read")
-        || S_SYM(get_error, "SSL_get_error")
-        || S_SYM(get_verify_result, "SSL_get_verify_result")
+        || S_SYM(get_error, "SSL_get_error") || S_SYM(get_verify_result, "SSL_get_verify_result")
         || S_SYM(verify_error_string, "X509_verify_cert_error_string")
         || S_SYM(err_get, "ERR_get_error") || S_SYM(err_string, "ERR_error_string_n")
         || S_SYM(err_clear, "ERR_clear_error") || S_SYM(version, "OpenSSL_version"))
@@ -103,8 +102,8 @@ s_context(void *handle)
     const char *file = getenv(f.file_env());
     if (file && *file && !f.load_file(s_lib.ctx, file)) {
         char what[200];
-        snprintf(what, sizeof what, "cannot read the CA certificates in %s=%.120s",
-                 f.file_env(), file);
+        snprintf(what, sizeof what, "cannot read the CA certificates in %s=%.120s", f.file_env(),
+                 file);
         s_fail(what);
         return -1;
     }

@@ -38,9 +38,8 @@ webhook_policy_from_env(webhook_policy_t *p, char *err, size_t errlen)
         errno = 0;
         const long long v = strtoll(text, &end, 10);
         if (errno || end == text || *end || v < s_settings[i].min || v > s_settings[i].max) {
-            snprintf(err, errlen, "%s=%s is not an integer from %lld to %lld",
-                     s_settings[i].name, text, (long long) s_settings[i].min,
-                     (long long) s_settings[i].max);
+            snprintf(err, errlen, "%s=%s is not an integer from %lld to %lld", s_settings[i].name,
+                     text, (long long) s_settings[i].min, (long long) s_settings[i].max);
             return -1;
         }
         *field = v;
@@ -88,8 +87,8 @@ int
 webhook_secret_generate(char *buf, size_t cap)
 {
     const size_t plen = strlen(WEBHOOK_SECRET_PREFIX);
-    const size_t need = plen + sodium_base64_ENCODED_LEN(WEBHOOK_SECRET_BYTES,
-                                                         sodium_base64_VARIANT_ORIGINAL);
+    const size_t need =
+        plen + sodium_base64_ENCODED_LEN(WEBHOOK_SECRET_BYTES, sodium_base64_VARIANT_ORIGINAL);
     if (cap < need || sodium_init() < 0)
         return -1;
     unsigned char key[WEBHOOK_SECRET_BYTES];

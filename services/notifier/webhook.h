@@ -21,11 +21,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WEBHOOK_SECRET_PREFIX "whsec_"
-#define WEBHOOK_SECRET_BYTES 32              /* key length of generated secrets */
-#define WEBHOOK_KEY_MIN_BYTES 24             /* Standard Webhooks: 24 to 64 bytes */
-#define WEBHOOK_KEY_MAX_BYTES 64
-#define WEBHOOK_SIGNATURE_MAX 64             /* "v1," + 44 base64 characters + NUL */
+#define WEBHOOK_SECRET_PREFIX        "whsec_"
+#define WEBHOOK_SECRET_BYTES         32 /* key length of generated secrets */
+#define WEBHOOK_KEY_MIN_BYTES        24 /* Standard Webhooks: 24 to 64 bytes */
+#define WEBHOOK_KEY_MAX_BYTES        64
+#define WEBHOOK_SIGNATURE_MAX        64                   /* "v1," + 44 base64 characters + NUL */
 #define WEBHOOK_RETRY_AFTER_MAX_MSEC (24LL * 3600 * 1000) /* a longer Retry-After is cut */
 
 /* Delivery settings, from the environment (defaults in brackets):
@@ -74,8 +74,8 @@ typedef enum {
    that failed (no HTTP status), else by http_code; an outcome of RETRY
    becomes DEAD when `attempts` (made so far, this one included) reached
    the policy's limit. Pure. */
-webhook_outcome_t webhook_classify(const webhook_policy_t *p, bool transport_ok,
-                                   long http_code, int64_t attempts);
+webhook_outcome_t webhook_classify(const webhook_policy_t *p, bool transport_ok, long http_code,
+                                   int64_t attempts);
 
 /* Returns "delivered", "retry", "dead" or "gone". Static string. */
 const char *webhook_outcome_name(webhook_outcome_t outcome);

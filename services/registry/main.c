@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #define HEARTBEAT_IVL_MSEC 1000
-#define BATCH_MAX 256 /* requests sharing one commit */
+#define BATCH_MAX          256 /* requests sharing one commit */
 
 static void
 s_usage(FILE *out)
@@ -76,8 +76,7 @@ s_refuse_unauthorized(const rpc_req_t *req, msg_type_t type, msgpack_sbuffer *re
 }
 
 static void
-s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *store,
-               s_batch_t *b)
+s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *store, s_batch_t *b)
 {
     char err[256];
     const int64_t started_ms = service_clock_ms();
@@ -110,8 +109,7 @@ s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *st
         else if (denied)
             s_refuse_unauthorized(req, type, &b->reply[n]);
         else if (b->write[n]
-                 && registry_handle(registry, in, today, &b->reply[n], &b->stored[b->nstored])
-                        == 1)
+                 && registry_handle(registry, in, today, &b->reply[n], &b->stored[b->nstored]) == 1)
             b->nstored++;
         n++;
     } while (n < BATCH_MAX && (zsock_events(api) & ZMQ_POLLIN));

@@ -26,8 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CONSENT_MASK                                                                   \
-    ((1u << ACTION_RATIFICATION) | (1u << ACTION_ACCEPTANCE) | (1u << ACTION_APPROVAL) \
+#define CONSENT_MASK                                                                               \
+    ((1u << ACTION_RATIFICATION) | (1u << ACTION_ACCEPTANCE) | (1u << ACTION_APPROVAL)             \
      | (1u << ACTION_ACCESSION) | (1u << ACTION_SUCCESSION))
 #define SUGGESTIONS_MAX 3
 
@@ -109,10 +109,12 @@ s_unknown_participant(registry_t *self, const char *name, msgpack_sbuffer *reply
     size_t len = 0;
     for (size_t i = 0; i < n && len < sizeof hint; i++)
         len += (size_t) snprintf(hint + len, sizeof hint - len, "%s'%s'",
-                                 i == 0 ? "; did you mean " : i + 1 == n ? " or " : ", ",
+                                 i == 0       ? "; did you mean "
+                                 : i + 1 == n ? " or "
+                                              : ", ",
                                  near[i].name);
-    return msg_reply_error(reply, "unknown_participant", "unknown participant '%s'%s%s", name,
-                           hint, n ? "?" : "");
+    return msg_reply_error(reply, "unknown_participant", "unknown participant '%s'%s%s", name, hint,
+                           n ? "?" : "");
 }
 
 static int
@@ -219,8 +221,8 @@ s_handle_deposit(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sb
             return s_storage_error(reply, "consent lookup failed");
         if (rc == 0 || !action_is_consent(found.action))
             return msg_reply_error(reply, "not_a_party",
-                                   "%s is not a party to %s on %s, so it cannot denounce it",
-                                   name, id, date);
+                                   "%s is not a party to %s on %s, so it cannot denounce it", name,
+                                   id, date);
     }
     return s_store(self, &ev, reply, stored);
 }
@@ -267,12 +269,12 @@ s_handle_events_since(registry_t *self, const msg_in_t *in, msgpack_sbuffer *rep
     if (msg_decode_events_since(in, &req, &err) != 0)
         return msg_reply_error(reply, err.code, "%s", err.message);
     size_t cap = req.limit > 0 && req.limit < MSG_EVENTS_MAX_BATCH ? (size_t) req.limit
-                                                                    : MSG_EVENTS_MAX_BATCH;
+                                                                   : MSG_EVENTS_MAX_BATCH;
     const int n = store_since(self->store, req.from > 0 ? req.from : 1, self->batch, cap);
     if (n < 0)
         return s_storage_error(reply, "replay failed");
-    msg_events_t m = {.last_seq = store_last_seq(self->store), .count = (size_t) n,
-                      .events = self->batch};
+    msg_events_t m = {
+        .last_seq = store_last_seq(self->store), .count = (size_t) n, .events = self->batch};
     m.more = n > 0 && self->batch[n - 1].seq < m.last_seq;
     msg_encode_events(&m, reply);
     return 0;

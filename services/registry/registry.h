@@ -24,7 +24,7 @@ void registry_destroy(registry_t **self_p);
    "events" or "error") to `reply`. `today` is the last date a deposit may
    carry. Returns 1 when a new event was stored (copied into *stored, to be
    published), 0 otherwise. */
-int registry_handle(registry_t *self, const msg_in_t *in, rdate_t today,
-                    msgpack_sbuffer *reply, event_t *stored);
+int registry_handle(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sbuffer *reply,
+                    event_t *stored);
 
 #endif

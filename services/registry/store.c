@@ -72,11 +72,11 @@ typedef struct {
     uint32_t link;
 } s_rec_t;
 
-#define LINK_BITS 27
-#define LINK_MASK ((1u << LINK_BITS) - 1)
+#define LINK_BITS         27
+#define LINK_MASK         ((1u << LINK_BITS) - 1)
 #define LINK_ACTION_SHIFT LINK_BITS /* 4 bits: action_t fits */
-#define LINK_RETRACTED (1u << 31)
-#define RECS_MAX LINK_MASK          /* 134 million events */
+#define LINK_RETRACTED    (1u << 31)
+#define RECS_MAX          LINK_MASK /* 134 million events */
 
 static inline uint32_t
 s_rec_prev(const s_rec_t *r) /* index + 1, 0 for none */
@@ -479,16 +479,16 @@ store_find_same(store_t *self, const event_t *like, event_t *out)
     uint32_t i = s_pair_head(x, like->instrument, like->participant);
     for (; i != 0; i = s_rec_prev(&x->recs[i - 1])) {
         const s_rec_t *r = &x->recs[i - 1];
-        if (s_rec_action(r) == like->action && r->date == like->date
-            && like->date != RDATE_NONE && s_rec_live(r))
+        if (s_rec_action(r) == like->action && r->date == like->date && like->date != RDATE_NONE
+            && s_rec_live(r))
             best = r->seq;
     }
     return best < 0 ? 0 : s_found(self, best, out);
 }
 
 int
-store_find_latest(store_t *self, const char *instrument, const char *participant,
-                  unsigned actions, rdate_t on_or_before, event_t *out)
+store_find_latest(store_t *self, const char *instrument, const char *participant, unsigned actions,
+                  rdate_t on_or_before, event_t *out)
 {
     const s_index_t *x = &self->index;
     const s_rec_t *best = NULL; /* the latest date, then the largest seq */
@@ -496,9 +496,8 @@ store_find_latest(store_t *self, const char *instrument, const char *participant
     for (; i != 0; i = s_rec_prev(&x->recs[i - 1])) {
         const s_rec_t *r = &x->recs[i - 1];
         const action_t a = s_rec_action(r);
-        if (a == ACTION_NONE || a >= ACTION_RETRACTION || !((actions >> a) & 1u)
-            || !s_rec_live(r) || r->date == RDATE_NONE
-            || (on_or_before != RDATE_NONE && r->date > on_or_before))
+        if (a == ACTION_NONE || a >= ACTION_RETRACTION || !((actions >> a) & 1u) || !s_rec_live(r)
+            || r->date == RDATE_NONE || (on_or_before != RDATE_NONE && r->date > on_or_before))
             continue;
         if (!best || r->date > best->date || (r->date == best->date && r->seq > best->seq))
             best = r;

@@ -26,9 +26,8 @@ typedef struct {
 
 static const s_link_t s_annex_links[] = {
     {"html", "HTML"}, {"txt", "text"}, {"md", "Markdown"}, {"csv", "CSV"}, {"json", "JSON"}};
-static const s_link_t s_progress_links[] = {{"html", "HTML"},   {"txt", "text"},
-                                            {"md", "Markdown"}, {"csv", "CSV"},
-                                            {"json", "JSON"},   {"svg", "SVG"}};
+static const s_link_t s_progress_links[] = {{"html", "HTML"}, {"txt", "text"},  {"md", "Markdown"},
+                                            {"csv", "CSV"},   {"json", "JSON"}, {"svg", "SVG"}};
 static const s_link_t s_status_links[] = {
     {"html", "HTML"}, {"csv", "CSV"}, {"json", "JSON"}, {"txt", "text"}, {"md", "Markdown"}};
 
@@ -49,8 +48,7 @@ dashboard_url_encode(strbuf_t *out, const char *text)
 /* Appends one table cell of links: <path><ext>[?as_of=...] for each. path
    is trusted (ASCII, already encoded). */
 static void
-s_links(strbuf_t *out, const char *path, const s_link_t *links, size_t count,
-        const char *query)
+s_links(strbuf_t *out, const char *path, const s_link_t *links, size_t count, const char *query)
 {
     strbuf_append(out, "<td class=\"links\">");
     for (size_t k = 0; k < count; k++)
@@ -128,8 +126,9 @@ dashboard_render(const report_t *report, bool as_of_given, int64_t last_seq, str
     strbuf_append(out, "<footer><p>Entry into force is computed from the catalog's rules by "
                        "the same rule engine the threshold service runs. ");
     if (report_skipped(report) > 0)
-        strbuf_appendf(out, "%zu events were left out: the catalog knows neither their "
-                            "instrument nor their participant. ",
+        strbuf_appendf(out,
+                       "%zu events were left out: the catalog knows neither their "
+                       "instrument nor their participant. ",
                        report_skipped(report));
     strbuf_append(out, "Service: <a href=\"healthz\">health</a>, "
                        "<a href=\"metrics\">metrics</a>.</p></footer>\n");

@@ -19,11 +19,21 @@ escape_html(strbuf_t *out, const char *text)
         const char *entity = NULL;
         unsigned char c = (unsigned char) *p;
         switch (c) {
-        case '&': entity = "&amp;"; break;
-        case '<': entity = "&lt;"; break;
-        case '>': entity = "&gt;"; break;
-        case '"': entity = "&quot;"; break;
-        case '\'': entity = "&#39;"; break;
+        case '&':
+            entity = "&amp;";
+            break;
+        case '<':
+            entity = "&lt;";
+            break;
+        case '>':
+            entity = "&gt;";
+            break;
+        case '"':
+            entity = "&quot;";
+            break;
+        case '\'':
+            entity = "&#39;";
+            break;
         default:
             if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
                 entity = ""; /* forbidden in XML 1.0: dropped */
@@ -47,8 +57,8 @@ escape_csv(strbuf_t *out, const char *text)
     if (!text)
         text = "";
     size_t len = strlen(text);
-    bool quote = strpbrk(text, ",\"\r\n") != NULL ||
-                 (len > 0 && (text[0] == ' ' || text[len - 1] == ' '));
+    bool quote =
+        strpbrk(text, ",\"\r\n") != NULL || (len > 0 && (text[0] == ' ' || text[len - 1] == ' '));
     if (!quote) {
         strbuf_appendn(out, text, len);
         return strbuf_failed(out) ? -1 : 0;
@@ -77,7 +87,8 @@ escape_md(strbuf_t *out, const char *text)
             strbuf_appendn(out, run, (size_t) (p - run));
             strbuf_putc(out, ' ');
             run = p + 1;
-        } else if (strchr(special, *p)) {
+        }
+        else if (strchr(special, *p)) {
             strbuf_appendn(out, run, (size_t) (p - run));
             strbuf_putc(out, '\\');
             run = p; /* the character itself follows the backslash */
@@ -100,21 +111,24 @@ s_utf8_len(const unsigned char *p)
     if (p[0] >= 0xC2 && p[0] <= 0xDF) {
         len = 2;
         cp = p[0] & 0x1Fu;
-    } else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+    }
+    else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
         len = 3;
         cp = p[0] & 0x0Fu;
-    } else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+    }
+    else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
         len = 4;
         cp = p[0] & 0x07u;
-    } else
+    }
+    else
         return 0; /* continuation byte, C0/C1 (overlong ASCII), F5..FF */
     for (size_t k = 1; k < len; k++) {
         if ((p[k] & 0xC0u) != 0x80u)
             return 0;
         cp = cp << 6 | (p[k] & 0x3Fu);
     }
-    if (cp > 0x10FFFFul || (cp >= 0xD800ul && cp <= 0xDFFFul) ||
-        (len == 3 && cp < 0x800ul) || (len == 4 && cp < 0x10000ul))
+    if (cp > 0x10FFFFul || (cp >= 0xD800ul && cp <= 0xDFFFul) || (len == 3 && cp < 0x800ul)
+        || (len == 4 && cp < 0x10000ul))
         return 0;
     return len;
 }
@@ -145,14 +159,30 @@ escape_json(strbuf_t *out, const char *text)
         char hex[8];
         const char *seq = hex;
         switch (c) {
-        case '"': seq = "\\\""; break;
-        case '\\': seq = "\\\\"; break;
-        case '\b': seq = "\\b"; break;
-        case '\f': seq = "\\f"; break;
-        case '\n': seq = "\\n"; break;
-        case '\r': seq = "\\r"; break;
-        case '\t': seq = "\\t"; break;
-        default: snprintf(hex, sizeof hex, "\\u%04X", (unsigned) c); break;
+        case '"':
+            seq = "\\\"";
+            break;
+        case '\\':
+            seq = "\\\\";
+            break;
+        case '\b':
+            seq = "\\b";
+            break;
+        case '\f':
+            seq = "\\f";
+            break;
+        case '\n':
+            seq = "\\n";
+            break;
+        case '\r':
+            seq = "\\r";
+            break;
+        case '\t':
+            seq = "\\t";
+            break;
+        default:
+            snprintf(hex, sizeof hex, "\\u%04X", (unsigned) c);
+            break;
         }
         strbuf_appendn(out, run, (size_t) (p - run));
         strbuf_append(out, seq);

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #define EVTAB_INITIAL_CAP 1024
-#define EVTAB_CACHE_MAX 4096 /* spellings an id cache remembers at most */
+#define EVTAB_CACHE_MAX   4096 /* spellings an id cache remembers at most */
 
 typedef struct {
     int64_t seq;
@@ -89,10 +89,9 @@ s_resolve(evtab_t *self, bool inst, const char *key)
     uint32_t index;
     if (strmap_get(cache, key, &index))
         return index;
-    index = inst ? s_find_ref(self->insts, self->ninsts,
-                              catalog_instrument_find(self->catalog, key))
-                 : s_find_ref(self->parts, self->nparts,
-                              catalog_participant_by_id(self->catalog, key));
+    index =
+        inst ? s_find_ref(self->insts, self->ninsts, catalog_instrument_find(self->catalog, key))
+             : s_find_ref(self->parts, self->nparts, catalog_participant_by_id(self->catalog, key));
     /* beyond EVTAB_CACHE_MAX, or out of memory, the key is simply not
        remembered */
     if (strmap_count(cache) < EVTAB_CACHE_MAX)
@@ -193,9 +192,9 @@ evtab_append(evtab_t *self, const event_t *ev)
     memset(row, 0, sizeof *row);
     row->seq = ev->seq;
     /* an action no report knows reads as none (the engine ignores it) */
-    row->action = (uint8_t) (ev->action > ACTION_NONE && ev->action <= ACTION_RETRACTION
-                                 ? ev->action
-                                 : ACTION_NONE);
+    row->action =
+        (uint8_t) (ev->action > ACTION_NONE && ev->action <= ACTION_RETRACTION ? ev->action
+                                                                               : ACTION_NONE);
     if (ev->action == ACTION_RETRACTION) {
         row->u.retracts = ev->retracts;
         row->instrument = EVTAB_UNKNOWN;
@@ -247,6 +246,6 @@ size_t
 evtab_memory(const evtab_t *self)
 {
     return sizeof *self + self->cap * sizeof(s_row_t)
-           + (self->ninsts + self->nparts) * sizeof(s_ref_t)
-           + strmap_memory(self->inst_cache) + strmap_memory(self->part_cache);
+           + (self->ninsts + self->nparts) * sizeof(s_ref_t) + strmap_memory(self->inst_cache)
+           + strmap_memory(self->part_cache);
 }

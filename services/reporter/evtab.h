@@ -45,10 +45,10 @@ typedef struct _evtab_t evtab_t;
 typedef struct {
     int64_t seq;
     action_t action;
-    rdate_t date;        /* RDATE_NONE for a retraction */
-    uint32_t instrument; /* catalog_instrument_at index, or EVTAB_UNKNOWN */
+    rdate_t date;         /* RDATE_NONE for a retraction */
+    uint32_t instrument;  /* catalog_instrument_at index, or EVTAB_UNKNOWN */
     uint32_t participant; /* catalog_participant_at index, or EVTAB_UNKNOWN */
-    int64_t retracts;    /* ACTION_RETRACTION only, else 0 */
+    int64_t retracts;     /* ACTION_RETRACTION only, else 0 */
 } evtab_entry_t;
 
 /* Creates an empty table resolving ids against catalog (borrowed: it must

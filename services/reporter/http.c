@@ -30,17 +30,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#define S_CSP "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-#define S_TEXT "text/plain; charset=utf-8"
+#define S_CSP        "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+#define S_TEXT       "text/plain; charset=utf-8"
 #define S_PROMETHEUS "text/plain; version=0.0.4; charset=utf-8"
-#define S_ERR_SIZE 512
-#define S_SPILL_VAR "RATIFY_REPORTER_SPILL_KB"
+#define S_ERR_SIZE   512
+#define S_SPILL_VAR  "RATIFY_REPORTER_SPILL_KB"
 
 struct _http_t {
     struct MHD_Daemon *daemon;
     view_t *view;
     metrics_t *metrics;
-    char *spill_dir;    /* reports past spill_bytes go to a file here */
+    char *spill_dir; /* reports past spill_bytes go to a file here */
     size_t spill_bytes;
     char bound[128];
 };
@@ -66,8 +66,8 @@ s_clock_us(void)
 
 /* ---- the address ------------------------------------------------------- */
 
-static int
-s_fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int s_fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int
 s_fail(char *err, size_t errlen, const char *fmt, ...)
@@ -89,8 +89,8 @@ s_is_ipv4_text(const char *host)
 }
 
 int
-http_parse_address(const char *text, struct sockaddr_storage *addr, socklen_t *len,
-                   char *bound, size_t cap, char *err, size_t errlen)
+http_parse_address(const char *text, struct sockaddr_storage *addr, socklen_t *len, char *bound,
+                   size_t cap, char *err, size_t errlen)
 {
     char host[128];
     const char *port_text;
@@ -164,8 +164,7 @@ s_drop_body(s_response_t *r)
 }
 
 /* Fills r with a text/plain body: the sentence and a newline. */
-static void
-s_text(s_response_t *r, unsigned status, const char *fmt, ...)
+static void s_text(s_response_t *r, unsigned status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
@@ -365,9 +364,8 @@ s_healthz(http_t *self, s_response_t *r)
     if (metrics_synced(self->metrics, &last, &registry))
         s_text(r, MHD_HTTP_OK, "ok");
     else if (registry > last)
-        s_text(r, MHD_HTTP_SERVICE_UNAVAILABLE,
-               "catching up with the registry: event %lld of %lld", (long long) last,
-               (long long) registry);
+        s_text(r, MHD_HTTP_SERVICE_UNAVAILABLE, "catching up with the registry: event %lld of %lld",
+               (long long) last, (long long) registry);
     else
         s_text(r, MHD_HTTP_SERVICE_UNAVAILABLE,
                "waiting for the registry to answer (last event held: %lld)", (long long) last);
@@ -457,8 +455,8 @@ s_answer(void *cls, struct MHD_Connection *conn, const char *url, const char *me
     (void) upload_data;
     http_t *self = cls;
     static int marker;
-    const bool readonly = strcmp(method, MHD_HTTP_METHOD_GET) == 0
-                          || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+    const bool readonly =
+        strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
     if (readonly && *req_cls == NULL) {
         /* headers only so far: answer on the next call, once the request
            is complete, so the connection can be kept alive */
@@ -508,8 +506,8 @@ http_spill_from_env(size_t *bytes, char *err, size_t errlen)
     errno = 0;
     const long long kb = strtoll(text, &end, 10);
     if (errno || end == text || *end || kb < 1 || kb > (long long) HTTP_SPILL_KB_MAX)
-        return s_fail(err, errlen, "%s=%s is not an integer from 1 to %zu (KiB)", S_SPILL_VAR,
-                      text, (size_t) HTTP_SPILL_KB_MAX);
+        return s_fail(err, errlen, "%s=%s is not an integer from 1 to %zu (KiB)", S_SPILL_VAR, text,
+                      (size_t) HTTP_SPILL_KB_MAX);
     *bytes = (size_t) kb * 1024;
     return 0;
 }
@@ -533,15 +531,14 @@ http_new(const char *address, view_t *view, metrics_t *metrics, const char *spil
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
-    if (http_parse_address(address, &addr, &len, self->bound, sizeof self->bound, err, errlen)
-        != 0)
+    if (http_parse_address(address, &addr, &len, self->bound, sizeof self->bound, err, errlen) != 0)
         goto fail;
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    const uint16_t port = ntohs(addr.ss_family == AF_INET6
-                                    ? ((struct sockaddr_in6 *) &addr)->sin6_port
-                                    : ((struct sockaddr_in *) &addr)->sin_port);
+    const uint16_t port =
+        ntohs(addr.ss_family == AF_INET6 ? ((struct sockaddr_in6 *) &addr)->sin6_port
+                                         : ((struct sockaddr_in *) &addr)->sin_port);
     /* The server thread inherits this thread's signal mask: block the stop
        signals for it, so they interrupt the service loop's poll. */
     sigset_t stop, old;

@@ -51,12 +51,12 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#define HTTP_CONNECTION_LIMIT 64        /* connections served at once */
-#define HTTP_CONNECTION_TIMEOUT_SEC 30  /* an idle connection is closed after */
-#define HTTP_MEMORY_LIMIT_BYTES (64 * 1024) /* per connection: headers, URL */
-#define HTTP_PATH_MAX 256               /* longer paths are 404 */
-#define HTTP_SPILL_KB_DEFAULT 8192      /* RATIFY_REPORTER_SPILL_KB when unset */
-#define HTTP_SPILL_KB_MAX (STRBUF_MAX_BYTES / 1024) /* a buffer holds no more */
+#define HTTP_CONNECTION_LIMIT       64          /* connections served at once */
+#define HTTP_CONNECTION_TIMEOUT_SEC 30          /* an idle connection is closed after */
+#define HTTP_MEMORY_LIMIT_BYTES     (64 * 1024) /* per connection: headers, URL */
+#define HTTP_PATH_MAX               256         /* longer paths are 404 */
+#define HTTP_SPILL_KB_DEFAULT       8192        /* RATIFY_REPORTER_SPILL_KB when unset */
+#define HTTP_SPILL_KB_MAX           (STRBUF_MAX_BYTES / 1024) /* a buffer holds no more */
 
 typedef struct _http_t http_t;
 
@@ -85,7 +85,7 @@ const char *http_bound(const http_t *self);
 /* Parses "host:port" as described above into *addr and *len (IPv4 or
    IPv6), writing the address that will be bound into bound (cap bytes).
    Returns 0, or -1 with a reason in err. Pure; exposed for the tests. */
-int http_parse_address(const char *text, struct sockaddr_storage *addr, socklen_t *len,
-                       char *bound, size_t cap, char *err, size_t errlen);
+int http_parse_address(const char *text, struct sockaddr_storage *addr, socklen_t *len, char *bound,
+                       size_t cap, char *err, size_t errlen);
 
 #endif

@@ -34,10 +34,10 @@
 
 #include <stdio.h>
 
-#define TICK_IVL_MSEC 1000       /* follow_tick */
-#define REPLAY_TIMEOUT_MSEC 2000 /* per events.since request to the registry */
-#define BATCH_EVENTS_MAX 1000    /* events per transaction while catching up */
-#define REPLY_OVERHEAD_BYTES 512 /* a report.reply's fields besides the body */
+#define TICK_IVL_MSEC        1000 /* follow_tick */
+#define REPLAY_TIMEOUT_MSEC  2000 /* per events.since request to the registry */
+#define BATCH_EVENTS_MAX     1000 /* events per transaction while catching up */
+#define REPLY_OVERHEAD_BYTES 512  /* a report.reply's fields besides the body */
 
 typedef struct {
     view_t *view;
@@ -45,8 +45,8 @@ typedef struct {
     follow_t *follow;
     zpoller_t *poller;
     follow_config_t follow_cfg;
-    bool replayed;     /* a replay round has completed since start */
-    bool reset_follow; /* the view dropped staged events: resume from its cursor */
+    bool replayed;       /* a replay round has completed since start */
+    bool reset_follow;   /* the view dropped staged events: resume from its cursor */
     service_idle_t idle; /* heap trim after commits or reports */
 } s_app_t;
 
@@ -99,8 +99,7 @@ s_deliver(void *ctx, int64_t seq, const msgpack_object *item)
     char err[256];
     int rc;
     if (msg_read_event(item, &ev, &werr) != 0) {
-        log_error("registry event %lld is unreadable (%s): skipped", (long long) seq,
-                  werr.message);
+        log_error("registry event %lld is unreadable (%s): skipped", (long long) seq, werr.message);
         rc = view_skip(app->view, seq, err, sizeof err);
     }
     else {
@@ -126,8 +125,7 @@ s_settle(s_app_t *app)
     if (app->reset_follow) {
         follow_rewind(app->follow, view_last_seq(app->view));
         app->reset_follow = false;
-        log_warn("resuming the registry's events after %lld",
-                 (long long) view_last_seq(app->view));
+        log_warn("resuming the registry's events after %lld", (long long) view_last_seq(app->view));
     }
     const int64_t last = view_last_seq(app->view), known = follow_known_seq(app->follow);
     metrics_follow(app->metrics, view_count(app->view), last, known,
@@ -141,8 +139,7 @@ s_note_caught_up(s_app_t *app)
     if (app->replayed || follow_behind(app->follow))
         return;
     app->replayed = true;
-    log_info("caught up with the registry at event %lld",
-             (long long) follow_last_seq(app->follow));
+    log_info("caught up with the registry at event %lld", (long long) follow_last_seq(app->follow));
 }
 
 static void
@@ -256,8 +253,7 @@ s_handle_request(zsock_t *api, s_app_t *app)
         s_handle_report(api, req, in, app);
     else {
         rpc_reply_error(api, req, "unknown_type",
-                        "the reporter answers 'ping' and 'report', not '%s'",
-                        msg_in_type_name(in));
+                        "the reporter answers 'ping' and 'report', not '%s'", msg_in_type_name(in));
         metrics_api(app->metrics, METRICS_API_OTHER, false);
     }
     rpc_req_destroy(&req);

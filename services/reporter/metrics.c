@@ -13,7 +13,7 @@ static const char *s_routes[METRICS_ROUTE_COUNT] = {
 };
 
 static const int s_codes[] = {200, 400, 404, 405, 500, 503};
-#define S_CODES (sizeof s_codes / sizeof s_codes[0])
+#define S_CODES      (sizeof s_codes / sizeof s_codes[0])
 #define S_CODE_OTHER S_CODES /* index of "other" */
 
 static const char *s_apis[METRICS_API_COUNT] = {
@@ -82,8 +82,7 @@ metrics_events(metrics_t *self, uint64_t n)
 }
 
 void
-metrics_follow(metrics_t *self, size_t events, int64_t last_seq, int64_t registry_seq,
-               bool synced)
+metrics_follow(metrics_t *self, size_t events, int64_t last_seq, int64_t registry_seq, bool synced)
 {
     atomic_store_explicit(&self->events, events, memory_order_relaxed);
     atomic_store_explicit(&self->last_seq, last_seq, memory_order_relaxed);
@@ -148,11 +147,9 @@ metrics_render(const metrics_t *self, strbuf_t *out)
                    s_get(&m->events_processed));
     s_header(out, "ratify_reporter_events", "gauge", "Registry events held in the view.");
     strbuf_appendf(out, "ratify_reporter_events %" PRIu64 "\n", s_get(&m->events));
-    s_header(out, "ratify_reporter_last_seq", "gauge",
-             "Last registry sequence processed.");
+    s_header(out, "ratify_reporter_last_seq", "gauge", "Last registry sequence processed.");
     strbuf_appendf(out, "ratify_reporter_last_seq %" PRId64 "\n", last);
-    s_header(out, "ratify_reporter_registry_seq", "gauge",
-             "Last sequence the registry announced.");
+    s_header(out, "ratify_reporter_registry_seq", "gauge", "Last sequence the registry announced.");
     strbuf_appendf(out, "ratify_reporter_registry_seq %" PRId64 "\n", registry);
     s_header(out, "ratify_reporter_synced", "gauge",
              "1 once the reporter has caught up with the registry.");
@@ -190,7 +187,7 @@ metrics_render(const metrics_t *self, strbuf_t *out)
     s_summary(out, "ratify_reporter_report_build_seconds",
               "Time spent building report models from the events.", s_get(&m->builds),
               s_get(&m->build_us));
-    s_summary(out, "ratify_reporter_report_render_seconds",
-              "Time spent rendering reports.", s_get(&m->renders), s_get(&m->render_us));
+    s_summary(out, "ratify_reporter_report_render_seconds", "Time spent rendering reports.",
+              s_get(&m->renders), s_get(&m->render_us));
     return strbuf_failed(out) ? -1 : 0;
 }

@@ -37,8 +37,8 @@ s_date(strbuf_t *out, rdate_t date)
 
 /* The notes column: the footnote sentences marks point to. */
 static void
-s_notes(strbuf_t *out, const int *marks, int count, const report_t *report,
-        size_t i, const char *(*get)(const report_t *, size_t, size_t))
+s_notes(strbuf_t *out, const int *marks, int count, const report_t *report, size_t i,
+        const char *(*get)(const report_t *, size_t, size_t))
 {
     strbuf_t *notes = strbuf_new();
     if (!notes) {
@@ -62,8 +62,7 @@ render_csv_summary(const report_t *report, strbuf_t *out)
 {
     if (!report || !out)
         return REPORT_EINVAL;
-    strbuf_append(out, "instrument,reference,title,signatures,ratifications"
-                       S_EOL);
+    strbuf_append(out, "instrument,reference,title,signatures,ratifications" S_EOL);
     size_t n = report_instrument_count(report);
     for (size_t i = 0; i < n; i++) {
         const report_instrument_t *inst = report_instrument(report, i);
@@ -99,8 +98,7 @@ render_csv_annex(const report_t *report, strbuf_t *out)
             s_field(out, d->name, false);
             s_date(out, d->deposit);
             s_field(out, action_name(d->action), false);
-            s_notes(out, d->marks, d->mark_count, report, i,
-                    report_annex_footnote);
+            s_notes(out, d->marks, d->mark_count, report, i, report_annex_footnote);
             strbuf_append(out, S_EOL);
         }
     }
@@ -126,8 +124,7 @@ render_csv_status(const report_t *report, size_t i, strbuf_t *out)
         s_date(out, row->eif);
         s_date(out, row->denounced);
         s_date(out, row->end);
-        s_notes(out, row->marks, row->mark_count, report, i,
-                report_status_footnote);
+        s_notes(out, row->marks, row->mark_count, report, i, report_status_footnote);
         strbuf_append(out, S_EOL);
     }
     return s_done(out);

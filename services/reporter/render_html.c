@@ -31,15 +31,13 @@ s_marks(strbuf_t *out, const int *marks, int count)
 }
 
 static void
-s_notes(strbuf_t *out, const report_t *report, size_t i,
-        size_t (*count)(const report_t *, size_t),
+s_notes(strbuf_t *out, const report_t *report, size_t i, size_t (*count)(const report_t *, size_t),
         const char *(*get)(const report_t *, size_t, size_t))
 {
     size_t n = count(report, i);
     for (size_t k = 0; k < n; k++) {
         char mark[16];
-        strbuf_appendf(out, "<p class=\"note\"><sup>%s</sup> ",
-                       report_mark(k, mark, sizeof mark));
+        strbuf_appendf(out, "<p class=\"note\"><sup>%s</sup> ", report_mark(k, mark, sizeof mark));
         escape_html(out, get(report, i, k));
         strbuf_append(out, "</p>\n");
     }
@@ -65,8 +63,9 @@ s_annex(const report_t *report, strbuf_t *out)
         const report_instrument_t *inst = report_instrument(report, i);
         strbuf_append(out, "<tr>");
         s_cell(out, inst->title);
-        strbuf_appendf(out, "<td class=\"n\">%d</td><td class=\"n\">%d</td>"
-                            "</tr>\n",
+        strbuf_appendf(out,
+                       "<td class=\"n\">%d</td><td class=\"n\">%d</td>"
+                       "</tr>\n",
                        inst->signatures, inst->deposits);
     }
     strbuf_append(out, "</tbody>\n</table>\n");
@@ -74,8 +73,7 @@ s_annex(const report_t *report, strbuf_t *out)
     for (size_t i = 0; i < n; i++) {
         const report_instrument_t *inst = report_instrument(report, i);
         char section[REPFMT_SIZE];
-        strbuf_appendf(out, "<h2>%s. Ratification of the ",
-                       repfmt_section(i + 1, section));
+        strbuf_appendf(out, "<h2>%s. Ratification of the ", repfmt_section(i + 1, section));
         escape_html(out, inst->title);
         strbuf_append(out, "</h2>\n<table>\n<thead><tr><th>No.</th>"
                            "<th>State</th><th>Date of ratification</th></tr>"
@@ -94,8 +92,7 @@ s_annex(const report_t *report, strbuf_t *out)
         if (nd == 0)
             strbuf_append(out, "<tr><td></td><td>(none)</td><td></td></tr>\n");
         strbuf_append(out, "</tbody>\n</table>\n");
-        s_notes(out, report, i, report_annex_footnote_count,
-                report_annex_footnote);
+        s_notes(out, report, i, report_annex_footnote_count, report_annex_footnote);
     }
 }
 
@@ -108,20 +105,19 @@ s_projection_cell(const report_instrument_t *inst, strbuf_t *out)
     if (inst->eif != RDATE_NONE)
         strbuf_append(out, "not needed");
     else if (!pr->available)
-        strbuf_appendf(out, "none (%d gained in the last %d days)",
-                       pr->window_deposits, pr->window_days);
+        strbuf_appendf(out, "none (%d gained in the last %d days)", pr->window_deposits,
+                       pr->window_days);
     else {
         if (inst->threshold_date == RDATE_NONE)
             strbuf_appendf(out, "threshold about %s; ",
                            rdate_format_long(pr->threshold_date, date));
         if (pr->eif != RDATE_NONE)
-            strbuf_appendf(out, "entry into force about %s",
-                           rdate_format_long(pr->eif, date));
+            strbuf_appendf(out, "entry into force about %s", rdate_format_long(pr->eif, date));
         else
             strbuf_append(out, "entry into force not projectable");
         if (inst->threshold_date == RDATE_NONE)
-            strbuf_appendf(out, " (%d gained in the last %d days, %d needed)",
-                           pr->window_deposits, pr->window_days, pr->remaining);
+            strbuf_appendf(out, " (%d gained in the last %d days, %d needed)", pr->window_deposits,
+                           pr->window_days, pr->remaining);
     }
     strbuf_append(out, "</td>");
 }
@@ -149,8 +145,8 @@ s_progress(const report_t *report, strbuf_t *out)
         const report_instrument_t *inst = report_instrument(report, i);
         strbuf_append(out, "<tr>");
         s_cell(out, inst->short_title);
-        strbuf_appendf(out, "<td class=\"n\">%d</td><td class=\"n\">%d</td>",
-                       inst->counted, inst->threshold);
+        strbuf_appendf(out, "<td class=\"n\">%d</td><td class=\"n\">%d</td>", inst->counted,
+                       inst->threshold);
         s_cell(out, rdate_format_long(inst->threshold_date, date));
         strbuf_append(out, "<td>");
         if (inst->eif != RDATE_NONE)
@@ -177,10 +173,10 @@ s_status(const report_t *report, size_t i, strbuf_t *out)
         strbuf_appendf(out, "%s (%s)", rdate_format_long(inst->eif, date),
                        report_stage_name(inst->stage));
     else
-        strbuf_appendf(out, "not yet (%d of %d instruments counted)",
-                       inst->counted, inst->threshold);
-    strbuf_appendf(out, ".<br>Status: Signatories: %d. Parties: %d.</p>\n",
-                   inst->signatures, inst->deposits);
+        strbuf_appendf(out, "not yet (%d of %d instruments counted)", inst->counted,
+                       inst->threshold);
+    strbuf_appendf(out, ".<br>Status: Signatories: %d. Parties: %d.</p>\n", inst->signatures,
+                   inst->deposits);
     strbuf_append(out, "<table>\n<thead><tr><th>Participant</th>"
                        "<th>Signature</th><th>Ratification, Acceptance (A), "
                        "Approval (AA), Accession (a), Succession (d)</th>"
@@ -199,8 +195,7 @@ s_status(const report_t *report, size_t i, strbuf_t *out)
         strbuf_append(out, "</tr>\n");
     }
     strbuf_append(out, "</tbody>\n</table>\n");
-    s_notes(out, report, i, report_status_footnote_count,
-            report_status_footnote);
+    s_notes(out, report, i, report_status_footnote_count, report_status_footnote);
 }
 
 int
@@ -213,8 +208,8 @@ render_html_begin(const char *title, const char *css, strbuf_t *out)
                        "<meta name=\"viewport\" content=\"width=device-width\">\n"
                        "<title>");
     escape_html(out, title);
-    strbuf_appendf(out, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n",
-                   s_style, css ? css : "");
+    strbuf_appendf(out, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n", s_style,
+                   css ? css : "");
     return strbuf_failed(out) ? REPORT_ENOMEM : REPORT_OK;
 }
 
@@ -266,8 +261,8 @@ render_html_status(const report_t *report, size_t i, strbuf_t *out)
         strbuf_fail(out);
         return REPORT_ENOMEM;
     }
-    strbuf_appendf(title, "Status of %s (%s) as at %s", inst->short_title,
-                   inst->reference, rdate_format_long(report_as_of(report), date));
+    strbuf_appendf(title, "Status of %s (%s) as at %s", inst->short_title, inst->reference,
+                   rdate_format_long(report_as_of(report), date));
     if (strbuf_failed(title))
         strbuf_fail(out);
     render_html_begin(strbuf_data(title), NULL, out);
@@ -286,8 +281,9 @@ render_html_progress(const report_t *report, strbuf_t *out)
         return REPORT_EINVAL;
     char date[RDATE_LONG_SIZE];
     render_html_begin("Progress towards entry into force", NULL, out);
-    strbuf_appendf(out, "<h1>Progress towards entry into force</h1>\n"
-                        "<p>As at %s.</p>\n",
+    strbuf_appendf(out,
+                   "<h1>Progress towards entry into force</h1>\n"
+                   "<p>As at %s.</p>\n",
                    rdate_format_long(report_as_of(report), date));
     s_progress(report, out);
     return render_html_end(out);

@@ -202,8 +202,7 @@ s_row(s_writer_t *w, const report_t *report, size_t i, size_t j)
     s_str(w, "name", row->name);
     s_date(w, "signature", row->signature);
     s_date(w, "consent", row->consent);
-    s_str(w, "action",
-          row->action == ACTION_NONE ? NULL : action_name(row->action));
+    s_str(w, "action", row->action == ACTION_NONE ? NULL : action_name(row->action));
     s_str(w, "suffix", action_untc_suffix(row->action));
     s_date(w, "entry_into_force", row->eif);
     s_date(w, "denounced", row->denounced);
@@ -240,11 +239,9 @@ s_instrument(s_writer_t *w, const report_t *report, size_t i)
     s_bool(w, "waiting_for_parent", inst->waiting_for_parent);
     s_projection(w, &inst->projection);
     s_objects(w, "deposits", report, i, report_deposit_count, s_deposit);
-    s_objects(w, "footnotes", report, i, report_annex_footnote_count,
-              s_annex_note);
+    s_objects(w, "footnotes", report, i, report_annex_footnote_count, s_annex_note);
     s_objects(w, "status", report, i, report_row_count, s_row);
-    s_objects(w, "status_footnotes", report, i, report_status_footnote_count,
-              s_status_note);
+    s_objects(w, "status_footnotes", report, i, report_status_footnote_count, s_status_note);
     s_objects(w, "progress", report, i, report_point_count, s_point);
     s_close(w, '}');
 }
@@ -261,8 +258,7 @@ s_render(const report_t *report, size_t only, strbuf_t *out)
     s_int(&w, "skipped_events", (long long) report_skipped(report));
     size_t n = report_instrument_count(report);
     if (n > 0)
-        s_str(&w, "projection_method",
-              report_instrument(report, 0)->projection.method);
+        s_str(&w, "projection_method", report_instrument(report, 0)->projection.method);
     s_open(&w, "instruments", '[');
     for (size_t i = 0; i < n && !strbuf_failed(out); i++)
         if (only >= n || i == only)

@@ -52,8 +52,7 @@ render_md_annex(const report_t *report, strbuf_t *out)
     for (size_t i = 0; i < n; i++) {
         const report_instrument_t *inst = report_instrument(report, i);
         char section[REPFMT_SIZE];
-        strbuf_appendf(out, "\n## %s. Ratification of the ",
-                       repfmt_section(i + 1, section));
+        strbuf_appendf(out, "\n## %s. Ratification of the ", repfmt_section(i + 1, section));
         escape_md(out, inst->title);
         strbuf_append(out, "\n\n| No. | State | Date of ratification |\n"
                            "|--:|---|---|\n");
@@ -64,13 +63,11 @@ render_md_annex(const report_t *report, strbuf_t *out)
             strbuf_appendf(out, "| %zu. | ", j + 1);
             escape_md(out, d->name);
             s_marks(out, d->marks, d->mark_count);
-            strbuf_appendf(out, " | %s |\n",
-                           repfmt_annex_date(d->deposit, d->action, date));
+            strbuf_appendf(out, " | %s |\n", repfmt_annex_date(d->deposit, d->action, date));
         }
         if (nd == 0)
             strbuf_append(out, "| | (none) | |\n");
-        s_footnotes(out, report, i, report_annex_footnote_count,
-                    report_annex_footnote);
+        s_footnotes(out, report, i, report_annex_footnote_count, report_annex_footnote);
     }
     return s_done(out);
 }
@@ -86,17 +83,16 @@ render_md_status(const report_t *report, size_t i, strbuf_t *out)
     escape_md(out, inst->title);
     strbuf_append(out, "\n\n");
     if (inst->eif != RDATE_NONE)
-        strbuf_appendf(out, "Entry into force: %s (%s).  \n",
-                       rdate_format_long(inst->eif, date),
+        strbuf_appendf(out, "Entry into force: %s (%s).  \n", rdate_format_long(inst->eif, date),
                        report_stage_name(inst->stage));
     else
-        strbuf_appendf(out, "Entry into force: not yet (%d of %d instruments "
-                            "counted).  \n",
+        strbuf_appendf(out,
+                       "Entry into force: not yet (%d of %d instruments "
+                       "counted).  \n",
                        inst->counted, inst->threshold);
-    strbuf_appendf(out, "Status: Signatories: %d. Parties: %d.  \n",
-                   inst->signatures, inst->deposits);
-    strbuf_appendf(out, "Status as at: %s\n\n",
-                   rdate_format_long(report_as_of(report), date));
+    strbuf_appendf(out, "Status: Signatories: %d. Parties: %d.  \n", inst->signatures,
+                   inst->deposits);
+    strbuf_appendf(out, "Status as at: %s\n\n", rdate_format_long(report_as_of(report), date));
     strbuf_append(out, "| Participant | Signature | Ratification, Acceptance "
                        "(A), Approval (AA), Accession (a), Succession (d) | "
                        "Entry into force |\n|---|---|---|---|\n");
@@ -107,13 +103,11 @@ render_md_status(const report_t *report, size_t i, strbuf_t *out)
         strbuf_append(out, "| ");
         escape_md(out, row->name);
         s_marks(out, row->marks, row->mark_count);
-        strbuf_appendf(out, " | %s | %s | %s |\n",
-                       repfmt_date_short(row->signature, sig),
+        strbuf_appendf(out, " | %s | %s | %s |\n", repfmt_date_short(row->signature, sig),
                        repfmt_untc_cell(row->consent, row->action, consent),
                        repfmt_date_short(row->eif, eif));
     }
-    s_footnotes(out, report, i, report_status_footnote_count,
-                report_status_footnote);
+    s_footnotes(out, report, i, report_status_footnote_count, report_status_footnote);
     return s_done(out);
 }
 
@@ -132,34 +126,32 @@ render_md_progress(const report_t *report, strbuf_t *out)
         strbuf_append(out, "\n## ");
         escape_md(out, inst->short_title);
         strbuf_appendf(out, " (%s)\n\n", inst->reference);
-        strbuf_appendf(out, "- Counted instruments: %d of %d\n", inst->counted,
-                       inst->threshold);
+        strbuf_appendf(out, "- Counted instruments: %d of %d\n", inst->counted, inst->threshold);
         if (inst->threshold_date != RDATE_NONE)
             strbuf_appendf(out, "- Threshold reached: %s\n",
                            rdate_format_long(inst->threshold_date, date));
         if (inst->eif != RDATE_NONE)
-            strbuf_appendf(out, "- Entry into force: %s (%s)\n",
-                           rdate_format_long(inst->eif, date),
+            strbuf_appendf(out, "- Entry into force: %s (%s)\n", rdate_format_long(inst->eif, date),
                            report_stage_name(inst->stage));
         else if (pr->available) {
-            strbuf_appendf(out, "- Projection (%s): threshold about %s",
-                           pr->method,
+            strbuf_appendf(out, "- Projection (%s): threshold about %s", pr->method,
                            rdate_format_long(pr->threshold_date, date));
             if (pr->eif != RDATE_NONE)
                 strbuf_appendf(out, ", entry into force about %s",
                                rdate_format_long(pr->eif, date));
-            strbuf_appendf(out, " (%d gained in the window, %d needed)\n",
-                           pr->window_deposits, pr->remaining);
-        } else
-            strbuf_appendf(out, "- Projection (%s): none, %d gained in the "
-                                "window\n",
+            strbuf_appendf(out, " (%d gained in the window, %d needed)\n", pr->window_deposits,
+                           pr->remaining);
+        }
+        else
+            strbuf_appendf(out,
+                           "- Projection (%s): none, %d gained in the "
+                           "window\n",
                            pr->method, pr->window_deposits);
         strbuf_append(out, "\n| Date | Cumulative |\n|---|--:|\n");
         size_t np = report_point_count(report, i);
         for (size_t j = 0; j < np; j++) {
             const report_point_t *pt = report_point(report, i, j);
-            strbuf_appendf(out, "| %s | %d |\n",
-                           rdate_format_long(pt->date, date), pt->count);
+            strbuf_appendf(out, "| %s | %d |\n", rdate_format_long(pt->date, date), pt->count);
         }
     }
     return s_done(out);

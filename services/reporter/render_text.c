@@ -9,13 +9,11 @@
 /* Advance widths of Times-Roman (Adobe core font metrics) for ASCII 32..126,
    in thousandths of an em. */
 static const short s_times[95] = {
-    250, 333, 408, 500, 500, 833, 778, 333, 333, 333, 500, 564, 250, 333,
-    250, 278, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 278, 278,
-    564, 564, 564, 444, 921, 722, 667, 667, 722, 611, 556, 722, 722, 333,
-    389, 722, 611, 889, 722, 722, 556, 722, 667, 556, 611, 722, 722, 944,
-    722, 722, 611, 333, 278, 333, 469, 500, 333, 444, 500, 444, 500, 444,
-    333, 500, 500, 278, 278, 500, 278, 778, 500, 500, 500, 500, 333, 389,
-    278, 500, 500, 722, 500, 500, 444, 480, 200, 480, 541};
+    250, 333, 408, 500, 500, 833, 778, 333, 333, 333, 500, 564, 250, 333, 250, 278, 500, 500, 500,
+    500, 500, 500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444, 921, 722, 667, 667, 722, 611,
+    556, 722, 722, 333, 389, 722, 611, 889, 722, 722, 556, 722, 667, 556, 611, 722, 722, 944, 722,
+    722, 611, 333, 278, 333, 469, 500, 333, 444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500,
+    278, 778, 500, 500, 500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444, 480, 200, 480, 541};
 
 #define S_OTHER_WIDTH 500
 
@@ -58,7 +56,8 @@ render_text_wrap(const char *text, int width, const char *sep, strbuf_t *out)
         if (!line) {
             line = word;
             line_end = p;
-        } else if (render_text_width(line, (size_t) (p - line)) <= width)
+        }
+        else if (render_text_width(line, (size_t) (p - line)) <= width)
             line_end = p; /* the word fits on the line */
         else {
             strbuf_appendn(out, line, (size_t) (line_end - line));
@@ -73,8 +72,7 @@ render_text_wrap(const char *text, int width, const char *sep, strbuf_t *out)
 }
 
 static void
-s_footnotes(strbuf_t *out, size_t count, const char *(*get)(const report_t *,
-                                                            size_t, size_t),
+s_footnotes(strbuf_t *out, size_t count, const char *(*get)(const report_t *, size_t, size_t),
             const report_t *report, size_t i)
 {
     if (count == 0)
@@ -82,8 +80,7 @@ s_footnotes(strbuf_t *out, size_t count, const char *(*get)(const report_t *,
     strbuf_putc(out, '\n');
     for (size_t k = 0; k < count; k++) {
         char mark[16];
-        strbuf_appendf(out, "^%s %s\n", report_mark(k, mark, sizeof mark),
-                       get(report, i, k));
+        strbuf_appendf(out, "^%s %s\n", report_mark(k, mark, sizeof mark), get(report, i, k));
     }
 }
 
@@ -107,8 +104,8 @@ render_text_annex(const report_t *report, unsigned flags, strbuf_t *out)
     for (size_t i = 0; i < n; i++) {
         const report_instrument_t *inst = report_instrument(report, i);
         char section[REPFMT_SIZE];
-        strbuf_appendf(out, "\n%s. Ratification of the %s\n\n",
-                       repfmt_section(i + 1, section), inst->title);
+        strbuf_appendf(out, "\n%s. Ratification of the %s\n\n", repfmt_section(i + 1, section),
+                       inst->title);
         strbuf_append(out, "State\tDate of ratification\n");
         size_t nd = report_deposit_count(report, i);
         if (nd == 0)
@@ -117,12 +114,10 @@ render_text_annex(const report_t *report, unsigned flags, strbuf_t *out)
             const report_deposit_t *d = report_deposit(report, i, j);
             char marks[REPFMT_SIZE], date[REPFMT_SIZE];
             repfmt_marks(d->marks, d->mark_count, marks);
-            strbuf_appendf(out, "%zu. %s%s%s\t%s\n", j + 1, d->name,
-                           marks[0] ? " ^" : "", marks,
+            strbuf_appendf(out, "%zu. %s%s%s\t%s\n", j + 1, d->name, marks[0] ? " ^" : "", marks,
                            repfmt_annex_date(d->deposit, d->action, date));
         }
-        s_footnotes(out, report_annex_footnote_count(report, i),
-                    report_annex_footnote, report, i);
+        s_footnotes(out, report_annex_footnote_count(report, i), report_annex_footnote, report, i);
     }
     return s_done(out);
 }
@@ -136,41 +131,35 @@ render_text_status(const report_t *report, size_t i, strbuf_t *out)
     char date[RDATE_LONG_SIZE];
     strbuf_appendf(out, "%s %s\n", inst->reference, inst->title);
     if (inst->eif != RDATE_NONE)
-        strbuf_appendf(out, "Entry into force: %s (%s)\n",
-                       rdate_format_long(inst->eif, date),
+        strbuf_appendf(out, "Entry into force: %s (%s)\n", rdate_format_long(inst->eif, date),
                        report_stage_name(inst->stage));
     else if (inst->waiting_for_parent)
         strbuf_appendf(out,
                        "Entry into force: not yet known (threshold reached "
                        "on %s; awaiting the %s)\n",
-                       rdate_format_long(inst->threshold_date, date),
-                       inst->parent);
+                       rdate_format_long(inst->threshold_date, date), inst->parent);
     else
         strbuf_appendf(out,
                        "Entry into force: not yet (%d of %d instruments "
                        "counted)\n",
                        inst->counted, inst->threshold);
-    strbuf_appendf(out, "Status: Signatories: %d. Parties: %d.\n",
-                   inst->signatures, inst->deposits);
-    strbuf_appendf(out, "Status as at: %s\n\n",
-                   rdate_format_long(report_as_of(report), date));
+    strbuf_appendf(out, "Status: Signatories: %d. Parties: %d.\n", inst->signatures,
+                   inst->deposits);
+    strbuf_appendf(out, "Status as at: %s\n\n", rdate_format_long(report_as_of(report), date));
     strbuf_append(out, "Participant\tSignature\tRatification, Acceptance (A), "
                        "Approval (AA), Accession (a), Succession (d)\t"
                        "Entry into force\n");
     size_t nr = report_row_count(report, i);
     for (size_t j = 0; j < nr; j++) {
         const report_row_t *row = report_row(report, i, j);
-        char marks[REPFMT_SIZE], sig[REPFMT_SIZE], consent[REPFMT_SIZE],
-            eif[REPFMT_SIZE];
+        char marks[REPFMT_SIZE], sig[REPFMT_SIZE], consent[REPFMT_SIZE], eif[REPFMT_SIZE];
         repfmt_marks(row->marks, row->mark_count, marks);
-        strbuf_appendf(out, "%s%s%s\t%s\t%s\t%s\n", row->name,
-                       marks[0] ? " ^" : "", marks,
+        strbuf_appendf(out, "%s%s%s\t%s\t%s\t%s\n", row->name, marks[0] ? " ^" : "", marks,
                        repfmt_date_short(row->signature, sig),
                        repfmt_untc_cell(row->consent, row->action, consent),
                        repfmt_date_short(row->eif, eif));
     }
-    s_footnotes(out, report_status_footnote_count(report, i),
-                report_status_footnote, report, i);
+    s_footnotes(out, report_status_footnote_count(report, i), report_status_footnote, report, i);
     return s_done(out);
 }
 
@@ -187,8 +176,7 @@ s_projection(const report_instrument_t *inst, strbuf_t *out)
     else if (inst->threshold_date != RDATE_NONE)
         strbuf_appendf(out, "threshold reached; entry into force %s%s.\n",
                        pr->available ? "about " : "not projectable, the ",
-                       pr->available ? rdate_format_long(pr->eif, date)
-                                     : "parent's being unknown");
+                       pr->available ? rdate_format_long(pr->eif, date) : "parent's being unknown");
     else if (!pr->available)
         strbuf_appendf(out,
                        "%d counted instrument(s) gained in the last %d "
@@ -201,8 +189,7 @@ s_projection(const report_instrument_t *inst, strbuf_t *out)
                        pr->window_deposits, pr->window_days, pr->remaining,
                        rdate_format_long(pr->threshold_date, date));
         if (pr->eif != RDATE_NONE)
-            strbuf_appendf(out, "; entry into force about %s.\n",
-                           rdate_format_long(pr->eif, date));
+            strbuf_appendf(out, "; entry into force about %s.\n", rdate_format_long(pr->eif, date));
         else
             strbuf_append(out, "; entry into force not projectable.\n");
     }
@@ -220,16 +207,14 @@ render_text_progress(const report_t *report, strbuf_t *out)
     for (size_t i = 0; i < n; i++) {
         const report_instrument_t *inst = report_instrument(report, i);
         strbuf_appendf(out, "\n%s (%s)\n", inst->short_title, inst->reference);
-        strbuf_appendf(out, "Counted instruments: %d of %d", inst->counted,
-                       inst->threshold);
+        strbuf_appendf(out, "Counted instruments: %d of %d", inst->counted, inst->threshold);
         if (inst->threshold_date != RDATE_NONE)
             strbuf_appendf(out, "; threshold reached on %s",
                            rdate_format_long(inst->threshold_date, date));
         if (inst->eif != RDATE_NONE)
             strbuf_appendf(out, "; %s on %s",
-                           inst->stage == RULES_STAGE_IN_FORCE
-                               ? "entered into force"
-                               : "enters into force",
+                           inst->stage == RULES_STAGE_IN_FORCE ? "entered into force"
+                                                               : "enters into force",
                            rdate_format_long(inst->eif, date));
         strbuf_append(out, ".\n");
         s_projection(inst, out);
@@ -237,8 +222,7 @@ render_text_progress(const report_t *report, strbuf_t *out)
         size_t np = report_point_count(report, i);
         for (size_t j = 0; j < np; j++) {
             const report_point_t *pt = report_point(report, i, j);
-            strbuf_appendf(out, "%s\t%d\n", rdate_format_long(pt->date, date),
-                           pt->count);
+            strbuf_appendf(out, "%s\t%d\n", rdate_format_long(pt->date, date), pt->count);
         }
     }
     return s_done(out);

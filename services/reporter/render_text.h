@@ -50,8 +50,7 @@ int render_text_progress(const report_t *report, strbuf_t *out);
 /* Appends text wrapped greedily at width (thousandths of an em, Times
    Roman metrics; a word wider than width gets a line of its own), lines
    joined by sep. Exposed for the tests. Returns as the other functions. */
-int render_text_wrap(const char *text, int width, const char *sep,
-                     strbuf_t *out);
+int render_text_wrap(const char *text, int width, const char *sep, strbuf_t *out);
 
 /* Returns the width of text in thousandths of an em of Times Roman (a
    character outside ASCII counts 500). */

@@ -60,8 +60,7 @@ repfmt_marks(const int *marks, int count, char *buf)
         size_t need = strlen(mark) + (i ? 1 : 0);
         if (len + need + 1 > REPFMT_SIZE)
             break;
-        len += (size_t) snprintf(buf + len, REPFMT_SIZE - len, "%s%s",
-                                 i ? "," : "", mark);
+        len += (size_t) snprintf(buf + len, REPFMT_SIZE - len, "%s%s", i ? "," : "", mark);
     }
     return buf;
 }

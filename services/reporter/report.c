@@ -19,14 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_NOTE_SIZE 512   /* a footnote sentence, before falling back to malloc */
-#define S_FOLD_SIZE 128   /* sort key of a name */
+#define S_NOTE_SIZE 512 /* a footnote sentence, before falling back to malloc */
+#define S_FOLD_SIZE 128 /* sort key of a name */
 
 #define S_STR_(x) #x
-#define S_STR(x) S_STR_(x)
+#define S_STR(x)  S_STR_(x)
 static const char s_method[] = "linear projection from the deposits of the "
-                               "last " S_STR(REPORT_PROJECTION_WINDOW_DAYS)
-                               " days";
+                               "last " S_STR(REPORT_PROJECTION_WINDOW_DAYS) " days";
 
 typedef struct {
     const catalog_participant_t *participant;
@@ -96,12 +95,12 @@ s_fold(const char *name, char *out, size_t len)
     static const char latin1[] = "aaaaaaaceeeeiiiidnoooooxouuuuyts"
                                  "aaaaaaaceeeeiiiidnoooooxouuuuyty";
     size_t o = 0;
-    for (const unsigned char *p = (const unsigned char *) name;
-         *p && o + 1 < len; p++) {
+    for (const unsigned char *p = (const unsigned char *) name; *p && o + 1 < len; p++) {
         if (*p == 0xC3 && p[1] >= 0x80 && p[1] <= 0xBF) {
             out[o++] = latin1[p[1] - 0x80];
             p++;
-        } else if (*p >= 'A' && *p <= 'Z')
+        }
+        else if (*p >= 'A' && *p <= 'Z')
             out[o++] = (char) (*p - 'A' + 'a');
         else
             out[o++] = (char) *p;
@@ -131,8 +130,7 @@ s_note(char ***notes, size_t *count, const char *text)
 /* Adds note text to a list and its index to marks. Returns 0, or -1 when
    out of memory. A mark beyond REPORT_MARKS_MAX is dropped with its note. */
 static int
-s_mark(char ***notes, size_t *count, int *marks, int *mark_count,
-       const char *text)
+s_mark(char ***notes, size_t *count, int *marks, int *mark_count, const char *text)
 {
     if (*mark_count >= REPORT_MARKS_MAX)
         return 0;
@@ -149,12 +147,11 @@ s_mark(char ***notes, size_t *count, int *marks, int *mark_count,
 /* Marks every change of name of p dated in (after, until]. Returns 0 or -1
    when out of memory. */
 static int
-s_mark_renames(const catalog_participant_t *p, rdate_t after, rdate_t until,
-               char ***notes, size_t *count, int *marks, int *mark_count)
+s_mark_renames(const catalog_participant_t *p, rdate_t after, rdate_t until, char ***notes,
+               size_t *count, int *marks, int *mark_count)
 {
     catalog_rename_t renames[REPORT_MARKS_MAX];
-    size_t n = catalog_participant_renames(p, after, until, renames,
-                                           REPORT_MARKS_MAX);
+    size_t n = catalog_participant_renames(p, after, until, renames, REPORT_MARKS_MAX);
     if (n > REPORT_MARKS_MAX)
         n = REPORT_MARKS_MAX;
     for (size_t i = 0; i < n; i++) {
@@ -182,8 +179,7 @@ s_mark_renames(const catalog_participant_t *p, rdate_t after, rdate_t until,
 /* ---- Reading events --------------------------------------------------- */
 
 static int
-s_add_signature(s_inst_t *s, const catalog_participant_t *p, rdate_t date,
-                int64_t seq)
+s_add_signature(s_inst_t *s, const catalog_participant_t *p, rdate_t date, int64_t seq)
 {
     if (s->nsigs == s->capsigs) {
         size_t cap = s->capsigs ? s->capsigs * 2 : 64;
@@ -239,8 +235,7 @@ s_read_events(report_t *self, const evtab_t *events, size_t count)
     for (size_t i = 0; i < count && rc == REPORT_OK; i++) {
         if (evtab_get(events, i, &e) != 0 || e.action == ACTION_RETRACTION)
             continue;
-        if (nret &&
-            bsearch(&e.seq, retracted, nret, sizeof(int64_t), s_cmp_i64))
+        if (nret && bsearch(&e.seq, retracted, nret, sizeof(int64_t), s_cmp_i64))
             continue;
         if (!s_valid_date(e.date) || e.seq < 1) {
             self->skipped++;
@@ -248,13 +243,12 @@ s_read_events(report_t *self, const evtab_t *events, size_t count)
         }
         if (e.date > self->as_of)
             continue;
-        if (e.instrument == EVTAB_UNKNOWN || e.participant == EVTAB_UNKNOWN ||
-            e.instrument >= self->ninsts) {
+        if (e.instrument == EVTAB_UNKNOWN || e.participant == EVTAB_UNKNOWN
+            || e.instrument >= self->ninsts) {
             self->skipped++;
             continue;
         }
-        const catalog_participant_t *p =
-            catalog_participant_at(self->catalog, e.participant);
+        const catalog_participant_t *p = catalog_participant_at(self->catalog, e.participant);
         s_inst_t *s = &self->insts[e.instrument];
         if (!p) {
             self->skipped++;
@@ -267,12 +261,9 @@ s_read_events(report_t *self, const evtab_t *events, size_t count)
         copy.seq = e.seq;
         copy.action = e.action;
         copy.date = e.date;
-        snprintf(copy.instrument, sizeof copy.instrument, "%s",
-                 catalog_instrument_id(s->inst));
-        snprintf(copy.participant, sizeof copy.participant, "%s",
-                 catalog_participant_id(p));
-        int added = rules_instrument_add(s->engine, &copy,
-                                         catalog_participant_is_reio(p));
+        snprintf(copy.instrument, sizeof copy.instrument, "%s", catalog_instrument_id(s->inst));
+        snprintf(copy.participant, sizeof copy.participant, "%s", catalog_participant_id(p));
+        int added = rules_instrument_add(s->engine, &copy, catalog_participant_is_reio(p));
         if (added == RULES_ENOMEM)
             rc = REPORT_ENOMEM;
         else if (added == RULES_EINVAL)
@@ -288,8 +279,7 @@ static int
 s_cmp_sig(const void *a, const void *b)
 {
     const s_sig_t *x = a, *y = b;
-    int c = strcmp(catalog_participant_id(x->participant),
-                   catalog_participant_id(y->participant));
+    int c = strcmp(catalog_participant_id(x->participant), catalog_participant_id(y->participant));
     if (c)
         return c;
     if (x->date != y->date)
@@ -347,8 +337,7 @@ s_parties(const s_inst_t *s, rules_party_t **out, size_t *n)
 }
 
 static int
-s_gather_deposits(report_t *self, s_inst_t *s, const rules_party_t *parties,
-                  size_t nparties)
+s_gather_deposits(report_t *self, s_inst_t *s, const rules_party_t *parties, size_t nparties)
 {
     s->deposits = calloc(nparties ? nparties : 1, sizeof(report_deposit_t));
     if (!s->deposits)
@@ -372,8 +361,8 @@ s_gather_deposits(report_t *self, s_inst_t *s, const rules_party_t *parties,
             .reio = party->reio,
             .eif = party->eif,
         };
-        if (s_mark_renames(p, party->deposit, self->as_of, &s->annex_notes,
-                           &s->nannex, d->marks, &d->mark_count))
+        if (s_mark_renames(p, party->deposit, self->as_of, &s->annex_notes, &s->nannex, d->marks,
+                           &d->mark_count))
             return REPORT_ENOMEM;
     }
     return REPORT_OK;
@@ -381,42 +370,38 @@ s_gather_deposits(report_t *self, s_inst_t *s, const rules_party_t *parties,
 
 /* The note on a participation that ended or will end. */
 static int
-s_mark_end(report_t *self, s_inst_t *s, report_row_t *row,
-           const rules_party_t *party)
+s_mark_end(report_t *self, s_inst_t *s, report_row_t *row, const rules_party_t *party)
 {
     char note[S_NOTE_SIZE], end[RDATE_LONG_SIZE], received[RDATE_LONG_SIZE];
     rdate_format_long(party->end, end);
     if (party->ended_by_parent) {
-        const catalog_instrument_t *parent = catalog_instrument_find(
-            self->catalog, catalog_instrument_parent(s->inst));
+        const catalog_instrument_t *parent =
+            catalog_instrument_find(self->catalog, catalog_instrument_parent(s->inst));
         snprintf(note, sizeof note,
                  "%s ceased to be a party on %s, its participation in the %s "
                  "having ended.",
                  row->name, end,
-                 parent ? catalog_instrument_short_title(parent)
-                        : "parent instrument");
-    } else if (party->denounced != RDATE_NONE) {
+                 parent ? catalog_instrument_short_title(parent) : "parent instrument");
+    }
+    else if (party->denounced != RDATE_NONE) {
         rdate_format_long(party->denounced, received);
         if (party->end != RDATE_NONE)
             snprintf(note, sizeof note,
                      "On %s, %s notified its denunciation, which %s effect "
                      "on %s.",
-                     received, row->name,
-                     party->end <= self->as_of ? "took" : "takes", end);
+                     received, row->name, party->end <= self->as_of ? "took" : "takes", end);
         else
-            snprintf(note, sizeof note, "On %s, %s notified its denunciation.",
-                     received, row->name);
-    } else
+            snprintf(note, sizeof note, "On %s, %s notified its denunciation.", received,
+                     row->name);
+    }
+    else
         return REPORT_OK;
-    return s_mark(&s->status_notes, &s->nstatus, row->marks, &row->mark_count,
-                  note)
-               ? REPORT_ENOMEM
-               : REPORT_OK;
+    return s_mark(&s->status_notes, &s->nstatus, row->marks, &row->mark_count, note) ? REPORT_ENOMEM
+                                                                                     : REPORT_OK;
 }
 
 static int
-s_gather_rows(report_t *self, s_inst_t *s, const rules_party_t *parties,
-              size_t nparties)
+s_gather_rows(report_t *self, s_inst_t *s, const rules_party_t *parties, size_t nparties)
 {
     /* Distinct signatories (sigs sorted by participant, then date) plus
        parties that never signed: at most nsigs + nparties rows. */
@@ -451,8 +436,7 @@ s_gather_rows(report_t *self, s_inst_t *s, const rules_party_t *parties,
 
     for (size_t r = 0; r < s->nrows; r++) {
         report_row_t *row = &s->rows[r];
-        const catalog_participant_t *p =
-            catalog_participant_by_id(self->catalog, row->participant);
+        const catalog_participant_t *p = catalog_participant_by_id(self->catalog, row->participant);
         row->name = catalog_participant_name_at(p, self->as_of);
         row->action = ACTION_NONE;
         row->consent = row->eif = row->denounced = row->end = RDATE_NONE;
@@ -462,8 +446,7 @@ s_gather_rows(report_t *self, s_inst_t *s, const rules_party_t *parties,
     /* Marks are lettered in table order, so they are made after sorting. */
     for (size_t r = 0; r < s->nrows; r++) {
         report_row_t *row = &s->rows[r];
-        const catalog_participant_t *p =
-            catalog_participant_by_id(self->catalog, row->participant);
+        const catalog_participant_t *p = catalog_participant_by_id(self->catalog, row->participant);
         const rules_party_t *latest = NULL;
         rdate_t first = row->signature;
         for (size_t i = 0; i < nparties; i++)
@@ -479,8 +462,8 @@ s_gather_rows(report_t *self, s_inst_t *s, const rules_party_t *parties,
             row->denounced = latest->denounced;
             row->end = latest->end;
         }
-        if (s_mark_renames(p, first, self->as_of, &s->status_notes,
-                           &s->nstatus, row->marks, &row->mark_count))
+        if (s_mark_renames(p, first, self->as_of, &s->status_notes, &s->nstatus, row->marks,
+                           &row->mark_count))
             return REPORT_ENOMEM;
         if (latest && s_mark_end(self, s, row, latest))
             return REPORT_ENOMEM;
@@ -489,8 +472,7 @@ s_gather_rows(report_t *self, s_inst_t *s, const rules_party_t *parties,
 }
 
 static int
-s_gather_points(report_t *self, s_inst_t *s, const rules_party_t *parties,
-                size_t nparties)
+s_gather_points(report_t *self, s_inst_t *s, const rules_party_t *parties, size_t nparties)
 {
     rdate_t *dates = malloc((2 * nparties + 1) * sizeof(rdate_t));
     s->points = calloc(2 * nparties + 1, sizeof(report_point_t));
@@ -533,13 +515,12 @@ s_projected_eif(const report_t *self, const s_inst_t *s, rdate_t threshold)
         eif = rdate_first_of_next_month(eif);
     if (!s->info.parent)
         return eif;
-    const catalog_instrument_t *pinst =
-        catalog_instrument_find(self->catalog, s->info.parent);
+    const catalog_instrument_t *pinst = catalog_instrument_find(self->catalog, s->info.parent);
     long pi = pinst ? s_instrument_index(self, pinst) : -1;
     if (pi < 0)
         return RDATE_NONE;
     const report_instrument_t *parent = &self->insts[pi].info;
-    rdate_t floor = parent->eif != RDATE_NONE ? parent->eif
+    rdate_t floor = parent->eif != RDATE_NONE      ? parent->eif
                     : parent->projection.available ? parent->projection.eif
                                                    : RDATE_NONE;
     if (floor == RDATE_NONE)
@@ -576,9 +557,9 @@ s_project(report_t *self, s_inst_t *s)
     }
     if (pr->window_deposits <= 0)
         return;
-    long long days = ((long long) pr->remaining * REPORT_PROJECTION_WINDOW_DAYS +
-                      pr->window_deposits - 1) /
-                     pr->window_deposits;
+    long long days =
+        ((long long) pr->remaining * REPORT_PROJECTION_WINDOW_DAYS + pr->window_deposits - 1)
+        / pr->window_deposits;
     if (days > 365LL * 1000)
         return; /* beyond any useful horizon (and rdate's range) */
     rdate_t threshold = rdate_add_days(self->as_of, (int) days);
@@ -643,8 +624,7 @@ s_compute(report_t *self, size_t index)
     const rules_instrument_t *parent = NULL;
     const char *parent_id = catalog_instrument_parent(s->inst);
     if (parent_id) {
-        const catalog_instrument_t *pinst =
-            catalog_instrument_find(self->catalog, parent_id);
+        const catalog_instrument_t *pinst = catalog_instrument_find(self->catalog, parent_id);
         long pi = pinst ? s_instrument_index(self, pinst) : -1;
         if (pi < 0)
             return REPORT_EENGINE;
@@ -653,8 +633,7 @@ s_compute(report_t *self, size_t index)
             return rc;
         parent = self->insts[pi].engine;
     }
-    int rc = rules_instrument_compute(s->engine, self->as_of, parent,
-                                      &s->status);
+    int rc = rules_instrument_compute(s->engine, self->as_of, parent, &s->status);
     if (rc == RULES_ENOMEM)
         return REPORT_ENOMEM;
     if (rc != RULES_OK)
@@ -694,15 +673,13 @@ s_build_title(report_t *self)
     }
     const char *root_title = "";
     if (roots == 1)
-        root_title = catalog_instrument_title(
-            catalog_instrument_find(self->catalog, root));
+        root_title = catalog_instrument_title(catalog_instrument_find(self->catalog, root));
     size_t len = strlen(root_title) + strlen(date) + 128;
     self->title = malloc(len);
     if (!self->title)
         return REPORT_ENOMEM;
     if (roots == 1 && self->ninsts == 1)
-        snprintf(self->title, len, "Status of ratifications of the %s as at %s",
-                 root_title, date);
+        snprintf(self->title, len, "Status of ratifications of the %s as at %s", root_title, date);
     else if (roots == 1 && all_children)
         snprintf(self->title, len,
                  "Status of ratifications of the %s and the %s thereto as at "
@@ -717,8 +694,7 @@ s_build_title(report_t *self)
 
 /* Builds the report from the first count events of the table. */
 static report_t *
-s_new(const catalog_t *catalog, const evtab_t *events, size_t count,
-      rdate_t as_of, int *error)
+s_new(const catalog_t *catalog, const evtab_t *events, size_t count, rdate_t as_of, int *error)
 {
     int rc = REPORT_OK;
     report_t *self = calloc(1, sizeof(report_t));
@@ -739,9 +715,8 @@ s_new(const catalog_t *catalog, const evtab_t *events, size_t count,
         s->inst = catalog_instrument_at(catalog, i);
         s->engine = rules_instrument_new(catalog_instrument_rule(s->inst));
         if (!s->engine) {
-            rc = rules_rule_check(catalog_instrument_rule(s->inst)) == RULES_OK
-                     ? REPORT_ENOMEM
-                     : REPORT_EENGINE;
+            rc = rules_rule_check(catalog_instrument_rule(s->inst)) == RULES_OK ? REPORT_ENOMEM
+                                                                                : REPORT_EENGINE;
             goto done;
         }
     }
@@ -763,8 +738,7 @@ done:
 }
 
 report_t *
-report_new(const catalog_t *catalog, const event_t *events, size_t count,
-           rdate_t as_of, int *error)
+report_new(const catalog_t *catalog, const event_t *events, size_t count, rdate_t as_of, int *error)
 {
     if (!catalog || (count && !events) || !s_valid_date(as_of)) {
         if (error)
@@ -772,8 +746,7 @@ report_new(const catalog_t *catalog, const event_t *events, size_t count,
         return NULL;
     }
     evtab_t *table = evtab_new(catalog);
-    int rc = table && evtab_reserve(table, count) == 0 ? REPORT_OK
-                                                       : REPORT_ENOMEM;
+    int rc = table && evtab_reserve(table, count) == 0 ? REPORT_OK : REPORT_ENOMEM;
     for (size_t i = 0; i < count && rc == REPORT_OK; i++)
         if (evtab_append(table, &events[i]) != 0)
             rc = REPORT_ENOMEM;
@@ -787,8 +760,7 @@ report_new(const catalog_t *catalog, const event_t *events, size_t count,
 }
 
 report_t *
-report_new_from_table(const evtab_t *events, size_t count, rdate_t as_of,
-                      int *error)
+report_new_from_table(const evtab_t *events, size_t count, rdate_t as_of, int *error)
 {
     if (!events || count > evtab_count(events) || !s_valid_date(as_of)) {
         if (error)
@@ -964,8 +936,11 @@ const char *
 report_stage_name(rules_stage_t stage)
 {
     switch (stage) {
-    case RULES_STAGE_SCHEDULED: return "scheduled";
-    case RULES_STAGE_IN_FORCE: return "in force";
-    default: return "pending";
+    case RULES_STAGE_SCHEDULED:
+        return "scheduled";
+    case RULES_STAGE_IN_FORCE:
+        return "in force";
+    default:
+        return "pending";
     }
 }

@@ -54,10 +54,11 @@
 #include <stdint.h>
 
 /* Return codes of report_new (through *error) and of the renderers. */
-#define REPORT_OK 0
-#define REPORT_EINVAL (-1)  /* a NULL argument or a date out of range */
-#define REPORT_ENOMEM (-2)  /* out of memory */
-#define REPORT_EENGINE (-3) /* the rule engine refused a rule (or a cycle of
+#define REPORT_OK     0
+#define REPORT_EINVAL (-1) /* a NULL argument or a date out of range */
+#define REPORT_ENOMEM (-2) /* out of memory */
+#define REPORT_EENGINE                                                                             \
+    (-3) /* the rule engine refused a rule (or a cycle of
                                parents): the catalog is inconsistent */
 
 /* The projection reads the deposits of this many days before the date. */
@@ -68,14 +69,14 @@
 
 /* One entry of an annex list (tables B..): a participation not ended. */
 typedef struct {
-    const char *participant; /* catalog id */
-    const char *name;        /* the name in use on the as-at date */
-    action_t action;         /* the instrument of consent */
-    rdate_t deposit;         /* its date of deposit */
-    int64_t seq;             /* its registry seq */
-    bool counted;            /* counts toward the threshold */
-    bool reio;               /* deposited by a REIO */
-    rdate_t eif;             /* EIF for this party, or RDATE_NONE */
+    const char *participant;     /* catalog id */
+    const char *name;            /* the name in use on the as-at date */
+    action_t action;             /* the instrument of consent */
+    rdate_t deposit;             /* its date of deposit */
+    int64_t seq;                 /* its registry seq */
+    bool counted;                /* counts toward the threshold */
+    bool reio;                   /* deposited by a REIO */
+    rdate_t eif;                 /* EIF for this party, or RDATE_NONE */
     int marks[REPORT_MARKS_MAX]; /* report_annex_footnote indexes */
     int mark_count;
 } report_deposit_t;
@@ -83,14 +84,14 @@ typedef struct {
 /* One row of the UNTC status table: a participant that signed or
    deposited on or before the date. */
 typedef struct {
-    const char *participant; /* catalog id */
-    const char *name;        /* the name in use on the as-at date */
-    rdate_t signature;       /* first signature, or RDATE_NONE */
-    action_t action;  /* its latest instrument of consent, or ACTION_NONE */
-    rdate_t consent;  /* that instrument's deposit, or RDATE_NONE */
-    rdate_t eif;      /* EIF for this party, or RDATE_NONE */
-    rdate_t denounced; /* receipt of its denunciation, or RDATE_NONE */
-    rdate_t end;       /* first day no longer a party, or RDATE_NONE */
+    const char *participant;     /* catalog id */
+    const char *name;            /* the name in use on the as-at date */
+    rdate_t signature;           /* first signature, or RDATE_NONE */
+    action_t action;             /* its latest instrument of consent, or ACTION_NONE */
+    rdate_t consent;             /* that instrument's deposit, or RDATE_NONE */
+    rdate_t eif;                 /* EIF for this party, or RDATE_NONE */
+    rdate_t denounced;           /* receipt of its denunciation, or RDATE_NONE */
+    rdate_t end;                 /* first day no longer a party, or RDATE_NONE */
     int marks[REPORT_MARKS_MAX]; /* report_status_footnote indexes */
     int mark_count;
 } report_row_t;
@@ -110,13 +111,13 @@ typedef struct {
    from the instrument's rule and is never before the parent's EIF (known
    or projected). */
 typedef struct {
-    bool available;       /* false: in force or scheduled, or n <= 0 */
-    const char *method;   /* one sentence stating the method; static */
-    int window_days;      /* REPORT_PROJECTION_WINDOW_DAYS */
-    int window_deposits;  /* n (net, may be 0 or negative) */
-    int remaining;        /* r: instruments still needed (0 if reached) */
+    bool available;         /* false: in force or scheduled, or n <= 0 */
+    const char *method;     /* one sentence stating the method; static */
+    int window_days;        /* REPORT_PROJECTION_WINDOW_DAYS */
+    int window_deposits;    /* n (net, may be 0 or negative) */
+    int remaining;          /* r: instruments still needed (0 if reached) */
     rdate_t threshold_date; /* projected (or actual, if reached) */
-    rdate_t eif;          /* projected EIF, or RDATE_NONE when the parent's
+    rdate_t eif;            /* projected EIF, or RDATE_NONE when the parent's
                              EIF can be neither known nor projected */
 } report_projection_t;
 
@@ -148,8 +149,8 @@ typedef struct _report_t report_t;
    report_destroy), or NULL with *error set to REPORT_EINVAL (NULL catalog,
    as_of not a valid date), REPORT_ENOMEM or REPORT_EENGINE. error may be
    NULL; it is set to REPORT_OK on success. */
-report_t *report_new(const catalog_t *catalog, const event_t *events,
-                     size_t count, rdate_t as_of, int *error);
+report_t *report_new(const catalog_t *catalog, const event_t *events, size_t count, rdate_t as_of,
+                     int *error);
 
 /* Builds the report as at as_of from the first count events of a compact
    table (evtab.h; borrowed for the call only), with the table's catalog
@@ -158,8 +159,7 @@ report_t *report_new(const catalog_t *catalog, const event_t *events,
    report_destroy), or NULL with *error set to REPORT_EINVAL (NULL table,
    count beyond the table, as_of not a valid date), REPORT_ENOMEM or
    REPORT_EENGINE. error may be NULL. */
-report_t *report_new_from_table(const evtab_t *events, size_t count,
-                                rdate_t as_of, int *error);
+report_t *report_new_from_table(const evtab_t *events, size_t count, rdate_t as_of, int *error);
 
 /* Destroys the report and sets *self_p to NULL. Accepts NULL and a pointer
    to NULL. */
@@ -191,8 +191,7 @@ const report_instrument_t *report_instrument(const report_t *self, size_t i);
 /* Return the length of instrument i's annex list, and its entry j (NULL
    when out of range; owned by the report). */
 size_t report_deposit_count(const report_t *self, size_t i);
-const report_deposit_t *report_deposit(const report_t *self, size_t i,
-                                       size_t j);
+const report_deposit_t *report_deposit(const report_t *self, size_t i, size_t j);
 
 /* Return the number of footnotes of instrument i's annex list, and the
    text of footnote k (mark report_mark(k)), or NULL when out of range.
@@ -208,15 +207,13 @@ const report_row_t *report_row(const report_t *self, size_t i, size_t j);
 /* Return the number of footnotes of instrument i's status table, and the
    text of footnote k, or NULL. Owned by the report. */
 size_t report_status_footnote_count(const report_t *self, size_t i);
-const char *report_status_footnote(const report_t *self, size_t i,
-                                   size_t k);
+const char *report_status_footnote(const report_t *self, size_t i, size_t k);
 
 /* Return the number of steps of instrument i's cumulative series (dates
    on or before the as-at date where the counted total changed, oldest
    first), and step j (NULL when out of range; owned by the report). */
 size_t report_point_count(const report_t *self, size_t i);
-const report_point_t *report_point(const report_t *self, size_t i,
-                                   size_t j);
+const report_point_t *report_point(const report_t *self, size_t i, size_t j);
 
 /* Writes footnote mark k into buf: "a".."z", then "aa", "ab"... Returns
    buf ("" when len is too small). A buffer of 16 bytes always suffices. */

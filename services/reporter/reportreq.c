@@ -31,8 +31,7 @@ static const struct {
 };
 
 /* Writes one sentence into err (may be NULL) and returns code. */
-static int
-s_fail(char *err, size_t errlen, int code, const char *fmt, ...)
+static int s_fail(char *err, size_t errlen, int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static int
@@ -137,8 +136,7 @@ reportreq_parse(reportreq_t *out, const char *kind, const char *format, const ch
     while (k < REPORTREQ_KIND_COUNT && (!kind || strcasecmp(kind, s_kinds[k]) != 0))
         k++;
     if (k == REPORTREQ_KIND_COUNT)
-        return s_fail(err, errlen, REPORTREQ_EBAD,
-                      "kind must be annex, status or progress: '%s'",
+        return s_fail(err, errlen, REPORTREQ_EBAD, "kind must be annex, status or progress: '%s'",
                       reportreq_quote(kind, quoted, sizeof quoted));
     out->kind = (reportreq_kind_t) k;
 

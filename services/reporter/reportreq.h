@@ -36,13 +36,13 @@
 
 /* Return codes of reportreq_parse and reportreq_render; the HTTP status
    each maps to is in parentheses. */
-#define REPORTREQ_OK 0
-#define REPORTREQ_EBAD (-1)      /* a malformed or contradictory request (400) */
+#define REPORTREQ_OK        0
+#define REPORTREQ_EBAD      (-1) /* a malformed or contradictory request (400) */
 #define REPORTREQ_ENOTFOUND (-2) /* the instrument is not in the catalog (404) */
 #define REPORTREQ_EINTERNAL (-3) /* out of memory, or the renderer failed (500) */
 
 #define REPORTREQ_INSTRUMENT_MAX 64 /* an id or UNTC reference, NUL included */
-#define REPORTREQ_QUOTE_MAX 40      /* bytes of a bad value quoted back */
+#define REPORTREQ_QUOTE_MAX      40 /* bytes of a bad value quoted back */
 
 typedef enum {
     REPORTREQ_ANNEX = 0,
@@ -64,8 +64,8 @@ typedef enum {
 typedef struct {
     reportreq_kind_t kind;
     reportreq_format_t format;
-    rdate_t as_of;                         /* the date asked for, or today */
-    bool as_of_given;                      /* false: as_of is today */
+    rdate_t as_of;                             /* the date asked for, or today */
+    bool as_of_given;                          /* false: as_of is today */
     char instrument[REPORTREQ_INSTRUMENT_MAX]; /* status only; "" otherwise */
 } reportreq_t;
 

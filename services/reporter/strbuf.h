@@ -83,8 +83,7 @@ int strbuf_putc(strbuf_t *self, char c);
 
 /* Appends printf-style formatted text. Returns as strbuf_appendn (-1 also
    for a format error). */
-int strbuf_appendf(strbuf_t *self, const char *format, ...)
-    __attribute__((format(printf, 2, 3)));
+int strbuf_appendf(strbuf_t *self, const char *format, ...) __attribute__((format(printf, 2, 3)));
 
 /* Same as strbuf_appendf with a va_list. */
 int strbuf_vappendf(strbuf_t *self, const char *format, va_list args)

@@ -13,11 +13,11 @@
 
 #include <stdio.h>
 
-#define S_LEFT 56
-#define S_RIGHT 230  /* room for the legend */
-#define S_TOP 28
+#define S_LEFT   56
+#define S_RIGHT  230 /* room for the legend */
+#define S_TOP    28
 #define S_BOTTOM 44
-#define S_FONT "font-family=\"sans-serif\" font-size=\"11\""
+#define S_FONT   "font-family=\"sans-serif\" font-size=\"11\""
 
 static const char *s_palette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                   "#E69F00", "#56B4E9", "#000000", "#F0E442"};
@@ -32,8 +32,7 @@ typedef struct {
 static double
 s_x(const s_scale_t *sc, rdate_t date)
 {
-    return sc->left +
-           (double) (date - sc->x0) * (sc->right - sc->left) / (sc->x1 - sc->x0);
+    return sc->left + (double) (date - sc->x0) * (sc->right - sc->left) / (sc->x1 - sc->x0);
 }
 
 static double
@@ -70,17 +69,14 @@ s_scale(const report_t *report, s_scale_t *sc)
     for (size_t i = 0; i < n; i++) {
         const report_instrument_t *inst = report_instrument(report, i);
         const report_projection_t *pr = &inst->projection;
-        if (report_point_count(report, i) > 0 &&
-            report_point(report, i, 0)->date < first)
+        if (report_point_count(report, i) > 0 && report_point(report, i, 0)->date < first)
             first = report_point(report, i, 0)->date;
         if (inst->eif != RDATE_NONE)
             last = s_max(last, inst->eif);
         if (pr->available && pr->eif != RDATE_NONE && pr->eif <= horizon)
             last = s_max(last, pr->eif);
         else if (pr->available)
-            last = s_max(last, pr->threshold_date < horizon
-                                   ? pr->threshold_date
-                                   : horizon);
+            last = s_max(last, pr->threshold_date < horizon ? pr->threshold_date : horizon);
         if (inst->threshold > ymax)
             ymax = inst->threshold;
         size_t np = report_point_count(report, i);
@@ -105,10 +101,8 @@ s_axes(const s_scale_t *sc, strbuf_t *out)
     strbuf_appendf(out,
                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                    "fill=\"#ffffff\" stroke=\"#999999\"/>\n",
-                   sc->left, sc->top, sc->right - sc->left,
-                   sc->bottom - sc->top);
-    int step = sc->ymax <= 20 ? 2 : sc->ymax <= 50 ? 5 : sc->ymax <= 100 ? 10
-                                                                          : 50;
+                   sc->left, sc->top, sc->right - sc->left, sc->bottom - sc->top);
+    int step = sc->ymax <= 20 ? 2 : sc->ymax <= 50 ? 5 : sc->ymax <= 100 ? 10 : 50;
     for (int v = 0; v <= sc->ymax; v += step) {
         double y = s_y(sc, v);
         strbuf_appendf(out,
@@ -132,15 +126,14 @@ s_axes(const s_scale_t *sc, strbuf_t *out)
                        x, sc->bottom, x, sc->bottom + 5, x, sc->bottom + 18, y);
     }
     strbuf_appendf(out,
-                   "<text x=\"%.1f\" y=\"%.1f\" " S_FONT
-                   ">Counted instruments of consent</text>\n",
+                   "<text x=\"%.1f\" y=\"%.1f\" " S_FONT ">Counted instruments of consent</text>\n",
                    sc->left - 40, sc->top - 12);
 }
 
 /* A vertical marker with a label at its top; row staggers labels. */
 static void
-s_vline(const s_scale_t *sc, rdate_t date, const char *colour,
-        const char *dash, const char *label, int row, strbuf_t *out)
+s_vline(const s_scale_t *sc, rdate_t date, const char *colour, const char *dash, const char *label,
+        int row, strbuf_t *out)
 {
     if (date < sc->x0 || date > sc->x1)
         return;
@@ -148,12 +141,11 @@ s_vline(const s_scale_t *sc, rdate_t date, const char *colour,
     strbuf_appendf(out,
                    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
                    "stroke=\"%s\"%s%s%s/>\n",
-                   x, sc->top, x, sc->bottom, colour, dash[0] ? " stroke-dasharray=\"" : "",
-                   dash, dash[0] ? "\"" : "");
+                   x, sc->top, x, sc->bottom, colour, dash[0] ? " stroke-dasharray=\"" : "", dash,
+                   dash[0] ? "\"" : "");
     strbuf_appendf(out,
                    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"%s\" "
-                   "stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\" "
-                   S_FONT ">",
+                   "stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\" " S_FONT ">",
                    x - 3, sc->top + 12 + 13.0 * row, colour);
     escape_html(out, label);
     strbuf_append(out, "</text>\n");
@@ -189,15 +181,14 @@ s_series(const report_t *report, size_t i, const s_scale_t *sc, strbuf_t *out)
     rdate_t as_of = report_as_of(report);
     if (np > 0) {
         const report_point_t *first = report_point(report, i, 0);
-        strbuf_appendf(out, "<path d=\"M%.1f %.1f", s_x(sc, first->date),
-                       s_y(sc, 0));
+        strbuf_appendf(out, "<path d=\"M%.1f %.1f", s_x(sc, first->date), s_y(sc, 0));
         for (size_t j = 0; j < np; j++) {
             const report_point_t *pt = report_point(report, i, j);
-            strbuf_appendf(out, " H%.1f V%.1f", s_x(sc, pt->date),
-                           s_y(sc, pt->count));
+            strbuf_appendf(out, " H%.1f V%.1f", s_x(sc, pt->date), s_y(sc, pt->count));
         }
-        strbuf_appendf(out, " H%.1f\" fill=\"none\" stroke=\"%s\" "
-                            "stroke-width=\"2\"><title>",
+        strbuf_appendf(out,
+                       " H%.1f\" fill=\"none\" stroke=\"%s\" "
+                       "stroke-width=\"2\"><title>",
                        s_x(sc, as_of), colour);
         escape_html(out, inst->short_title);
         strbuf_appendf(out, ": %d counted</title></path>\n", inst->counted);
@@ -207,11 +198,9 @@ s_series(const report_t *report, size_t i, const s_scale_t *sc, strbuf_t *out)
         /* From (as_of, counted) to (threshold_date, threshold), cut at x1. */
         double x2 = s_x(sc, pr->threshold_date), y2 = s_y(sc, inst->threshold);
         if (pr->threshold_date > sc->x1) {
-            double share = (double) (sc->x1 - as_of) /
-                           (double) (pr->threshold_date - as_of);
+            double share = (double) (sc->x1 - as_of) / (double) (pr->threshold_date - as_of);
             x2 = s_x(sc, sc->x1);
-            y2 = s_y(sc, inst->counted +
-                             share * (inst->threshold - inst->counted));
+            y2 = s_y(sc, inst->counted + share * (inst->threshold - inst->counted));
         }
         strbuf_appendf(out,
                        "<path d=\"M%.1f %.1f L%.1f %.1f\" fill=\"none\" "
@@ -252,16 +241,13 @@ s_markers(const report_t *report, const s_scale_t *sc, strbuf_t *out)
             return;
         }
         if (inst->eif != RDATE_NONE) {
-            strbuf_appendf(label, "%s EIF %s", inst->id,
-                           repfmt_date_short(inst->eif, date));
-            s_vline(sc, inst->eif, colour, "5 3", strbuf_data(label), row++,
-                    out);
-        } else if (inst->projection.available &&
-                   inst->projection.eif != RDATE_NONE) {
+            strbuf_appendf(label, "%s EIF %s", inst->id, repfmt_date_short(inst->eif, date));
+            s_vline(sc, inst->eif, colour, "5 3", strbuf_data(label), row++, out);
+        }
+        else if (inst->projection.available && inst->projection.eif != RDATE_NONE) {
             strbuf_appendf(label, "%s EIF projected %s", inst->id,
                            repfmt_date_short(inst->projection.eif, date));
-            s_vline(sc, inst->projection.eif, colour, "1 3",
-                    strbuf_data(label), row++, out);
+            s_vline(sc, inst->projection.eif, colour, "1 3", strbuf_data(label), row++, out);
         }
         if (strbuf_failed(label))
             strbuf_fail(out);
@@ -281,15 +267,12 @@ s_legend(const report_t *report, const s_scale_t *sc, strbuf_t *out)
                        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
                        "stroke=\"%s\" stroke-width=\"3\"/>\n"
                        "<text x=\"%.1f\" y=\"%.1f\" " S_FONT ">",
-                       x, y, x + 18, y, s_palette[i % S_COLOURS], x + 24,
-                       y + 4);
+                       x, y, x + 18, y, s_palette[i % S_COLOURS], x + 24, y + 4);
         escape_html(out, inst->short_title);
-        strbuf_appendf(out, "</text>\n<text x=\"%.1f\" y=\"%.1f\" " S_FONT
-                            " fill=\"#555555\">",
+        strbuf_appendf(out, "</text>\n<text x=\"%.1f\" y=\"%.1f\" " S_FONT " fill=\"#555555\">",
                        x + 24, y + 17);
         escape_html(out, inst->reference);
-        strbuf_appendf(out, ": %d of %d</text>\n", inst->counted,
-                       inst->threshold);
+        strbuf_appendf(out, ": %d of %d</text>\n", inst->counted, inst->threshold);
     }
 }
 

@@ -24,7 +24,7 @@
 #include "strbuf.h"
 
 /* Size of the chart, in CSS pixels (the viewBox). */
-#define SVG_WIDTH 880
+#define SVG_WIDTH  880
 #define SVG_HEIGHT 420
 /* Projected dates later than this after the as-at date are cut off. */
 #define SVG_HORIZON_DAYS (2 * 365)

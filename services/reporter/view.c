@@ -27,19 +27,18 @@
    the default (2 MB) would stay resident. */
 #define VIEW_CACHE_KIB 512
 
-static const char *s_schema =
-    "CREATE TABLE IF NOT EXISTS events ("
-    "  seq INTEGER PRIMARY KEY,"
-    "  action TEXT NOT NULL,"
-    "  instrument TEXT NOT NULL,"
-    "  participant TEXT NOT NULL,"
-    "  date TEXT,"
-    "  retracts INTEGER,"
-    "  reason TEXT,"
-    "  recorded_ms INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS cursor ("
-    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
-    "  seq INTEGER NOT NULL);";
+static const char *s_schema = "CREATE TABLE IF NOT EXISTS events ("
+                              "  seq INTEGER PRIMARY KEY,"
+                              "  action TEXT NOT NULL,"
+                              "  instrument TEXT NOT NULL,"
+                              "  participant TEXT NOT NULL,"
+                              "  date TEXT,"
+                              "  retracts INTEGER,"
+                              "  reason TEXT,"
+                              "  recorded_ms INTEGER NOT NULL);"
+                              "CREATE TABLE IF NOT EXISTS cursor ("
+                              "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+                              "  seq INTEGER NOT NULL);";
 
 enum { ST_INSERT, ST_CURSOR, ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_COUNT };
 
@@ -60,7 +59,7 @@ struct _view_t {
     bool lock_ready;
     evtab_t *events; /* [0, count) visible, [count, count + staged) staged */
     size_t count, staged;
-    uint64_t activity; /* commits and reports so far (view_activity) */
+    uint64_t activity;  /* commits and reports so far (view_activity) */
     int64_t last_seq;   /* committed cursor */
     int64_t staged_seq; /* cursor including what is staged */
     bool in_tx;
@@ -116,8 +115,7 @@ s_load(view_t *self, const char *path, char *err, size_t errlen)
     sqlite3 *scan = NULL;
     sqlite3_stmt *st = NULL;
     int rc = -1;
-    if (sqlite3_open_v2(path, &scan, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL)
-            != SQLITE_OK
+    if (sqlite3_open_v2(path, &scan, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK
         || sqlite3_prepare_v2(scan,
                               "SELECT seq, action, instrument, participant, date, retracts"
                               " FROM events ORDER BY seq",

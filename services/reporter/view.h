@@ -101,7 +101,7 @@ report_t *view_report(view_t *self, rdate_t as_of, int64_t *last_seq, int *error
    REPORTREQ_OK, or a REPORTREQ_* code with one sentence in err (see
    reportreq.h; a model that cannot be built is REPORTREQ_EINTERNAL).
    info (may be NULL) is filled in every case. Any thread. */
-int view_render(view_t *self, const reportreq_t *req, strbuf_t *out, view_info_t *info,
-                char *err, size_t errlen);
+int view_render(view_t *self, const reportreq_t *req, strbuf_t *out, view_info_t *info, char *err,
+                size_t errlen);
 
 #endif

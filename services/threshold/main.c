@@ -28,10 +28,10 @@
 
 #include <stdio.h>
 
-#define HEARTBEAT_IVL_MSEC 1000
-#define TICK_IVL_MSEC 1000        /* follow_tick and the today check */
-#define REPLAY_TIMEOUT_MSEC 2000  /* per events.since request to the registry */
-#define BATCH_EVENTS_MAX 1000     /* events per transaction while catching up */
+#define HEARTBEAT_IVL_MSEC  1000
+#define TICK_IVL_MSEC       1000 /* follow_tick and the today check */
+#define REPLAY_TIMEOUT_MSEC 2000 /* per events.since request to the registry */
+#define BATCH_EVENTS_MAX    1000 /* events per transaction while catching up */
 
 typedef struct {
     threshold_t *core;
@@ -39,9 +39,9 @@ typedef struct {
     follow_t *follow;
     zpoller_t *poller;
     follow_config_t follow_cfg;
-    size_t batched;     /* events in the open batch */
-    bool reset_follow;  /* the state was reloaded: resume from its cursor */
-    bool fatal;         /* the state file can no longer be read */
+    size_t batched;    /* events in the open batch */
+    bool reset_follow; /* the state was reloaded: resume from its cursor */
+    bool fatal;        /* the state file can no longer be read */
 } s_app_t;
 
 static void
@@ -93,8 +93,7 @@ s_deliver(void *ctx, int64_t seq, const msgpack_object *item)
     event_t ev;
     wire_err_t err;
     if (msg_read_event(item, &ev, &err) != 0) {
-        log_error("registry event %lld is unreadable (%s): skipped", (long long) seq,
-                  err.message);
+        log_error("registry event %lld is unreadable (%s): skipped", (long long) seq, err.message);
         return 0;
     }
     if (threshold_apply(app->core, &ev, config_today()) != 0)

@@ -39,14 +39,14 @@ typedef struct {
     const catalog_instrument_t *cat;
     const char *id; /* owned by the catalog */
     rules_instrument_t *engine;
-    int parent;     /* index, or -1 */
-    int *children;  /* indices */
+    int parent;    /* index, or -1 */
+    int *children; /* indices */
     size_t nchildren;
-    bool has_result;      /* status is the engine's result as at computed_at */
-    bool held;            /* the engine still holds that result (party list) */
-    rdate_t computed_at;  /* as_of of the engine's current result */
-    uint64_t stamp;       /* epoch of that result */
-    uint64_t changed;     /* epoch of the last event added */
+    bool has_result;       /* status is the engine's result as at computed_at */
+    bool held;             /* the engine still holds that result (party list) */
+    rdate_t computed_at;   /* as_of of the engine's current result */
+    uint64_t stamp;        /* epoch of that result */
+    uint64_t changed;      /* epoch of the last event added */
     rules_status_t status; /* the engine's current result */
     tracker_announced_t announced;
 } s_inst_t;
@@ -67,13 +67,13 @@ struct _threshold_t {
     strmap_t *published; /* milestone ids stored (the values mean nothing) */
     uint64_t epoch;
     rdate_t today;
-    int64_t cursor;         /* last registry seq mirrored, batch included */
-    int64_t last_seq;       /* last milestone seq, batch included */
-    int64_t committed_seq;  /* last milestone seq committed */
+    int64_t cursor;        /* last registry seq mirrored, batch included */
+    int64_t last_seq;      /* last milestone seq, batch included */
+    int64_t committed_seq; /* last milestone seq committed */
     int64_t committed_cursor;
     bool in_batch;
-    bool spoiled;  /* a failure inside the batch: discard it on commit */
-    bool broken;   /* the file could not be reloaded */
+    bool spoiled; /* a failure inside the batch: discard it on commit */
+    bool broken;  /* the file could not be reloaded */
     s_pending_t *pending;
     size_t npending, cappending;
 };
@@ -250,8 +250,8 @@ s_ensure(threshold_t *self, s_inst_t *x, rdate_t as_of, bool held)
     if (parent && s_ensure(self, parent, as_of, true) != 0)
         return -1;
     x->has_result = x->held = false;
-    const int rc = rules_instrument_compute(x->engine, as_of, parent ? parent->engine : NULL,
-                                            &x->status);
+    const int rc =
+        rules_instrument_compute(x->engine, as_of, parent ? parent->engine : NULL, &x->status);
     if (rc != RULES_OK) {
         log_error("cannot compute %s: rules error %d", x->id, rc);
         return -1;
@@ -345,8 +345,8 @@ static int
 s_emit(threshold_t *self, s_inst_t *x)
 {
     tracker_due_t due[TRACKER_DUE_MAX];
-    const size_t n = tracker_step(catalog_instrument_rule(x->cat), &x->status, self->today,
-                                  &x->announced, due);
+    const size_t n =
+        tracker_step(catalog_instrument_rule(x->cat), &x->status, self->today, &x->announced, due);
     for (size_t i = 0; i < n; i++) {
         milestone_t m;
         memset(&m, 0, sizeof m);
@@ -421,8 +421,7 @@ s_refresh_all(threshold_t *self)
 /* ---- public: life cycle and events -------------------------------------- */
 
 threshold_t *
-threshold_new(const catalog_t *catalog, const char *path, rdate_t today, char *err,
-              size_t errlen)
+threshold_new(const catalog_t *catalog, const char *path, rdate_t today, char *err, size_t errlen)
 {
     threshold_t *self = calloc(1, sizeof *self);
     if (!self) {
@@ -719,8 +718,8 @@ s_handle_since(threshold_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
     if (milestone_decode_since(in, &req, &err) != 0)
         return s_decode_error(reply, &err);
     const int64_t from = req.from > 0 ? req.from : 1;
-    size_t limit = req.limit > 0 && req.limit < MILESTONE_BATCH_MAX ? (size_t) req.limit
-                                                                     : MILESTONE_BATCH_MAX;
+    size_t limit =
+        req.limit > 0 && req.limit < MILESTONE_BATCH_MAX ? (size_t) req.limit : MILESTONE_BATCH_MAX;
     /* never replay what is not committed */
     const int64_t available = self->committed_seq >= from ? self->committed_seq - from + 1 : 0;
     if ((int64_t) limit > available)

@@ -8,24 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *s_schema =
-    "CREATE TABLE IF NOT EXISTS events ("
-    "  seq INTEGER PRIMARY KEY,"
-    "  action TEXT NOT NULL,"
-    "  instrument TEXT NOT NULL,"
-    "  participant TEXT NOT NULL,"
-    "  date TEXT,"
-    "  retracts INTEGER,"
-    "  reason TEXT,"
-    "  recorded_ms INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS milestones ("
-    "  seq INTEGER PRIMARY KEY,"
-    "  id TEXT NOT NULL UNIQUE,"
-    "  kind TEXT NOT NULL,"
-    "  instrument TEXT NOT NULL,"
-    "  level INTEGER,"
-    "  date TEXT,"
-    "  body BLOB NOT NULL);";
+static const char *s_schema = "CREATE TABLE IF NOT EXISTS events ("
+                              "  seq INTEGER PRIMARY KEY,"
+                              "  action TEXT NOT NULL,"
+                              "  instrument TEXT NOT NULL,"
+                              "  participant TEXT NOT NULL,"
+                              "  date TEXT,"
+                              "  retracts INTEGER,"
+                              "  reason TEXT,"
+                              "  recorded_ms INTEGER NOT NULL);"
+                              "CREATE TABLE IF NOT EXISTS milestones ("
+                              "  seq INTEGER PRIMARY KEY,"
+                              "  id TEXT NOT NULL UNIQUE,"
+                              "  kind TEXT NOT NULL,"
+                              "  instrument TEXT NOT NULL,"
+                              "  level INTEGER,"
+                              "  date TEXT,"
+                              "  body BLOB NOT NULL);";
 
 /* The page cache holds what the service touches after start: the events
    table's last pages (appends) and the milestones table and its id index

@@ -74,9 +74,8 @@ int thstore_add_milestone(thstore_t *self, int64_t seq, const char *id, mileston
 /* Calls fn for each stored milestone in sequence order, with its id, kind,
    instrument, level (0 when none) and date; stops early when fn returns
    non-zero. Returns as thstore_each_event. */
-typedef int(thstore_milestone_fn)(void *ctx, int64_t seq, const char *id,
-                                  milestone_kind_t kind, const char *instrument, int level,
-                                  rdate_t date);
+typedef int(thstore_milestone_fn)(void *ctx, int64_t seq, const char *id, milestone_kind_t kind,
+                                  const char *instrument, int level, rdate_t date);
 int thstore_each_milestone(thstore_t *self, thstore_milestone_fn *fn, void *ctx);
 
 /* Calls fn with the encoded frame of each milestone with seq >= from, in

@@ -69,9 +69,8 @@ tracker_step(const rules_rule_t *rule, const rules_status_t *st, rdate_t today,
         /* approaching levels not yet announced, largest k (the earlier
            level) first; the engine's approaching[i] pairs with
            rule->approaching[i] */
-        const int count = rule->approaching_count < st->approaching_count
-                              ? rule->approaching_count
-                              : st->approaching_count;
+        const int count = rule->approaching_count < st->approaching_count ? rule->approaching_count
+                                                                          : st->approaching_count;
         bool taken[RULES_APPROACHING_MAX] = {false}; /* ends the loop even when
                                                         *a is full */
         for (;;) {
@@ -105,8 +104,7 @@ tracker_step(const rules_rule_t *rule, const rules_status_t *st, rdate_t today,
     else if (st->eif != a->eif)
         n = s_due(out, n, a, MILESTONE_REVISED, 0, st->eif);
 
-    if (st->eif != RDATE_NONE && today != RDATE_NONE && st->eif <= today
-        && st->eif != a->effective)
+    if (st->eif != RDATE_NONE && today != RDATE_NONE && st->eif <= today && st->eif != a->effective)
         n = s_due(out, n, a, MILESTONE_EFFECTIVE, 0, st->eif);
     return n;
 }

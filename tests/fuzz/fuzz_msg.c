@@ -18,12 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FUZZ_ASSERT(cond)                                                          \
-    do {                                                                           \
-        if (!(cond)) {                                                             \
-            fprintf(stderr, "fuzz_msg: %s:%d: %s\n", __FILE__, __LINE__, #cond);   \
-            abort();                                                               \
-        }                                                                          \
+#define FUZZ_ASSERT(cond)                                                                          \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "fuzz_msg: %s:%d: %s\n", __FILE__, __LINE__, #cond);                   \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 static bool
@@ -46,8 +46,7 @@ s_check_agreement(const uint8_t *data, size_t size)
     msgpack_unpacked u;
     msgpack_unpacked_init(&u);
     size_t off = 0;
-    const msgpack_unpack_return rc =
-        msgpack_unpack_next(&u, (const char *) data, size, &off);
+    const msgpack_unpack_return rc = msgpack_unpack_next(&u, (const char *) data, size, &off);
     FUZZ_ASSERT(rc == MSGPACK_UNPACK_SUCCESS);
     FUZZ_ASSERT(off == size);
     msgpack_unpacked_destroy(&u);

@@ -37,7 +37,8 @@
 #include <strings.h>
 #include <time.h>
 
-static const char *s_usage = "usage: ratify-chaosload [--timeout MS] [--deadline S] --acks FILE CSV\n";
+static const char *s_usage =
+    "usage: ratify-chaosload [--timeout MS] [--deadline S] --acks FILE CSV\n";
 
 static int64_t
 s_now_ms(void)
@@ -77,8 +78,8 @@ s_send(rpc_client_t *client, const msgpack_sbuffer *req, int timeout_ms, int64_t
     const int64_t give_up = s_now_ms() + deadline_ms;
     for (;;) {
         wire_err_t err;
-        const rpc_status_t st = rpc_client_call(client, req->data, req->size, timeout_ms, reply,
-                                                &err);
+        const rpc_status_t st =
+            rpc_client_call(client, req->data, req->size, timeout_ms, reply, &err);
         if (st == RPC_OK)
             return 0;
         if (s_now_ms() >= give_up) {
@@ -136,8 +137,9 @@ main(int argc, char **argv)
         col[3] = s_column(csv, nf, "date");
     }
     if (col[0] < 0 || col[1] < 0 || col[2] < 0 || col[3] < 0) {
-        fprintf(stderr, "ratify-chaosload: %s: no header with instrument, participant, action, "
-                        "date\n",
+        fprintf(stderr,
+                "ratify-chaosload: %s: no header with instrument, participant, action, "
+                "date\n",
                 csv_path);
         rc = 4;
     }
@@ -189,8 +191,8 @@ main(int argc, char **argv)
                 accepted++;
         }
         else if (msg_decode_error(reply, &e, &err) == 0) {
-            fprintf(stderr, "ratify-chaosload: %s:%d: rejected (%s): %s\n", csv_path, line,
-                    e.code, e.message);
+            fprintf(stderr, "ratify-chaosload: %s:%d: rejected (%s): %s\n", csv_path, line, e.code,
+                    e.message);
             rejected++;
         }
         else {

@@ -39,17 +39,17 @@ static const char *s_usage =
 
 /* Raw bodies, in hex: each is wrong before any field is read. */
 static const char *const s_raw[] = {
-    "c1",                   /* the reserved byte */
-    "",                     /* an empty body */
-    "82a17601a474797065",   /* a map cut after its second key */
-    "df00100000",           /* a map declaring 1 048 576 entries, none present */
-    "dfffffffff",           /* a map declaring 4G entries */
-    "dd00ffffff00",         /* an array declaring 16M entries */
-    "dbffffffff41",         /* a string declaring 4 GiB */
-    "93010203",             /* an array, not a map */
+    "c1",                     /* the reserved byte */
+    "",                       /* an empty body */
+    "82a17601a474797065",     /* a map cut after its second key */
+    "df00100000",             /* a map declaring 1 048 576 entries, none present */
+    "dfffffffff",             /* a map declaring 4G entries */
+    "dd00ffffff00",           /* an array declaring 16M entries */
+    "dbffffffff41",           /* a string declaring 4 GiB */
+    "93010203",               /* an array, not a map */
     "9191919191919191910100", /* nested 9 deep */
-    "d40100",               /* an extension type */
-    "81a1760100",           /* one well-formed map, then a trailing byte */
+    "d40100",                 /* an extension type */
+    "81a1760100",             /* one well-formed map, then a trailing byte */
 };
 
 static int64_t

@@ -30,8 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define HOOK_BODY_MAX (1024 * 1024)
-#define HOOK_IDS_MAX 4096
+#define HOOK_BODY_MAX      (1024 * 1024)
+#define HOOK_IDS_MAX       4096
 #define HOOK_TOLERANCE_SEC 300
 
 typedef struct {
@@ -87,8 +87,7 @@ s_verify(const char *id, const char *ts, const char *sigs, const char *body, siz
     crypto_auth_hmacsha256_final(&st, mac);
     char want[3 + sodium_base64_ENCODED_LEN(sizeof mac, sodium_base64_VARIANT_ORIGINAL)];
     memcpy(want, "v1,", 3);
-    sodium_bin2base64(want + 3, sizeof want - 3, mac, sizeof mac,
-                      sodium_base64_VARIANT_ORIGINAL);
+    sodium_bin2base64(want + 3, sizeof want - 3, mac, sizeof mac, sodium_base64_VARIANT_ORIGINAL);
     /* the header may list several space-separated signatures */
     const size_t wlen = strlen(want);
     for (const char *p = sigs; *p;) {
@@ -148,8 +147,7 @@ s_answer(void *cls, struct MHD_Connection *conn, const char *url, const char *me
     json_t *line = json_pack("{s:I, s:s, s:s, s:I, s:s?, s:s?, s:s?, s:s?, s:b, s:i, s:O?}", "n",
                              (json_int_t) ++s.n, "method", method, "path", url, "received_ms",
                              received_ms, "content_type", ctype, "id", id, "timestamp", ts,
-                             "signature", sig, "verified", verified, "status", status, "body",
-                             doc);
+                             "signature", sig, "verified", verified, "status", status, "body", doc);
     if (line) {
         json_dumpf(line, s.log, JSON_COMPACT | JSON_PRESERVE_ORDER);
         fputc('\n', s.log);
@@ -243,8 +241,8 @@ main(int argc, char **argv)
         else
             return s_usage();
     }
-    if (argc % 2 == 0 || port <= 0 || port > 65535 || !log_path || s.status < 100
-        || s.status > 599 || !cert_path != !key_path)
+    if (argc % 2 == 0 || port <= 0 || port > 65535 || !log_path || s.status < 100 || s.status > 599
+        || !cert_path != !key_path)
         return s_usage();
     char *cert = NULL, *key = NULL;
     if (cert_path && (!(cert = s_slurp(cert_path)) || !(key = s_slurp(key_path)))) {
@@ -284,14 +282,13 @@ main(int argc, char **argv)
     struct MHD_Daemon *d =
         cert ? MHD_start_daemon(flags | MHD_USE_TLS, (uint16_t) port, NULL, NULL, s_answer, NULL,
                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
-                                MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
-                                MHD_OPTION_NOTIFY_COMPLETED, s_completed, NULL,
-                                MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
-                                MHD_OPTION_END)
+                                MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_NOTIFY_COMPLETED,
+                                s_completed, NULL, MHD_OPTION_HTTPS_MEM_CERT, cert,
+                                MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END)
              : MHD_start_daemon(flags, (uint16_t) port, NULL, NULL, s_answer, NULL,
                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
-                                MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
-                                MHD_OPTION_NOTIFY_COMPLETED, s_completed, NULL, MHD_OPTION_END);
+                                MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_NOTIFY_COMPLETED,
+                                s_completed, NULL, MHD_OPTION_END);
     if (!d) {
         free(cert);
         free(key);

@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #define HEX_BYTES_PER_LINE 32
-#define PATH_SIZE 4096
+#define PATH_SIZE          4096
 
 static int
 s_remove_hex(const char *dir)
@@ -171,8 +171,7 @@ main(int argc, char **argv)
             failed++;
         }
         else if ((!v->expect && s_check_canonical(v, &frame) != 0)
-                 || s_write_hex(dir, v, &frame) != 0
-                 || (corpus && s_write_raw(corpus, v, &frame)))
+                 || s_write_hex(dir, v, &frame) != 0 || (corpus && s_write_raw(corpus, v, &frame)))
             failed++;
         msgpack_sbuffer_destroy(&frame);
     }

@@ -120,8 +120,8 @@ s_listen(int for_ms, const char *ready)
         zframe_t *topic = zm ? zmsg_first(zm) : NULL;
         zframe_t *body = zm ? zmsg_next(zm) : NULL;
         wire_err_t err;
-        msg_in_t *in = topic && body ? msg_in_parse(zframe_data(body), zframe_size(body), &err)
-                                     : NULL;
+        msg_in_t *in =
+            topic && body ? msg_in_parse(zframe_data(body), zframe_size(body), &err) : NULL;
         if (in && msg_in_type(in) == MSG_HEARTBEAT) {
             FILE *f = ready ? fopen(ready, "a") : NULL;
             if (f)

@@ -49,7 +49,8 @@ main(int argc, char **argv)
         else if (strcmp(argv[i], "--big") == 0 && i + 1 < argc)
             big = strtoul(argv[++i], NULL, 10);
         else {
-            fprintf(stderr, "usage: ratify-rawsend [--no-delimiter] [--timeout MS] ENDPOINT HEX...\n");
+            fprintf(stderr,
+                    "usage: ratify-rawsend [--no-delimiter] [--timeout MS] ENDPOINT HEX...\n");
             return 2;
         }
     }

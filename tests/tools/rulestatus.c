@@ -153,7 +153,8 @@ main(int argc, char **argv)
     rdate_t as_of = RDATE_NONE;
     int timeout_ms = 5000;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--as-of") == 0 && i + 1 < argc && rdate_parse(argv[i + 1], &as_of) == 0)
+        if (strcmp(argv[i], "--as-of") == 0 && i + 1 < argc
+            && rdate_parse(argv[i + 1], &as_of) == 0)
             i++;
         else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc)
             timeout_ms = atoi(argv[++i]);

@@ -66,7 +66,8 @@ main(int argc, char **argv)
         else if (argv[i][0] != '-' && !out)
             out = argv[i];
         else {
-            fprintf(stderr, "usage: ratify-synth [--instruments N] [--events M] [--seed S] OUTDIR\n");
+            fprintf(stderr,
+                    "usage: ratify-synth [--instruments N] [--events M] [--seed S] OUTDIR\n");
             return 2;
         }
     }
@@ -127,9 +128,10 @@ main(int argc, char **argv)
     fprintf(csv, "instrument,participant,action,date\n");
     for (size_t r = 0; r < n; r++) {
         char date[RDATE_ISO_SIZE];
-        fprintf(csv, "SYN%03d,%s,%s,%s\n", rows[r].instrument + 1,
-                catalog_participant_id(catalog_participant_at(catalog, (size_t) rows[r].participant)),
-                rows[r].action ? "ratification" : "signature", rdate_format(rows[r].date, date));
+        fprintf(
+            csv, "SYN%03d,%s,%s,%s\n", rows[r].instrument + 1,
+            catalog_participant_id(catalog_participant_at(catalog, (size_t) rows[r].participant)),
+            rows[r].action ? "ratification" : "signature", rdate_format(rows[r].date, date));
     }
     fclose(ini);
     fclose(csv);

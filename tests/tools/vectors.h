@@ -39,8 +39,8 @@ typedef struct {
 static event_t
 vec_event_armenia(void)
 {
-    event_t e = {.seq = 40, .action = ACTION_RATIFICATION, .retracts = 0,
-                 .recorded_ms = VEC_ARMENIA_MS};
+    event_t e = {
+        .seq = 40, .action = ACTION_RATIFICATION, .retracts = 0, .recorded_ms = VEC_ARMENIA_MS};
     strcpy(e.instrument, "UNTOC");
     strcpy(e.participant, "ARM");
     e.date = rdate_from_ymd(2003, 7, 1);
@@ -60,7 +60,9 @@ vec_event_signature(void)
 static event_t
 vec_event_retraction(void)
 {
-    event_t e = {.seq = 41, .action = ACTION_RETRACTION, .retracts = 12,
+    event_t e = {.seq = 41,
+                 .action = ACTION_RETRACTION,
+                 .retracts = 12,
                  .recorded_ms = VEC_ARMENIA_MS + 60000};
     strcpy(e.instrument, "UNTOC");
     strcpy(e.participant, "FRA");
@@ -72,8 +74,7 @@ vec_event_retraction(void)
 static event_t
 vec_event_denunciation(void)
 {
-    event_t e = {.seq = 43, .action = ACTION_DENUNCIATION,
-                 .recorded_ms = INT64_C(1230768000000)};
+    event_t e = {.seq = 43, .action = ACTION_DENUNCIATION, .recorded_ms = INT64_C(1230768000000)};
     strcpy(e.instrument, "FIREARMS");
     strcpy(e.participant, "EU");
     e.date = rdate_from_ymd(2009, 1, 1);
@@ -91,8 +92,7 @@ vec_ping(msgpack_sbuffer *out)
 static int
 vec_pong(msgpack_sbuffer *out)
 {
-    msg_pong_t m = {.service = "registry", .status = "ready", .version = "0.1.0",
-                    .last_seq = 40};
+    msg_pong_t m = {.service = "registry", .status = "ready", .version = "0.1.0", .last_seq = 40};
     return msg_encode_pong(&m, out);
 }
 
@@ -116,16 +116,20 @@ vec_error_bad_frame(msgpack_sbuffer *out)
 static int
 vec_deposit(msgpack_sbuffer *out)
 {
-    msg_deposit_t m = {.instrument = "UNTOC", .participant = "Armenia",
-                       .action = "ratification", .date = "2003-07-01"};
+    msg_deposit_t m = {.instrument = "UNTOC",
+                       .participant = "Armenia",
+                       .action = "ratification",
+                       .date = "2003-07-01"};
     return msg_encode_deposit(&m, out);
 }
 
 static int
 vec_deposit_reference(msgpack_sbuffer *out)
 {
-    msg_deposit_t m = {.instrument = "XVIII-12-a", .participant = "Serbia and Montenegro",
-                       .action = "signature", .date = "2000-12-12"};
+    msg_deposit_t m = {.instrument = "XVIII-12-a",
+                       .participant = "Serbia and Montenegro",
+                       .action = "signature",
+                       .date = "2000-12-12"};
     return msg_encode_deposit(&m, out);
 }
 
@@ -230,8 +234,8 @@ vec_heartbeat(msgpack_sbuffer *out)
    2003-06-25), 3 (reached: Armenia on 2003-07-01) and 4 (scheduled: the
    90th day after, 2003-09-29). */
 #define VEC_UNTOC_TITLE "United Nations Convention against Transnational Organized Crime"
-#define VEC_TIP_TITLE                                                                           \
-    "Protocol to Prevent, Suppress and Punish Trafficking in Persons, Especially Women and "  \
+#define VEC_TIP_TITLE                                                                              \
+    "Protocol to Prevent, Suppress and Punish Trafficking in Persons, Especially Women and "       \
     "Children"
 
 /* A UNTOC milestone of that kind (approaching N-5, reached, scheduled, or
@@ -242,10 +246,13 @@ vec_heartbeat(msgpack_sbuffer *out)
 static milestone_t
 vec_milestone_untoc(milestone_kind_t kind, milestone_participant_t *crossing)
 {
-    milestone_t m = {.kind = kind, .threshold = 40, .count = 40,
+    milestone_t m = {.kind = kind,
+                     .threshold = 40,
+                     .count = 40,
                      .threshold_date = rdate_from_ymd(2003, 7, 1),
                      .entry_into_force = rdate_from_ymd(2003, 9, 29),
-                     .stage = RULES_STAGE_SCHEDULED, .participant_count = 1,
+                     .stage = RULES_STAGE_SCHEDULED,
+                     .participant_count = 1,
                      .participants = crossing};
     strcpy(m.instrument, "UNTOC");
     strcpy(m.reference, "XVIII-12");
@@ -326,11 +333,16 @@ vec_milestone_waiting(msgpack_sbuffer *out)
     /* hypothetical: TIP reaches 40 while UNTOC's entry into force is not
        known (say, after the retraction of vec_milestone_revised_none) */
     milestone_participant_t arm = {.participant = "ARM", .name = "Armenia"};
-    milestone_t m = {.seq = 9, .kind = MILESTONE_REACHED, .threshold = 40, .count = 40,
+    milestone_t m = {.seq = 9,
+                     .kind = MILESTONE_REACHED,
+                     .threshold = 40,
+                     .count = 40,
                      .date = rdate_from_ymd(2003, 9, 25),
                      .threshold_date = rdate_from_ymd(2003, 9, 25),
-                     .entry_into_force = RDATE_NONE, .stage = RULES_STAGE_PENDING,
-                     .participant_count = 1, .participants = &arm};
+                     .entry_into_force = RDATE_NONE,
+                     .stage = RULES_STAGE_PENDING,
+                     .participant_count = 1,
+                     .participants = &arm};
     strcpy(m.instrument, "TIP");
     strcpy(m.reference, "XVIII-12-a");
     strcpy(m.title, VEC_TIP_TITLE);
@@ -381,18 +393,33 @@ static int
 vec_status_reply(msgpack_sbuffer *out)
 {
     milestone_status_t st[2] = {
-        {.instrument = "UNTOC", .reference = "XVIII-12", .title = VEC_UNTOC_TITLE,
-         .parent = "", .signatures = 147, .parties = 40, .counted = 40, .threshold = 40,
+        {.instrument = "UNTOC",
+         .reference = "XVIII-12",
+         .title = VEC_UNTOC_TITLE,
+         .parent = "",
+         .signatures = 147,
+         .parties = 40,
+         .counted = 40,
+         .threshold = 40,
          .threshold_date = rdate_from_ymd(2003, 7, 1),
-         .entry_into_force = rdate_from_ymd(2003, 9, 29), .stage = RULES_STAGE_SCHEDULED,
+         .entry_into_force = rdate_from_ymd(2003, 9, 29),
+         .stage = RULES_STAGE_SCHEDULED,
          .waiting_for = ""},
-        {.instrument = "TIP", .reference = "XVIII-12-a", .title = VEC_TIP_TITLE,
-         .parent = "UNTOC", .signatures = 117, .parties = 28, .counted = 28, .threshold = 40,
-         .threshold_date = RDATE_NONE, .entry_into_force = RDATE_NONE,
-         .stage = RULES_STAGE_PENDING, .waiting_for = ""},
+        {.instrument = "TIP",
+         .reference = "XVIII-12-a",
+         .title = VEC_TIP_TITLE,
+         .parent = "UNTOC",
+         .signatures = 117,
+         .parties = 28,
+         .counted = 28,
+         .threshold = 40,
+         .threshold_date = RDATE_NONE,
+         .entry_into_force = RDATE_NONE,
+         .stage = RULES_STAGE_PENDING,
+         .waiting_for = ""},
     };
-    milestone_status_reply_t m = {.as_of = rdate_from_ymd(2003, 7, 2), .registry_seq = 527,
-                                  .count = 2, .instruments = st};
+    milestone_status_reply_t m = {
+        .as_of = rdate_from_ymd(2003, 7, 2), .registry_seq = 527, .count = 2, .instruments = st};
     return milestone_encode_status_reply(&m, out);
 }
 
@@ -408,18 +435,27 @@ vec_parties_reply(msgpack_sbuffer *out)
 {
     /* the first three ratifications; SRB under its name on 2001-09-30 */
     milestone_party_t p[3] = {
-        {.participant = "MCO", .name = "Monaco", .action = ACTION_RATIFICATION,
-         .deposit = rdate_from_ymd(2001, 6, 5), .entry_into_force = RDATE_NONE,
+        {.participant = "MCO",
+         .name = "Monaco",
+         .action = ACTION_RATIFICATION,
+         .deposit = rdate_from_ymd(2001, 6, 5),
+         .entry_into_force = RDATE_NONE,
          .end = RDATE_NONE},
-        {.participant = "NGA", .name = "Nigeria", .action = ACTION_RATIFICATION,
-         .deposit = rdate_from_ymd(2001, 6, 28), .entry_into_force = RDATE_NONE,
+        {.participant = "NGA",
+         .name = "Nigeria",
+         .action = ACTION_RATIFICATION,
+         .deposit = rdate_from_ymd(2001, 6, 28),
+         .entry_into_force = RDATE_NONE,
          .end = RDATE_NONE},
-        {.participant = "SRB", .name = "Yugoslavia", .action = ACTION_RATIFICATION,
-         .deposit = rdate_from_ymd(2001, 9, 6), .entry_into_force = RDATE_NONE,
+        {.participant = "SRB",
+         .name = "Yugoslavia",
+         .action = ACTION_RATIFICATION,
+         .deposit = rdate_from_ymd(2001, 9, 6),
+         .entry_into_force = RDATE_NONE,
          .end = RDATE_NONE},
     };
-    milestone_parties_reply_t m = {.instrument = "UNTOC", .as_of = rdate_from_ymd(2001, 9, 30),
-                                   .count = 3, .parties = p};
+    milestone_parties_reply_t m = {
+        .instrument = "UNTOC", .as_of = rdate_from_ymd(2001, 9, 30), .count = 3, .parties = p};
     return milestone_encode_parties_reply(&m, out);
 }
 
@@ -427,7 +463,7 @@ vec_parties_reply(msgpack_sbuffer *out)
 
 #define VEC_HOOK_URL_ALL "https://alerts.example.net/untoc"
 #define VEC_HOOK_URL_EIF "https://hooks.example.org/ratify"
-#define VEC_HOOK_SECRET "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" /* 24 bytes */
+#define VEC_HOOK_SECRET  "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" /* 24 bytes */
 
 /* The alert the notifier makes of a milestone, stored as `sequence` at
    `time`. Returns alert_encode's result. */
@@ -480,8 +516,7 @@ vec_alerts(msgpack_sbuffer *out)
     int rc = vec_alert_of(&n5, 1, "2026-11-27T21:57:41.922Z", &items);
     const size_t first = items.size;
     rc = rc ? rc : vec_alert_of(&n1, 2, "2026-11-27T21:57:41.929Z", &items);
-    const alert_bytes_t bytes[2] = {{items.data, first},
-                                    {items.data + first, items.size - first}};
+    const alert_bytes_t bytes[2] = {{items.data, first}, {items.data + first, items.size - first}};
     rc = rc ? rc : alert_encode_batch(4, true, bytes, 2, out);
     msgpack_sbuffer_destroy(&items);
     return rc;
@@ -490,8 +525,8 @@ vec_alerts(msgpack_sbuffer *out)
 static int
 vec_webhook_add(msgpack_sbuffer *out)
 {
-    alert_hook_add_t m = {.url = VEC_HOOK_URL_EIF, .type_prefix = "org.ratify.entry_into_force.",
-                          .secret = ""};
+    alert_hook_add_t m = {
+        .url = VEC_HOOK_URL_EIF, .type_prefix = "org.ratify.entry_into_force.", .secret = ""};
     return alert_encode_hook_add(&m, out);
 }
 
@@ -531,12 +566,21 @@ vec_webhook_redeliver(msgpack_sbuffer *out)
 static alert_hook_t
 vec_hook(int which)
 {
-    alert_hook_t h = {.id = 1, .url = VEC_HOOK_URL_ALL, .type_prefix = "", .status = "active",
-                      .created = "2026-11-27T21:40:00.123Z", .secret = "", .delivered = 4};
+    alert_hook_t h = {.id = 1,
+                      .url = VEC_HOOK_URL_ALL,
+                      .type_prefix = "",
+                      .status = "active",
+                      .created = "2026-11-27T21:40:00.123Z",
+                      .secret = "",
+                      .delivered = 4};
     if (which == 2)
-        h = (alert_hook_t){.id = 2, .url = VEC_HOOK_URL_EIF,
-                           .type_prefix = "org.ratify.entry_into_force.", .status = "active",
-                           .created = "2026-11-27T21:41:12.507Z", .secret = "", .dead = 1};
+        h = (alert_hook_t){.id = 2,
+                           .url = VEC_HOOK_URL_EIF,
+                           .type_prefix = "org.ratify.entry_into_force.",
+                           .status = "active",
+                           .created = "2026-11-27T21:41:12.507Z",
+                           .secret = "",
+                           .dead = 1};
     return h;
 }
 
@@ -561,11 +605,18 @@ vec_webhooks(msgpack_sbuffer *out)
 static alert_delivery_t
 vec_delivery_dead(void)
 {
-    alert_delivery_t d = {.id = 5, .webhook = 2, .url = VEC_HOOK_URL_EIF,
-                          .alert = "UNTOC/entry_into_force.scheduled/2003-09-29", .sequence = 4,
-                          .alert_type = "org.ratify.entry_into_force.scheduled", .status = "dead",
-                          .attempts = 8, .last_code = 503, .last_error = "HTTP 503",
-                          .next_attempt = "", .updated = "2026-11-28T03:12:09.481Z"};
+    alert_delivery_t d = {.id = 5,
+                          .webhook = 2,
+                          .url = VEC_HOOK_URL_EIF,
+                          .alert = "UNTOC/entry_into_force.scheduled/2003-09-29",
+                          .sequence = 4,
+                          .alert_type = "org.ratify.entry_into_force.scheduled",
+                          .status = "dead",
+                          .attempts = 8,
+                          .last_code = 503,
+                          .last_error = "HTTP 503",
+                          .next_attempt = "",
+                          .updated = "2026-11-28T03:12:09.481Z"};
     return d;
 }
 
@@ -593,8 +644,8 @@ vec_deliveries(msgpack_sbuffer *out)
 static int
 vec_report(msgpack_sbuffer *out)
 {
-    report_msg_request_t m = {.kind = "status", .format = "csv", .as_of = "2001-09-30",
-                              .instrument = "FIREARMS"};
+    report_msg_request_t m = {
+        .kind = "status", .format = "csv", .as_of = "2001-09-30", .instrument = "FIREARMS"};
     return report_msg_encode_request(&m, out);
 }
 
@@ -614,9 +665,13 @@ vec_report_reply(msgpack_sbuffer *out)
         "BRB,Barbados,2001-09-26,,,,,,,\r\n"
         "BRA,Brazil,2001-07-11,,,,,,,\r\n"
         "MLI,Mali,2001-07-11,,,,,,,\r\n";
-    report_msg_reply_t m = {.kind = "status", .format = "csv", .as_of = "2001-09-30",
-                            .last_seq = 527, .content_type = "text/csv; charset=utf-8",
-                            .body = (char *) body, .body_len = sizeof body - 1};
+    report_msg_reply_t m = {.kind = "status",
+                            .format = "csv",
+                            .as_of = "2001-09-30",
+                            .last_seq = 527,
+                            .content_type = "text/csv; charset=utf-8",
+                            .body = (char *) body,
+                            .body_len = sizeof body - 1};
     return report_msg_encode_reply(&m, out);
 }
 
@@ -681,7 +736,7 @@ static int
 vec_bad_huge_str(msgpack_sbuffer *out)
 {
     /* {"v": 1, "type": <str32 of 4 GiB - 1>} */
-    static const uint8_t bytes[] = {0x82, 0xa1, 'v', 0x01, 0xa4, 't', 'y', 'p', 'e',
+    static const uint8_t bytes[] = {0x82, 0xa1, 'v',  0x01, 0xa4, 't', 'y', 'p', 'e',
                                     0xdb, 0xff, 0xff, 0xff, 0xff, 'p', 'i', 'n', 'g'};
     return vec_raw(out, bytes, sizeof bytes);
 }
@@ -892,8 +947,7 @@ vec_bad_string_with_nul(msgpack_sbuffer *out)
    the string `value`, or left out when value is NULL: the other families'
    malformed vectors are their valid ones with one field spoilt. */
 static int
-vec_edit(msgpack_sbuffer *out, int (*build)(msgpack_sbuffer *), const char *key,
-         const char *value)
+vec_edit(msgpack_sbuffer *out, int (*build)(msgpack_sbuffer *), const char *key, const char *value)
 {
     msgpack_sbuffer full;
     msgpack_sbuffer_init(&full);
@@ -901,8 +955,9 @@ vec_edit(msgpack_sbuffer *out, int (*build)(msgpack_sbuffer *), const char *key,
     msgpack_unpacked_init(&u);
     size_t off = 0;
     int rc = build(&full);
-    if (!rc && (msgpack_unpack_next(&u, full.data, full.size, &off) != MSGPACK_UNPACK_SUCCESS
-                || u.data.type != MSGPACK_OBJECT_MAP))
+    if (!rc
+        && (msgpack_unpack_next(&u, full.data, full.size, &off) != MSGPACK_UNPACK_SUCCESS
+            || u.data.type != MSGPACK_OBJECT_MAP))
         rc = -1;
     const msgpack_object_map *map = rc ? NULL : &u.data.via.map;
     uint32_t hits = 0;
@@ -918,8 +973,7 @@ vec_edit(msgpack_sbuffer *out, int (*build)(msgpack_sbuffer *), const char *key,
     rc = rc ? rc : msgpack_pack_map(&pk, map->size - (value == NULL));
     for (uint32_t i = 0; !rc && i < map->size; i++) {
         const msgpack_object_kv *kv = &map->ptr[i];
-        const bool hit = kv->key.type == MSGPACK_OBJECT_STR
-                         && kv->key.via.str.size == strlen(key)
+        const bool hit = kv->key.type == MSGPACK_OBJECT_STR && kv->key.via.str.size == strlen(key)
                          && memcmp(kv->key.via.str.ptr, key, kv->key.via.str.size) == 0;
         if (!hit) {
             rc = msgpack_pack_object(&pk, kv->key);
@@ -979,8 +1033,7 @@ static const vector_t s_vectors[] = {
      vec_accepted_duplicate},
     {"accepted-retraction", "accepted: a retraction is stored as event 41", NULL, NULL,
      vec_accepted_retraction},
-    {"events-since", "events.since: replay the log from the start", NULL, NULL,
-     vec_events_since},
+    {"events-since", "events.since: replay the log from the start", NULL, NULL, vec_events_since},
     {"events-since-nolimit", "events.since: limit 0 means the largest batch", NULL, NULL,
      vec_events_since_nolimit},
     {"events", "events: a batch of four, the last one", NULL, NULL, vec_events},
@@ -1005,8 +1058,8 @@ static const vector_t s_vectors[] = {
      NULL, NULL, vec_milestone_waiting},
     {"milestones-since", "milestones.since: replay from seq 3, two at most", NULL, NULL,
      vec_milestones_since},
-    {"milestones", "milestones: the answer, each element a complete milestone message", NULL,
-     NULL, vec_milestones},
+    {"milestones", "milestones: the answer, each element a complete milestone message", NULL, NULL,
+     vec_milestones},
     {"milestones-empty", "milestones: nothing at or after `from`", NULL, NULL,
      vec_milestones_empty},
     {"status", "status: UNTOC as at 2003-07-02", NULL, NULL, vec_status},
@@ -1015,13 +1068,13 @@ static const vector_t s_vectors[] = {
     {"status-reply", "status.reply: UNTOC scheduled, TIP pending under its parent", NULL, NULL,
      vec_status_reply},
     {"parties", "parties: UNTOC as at 2001-09-30", NULL, NULL, vec_parties},
-    {"parties-reply", "parties.reply: the first three parties, names as at 2001-09-30", NULL,
-     NULL, vec_parties_reply},
+    {"parties-reply", "parties.reply: the first three parties, names as at 2001-09-30", NULL, NULL,
+     vec_parties_reply},
 
     {"alert", "alert: org.ratify.threshold.reached, published on its type's topic", NULL, NULL,
      vec_alert},
-    {"alert-approaching", "alert: org.ratify.threshold.approaching, dates and stage nil",
-     NULL, NULL, vec_alert_approaching},
+    {"alert-approaching", "alert: org.ratify.threshold.approaching, dates and stage nil", NULL,
+     NULL, vec_alert_approaching},
     {"alerts-since", "alerts.since: replay from the first alert, two at most", NULL, NULL,
      vec_alerts_since},
     {"alerts", "alerts: the two approaching alerts, more to come", NULL, NULL, vec_alerts},
@@ -1029,31 +1082,28 @@ static const vector_t s_vectors[] = {
      NULL, NULL, vec_webhook_add},
     {"webhook-add-secret", "webhook.add: every alert, with the caller's secret", NULL, NULL,
      vec_webhook_add_secret},
-    {"webhook-list", "webhook.list: limit 0 means the largest list", NULL, NULL,
-     vec_webhook_list},
+    {"webhook-list", "webhook.list: limit 0 means the largest list", NULL, NULL, vec_webhook_list},
     {"webhook-remove", "webhook.remove: subscription 2", NULL, NULL, vec_webhook_remove},
     {"webhook-dead", "webhook.dead: the dead-letter list, 50 at most", NULL, NULL,
      vec_webhook_dead},
-    {"webhook-redeliver", "webhook.redeliver: dead delivery 5", NULL, NULL,
-     vec_webhook_redeliver},
-    {"webhook", "webhook: the answer to webhook.add, the only one carrying the secret", NULL,
-     NULL, vec_webhook},
+    {"webhook-redeliver", "webhook.redeliver: dead delivery 5", NULL, NULL, vec_webhook_redeliver},
+    {"webhook", "webhook: the answer to webhook.add, the only one carrying the secret", NULL, NULL,
+     vec_webhook},
     {"webhooks", "webhooks: the answer to webhook.list", NULL, NULL, vec_webhooks},
     {"delivery", "delivery: the answer to webhook.redeliver, pending again", NULL, NULL,
      vec_delivery},
     {"deliveries", "deliveries: the answer to webhook.dead", NULL, NULL, vec_deliveries},
 
-    {"report", "report: the Firearms Protocol's status table as CSV, as at 2001-09-30", NULL,
-     NULL, vec_report},
-    {"report-annex", "report: the annex as at the service's today (format, as_of nil)", NULL,
-     NULL, vec_report_annex},
+    {"report", "report: the Firearms Protocol's status table as CSV, as at 2001-09-30", NULL, NULL,
+     vec_report},
+    {"report-annex", "report: the annex as at the service's today (format, as_of nil)", NULL, NULL,
+     vec_report_annex},
     {"report-reply", "report.reply: the answer to report, the seed loaded", NULL, NULL,
      vec_report_reply},
 
     {"bad/empty", "malformed: an empty frame", "bad_frame", "empty", vec_bad_empty},
     {"bad/truncated", "malformed: a deposit missing its last byte", "bad_frame",
-     "declared length exceeds the frame",
-     vec_bad_truncated},
+     "declared length exceeds the frame", vec_bad_truncated},
     {"bad/trailing", "malformed: a ping followed by one more byte", "bad_frame", "trailing",
      vec_bad_trailing},
     {"bad/huge-array", "malformed: 7 bytes declaring an array of 2^32 - 1 elements", "bad_frame",
@@ -1066,7 +1116,8 @@ static const vector_t s_vectors[] = {
      "deep", vec_bad_too_deep},
     {"bad/ext", "malformed: an extension type (a msgpack timestamp)", "bad_frame", "extension",
      vec_bad_ext},
-    {"bad/reserved", "malformed: the reserved type byte 0xc1", "bad_frame", "0xc1", vec_bad_reserved},
+    {"bad/reserved", "malformed: the reserved type byte 0xc1", "bad_frame", "0xc1",
+     vec_bad_reserved},
     {"bad/version-2", "malformed: a protocol version this build does not speak", "bad_version", "2",
      vec_bad_version},
     {"bad/version-string", "malformed: \"v\" must be an integer", "bad_envelope", "'v'",
@@ -1085,10 +1136,10 @@ static const vector_t s_vectors[] = {
      vec_bad_deposit_date_int},
     {"bad/retract-seq-string", "malformed: a retract whose seq is a string", "bad_field", "'seq'",
      vec_bad_retract_seq_string},
-    {"bad/events-since-negative", "malformed: events.since with a negative limit", "bad_field", "'limit'",
-     vec_bad_events_since_negative},
-    {"bad/event-unknown-action", "malformed: an event with a misspelt action", "bad_field", "action",
-     vec_bad_event_unknown_action},
+    {"bad/events-since-negative", "malformed: events.since with a negative limit", "bad_field",
+     "'limit'", vec_bad_events_since_negative},
+    {"bad/event-unknown-action", "malformed: an event with a misspelt action", "bad_field",
+     "action", vec_bad_event_unknown_action},
     {"bad/event-retraction-no-reason", "malformed: a retraction event without its reason",
      "missing_field", "'reason'", vec_bad_event_retraction_no_reason},
     {"bad/accepted-no-event", "malformed: accepted without the stored event", "missing_field",
@@ -1099,8 +1150,8 @@ static const vector_t s_vectors[] = {
      vec_bad_string_with_nul},
     {"bad/milestone-unknown-kind", "malformed: a milestone of a kind this build does not know",
      "bad_field", "'kind'", vec_bad_milestone_unknown_kind},
-    {"bad/alert-subject", "malformed: an alert whose subject is not data.instrument",
-     "bad_field", "'subject'", vec_bad_alert_subject},
+    {"bad/alert-subject", "malformed: an alert whose subject is not data.instrument", "bad_field",
+     "'subject'", vec_bad_alert_subject},
     {"bad/alert-specversion", "malformed: an alert of another CloudEvents version", "bad_field",
      "'specversion'", vec_bad_alert_specversion},
     {"bad/webhook-remove-id-string", "malformed: a webhook.remove whose id is a string",

@@ -253,8 +253,9 @@ s_read_json(const char *text, alert_t *out, wire_err_t *err)
     return rc;
 }
 
-#define GOOD_DATA                                                                            \
-    "\"data\":{\"instrument\":\"UNTOC\",\"reference\":\"XVIII-12\",\"title\":\"t\",\"threshold\":40," \
+#define GOOD_DATA                                                                                  \
+    "\"data\":{\"instrument\":\"UNTOC\",\"reference\":\"XVIII-12\",\"title\":\"t\",\"threshold\":" \
+    "40,"                                                                                          \
     "\"count\":40,\"participants\":[]}"
 
 static void

@@ -51,15 +51,13 @@ s_test_instruments(const catalog_t *catalog)
     static const struct {
         const char *id, *ref, *title, *adopted, *open, *close, *parent;
     } want[] = {
-        {"UNTOC", "XVIII-12",
-         "United Nations Convention against Transnational Organized Crime",
+        {"UNTOC", "XVIII-12", "United Nations Convention against Transnational Organized Crime",
          "2000-11-15", "2000-12-12", "2002-12-12", NULL},
         {"TIP", "XVIII-12-a",
          "Protocol to Prevent, Suppress and Punish Trafficking in Persons, "
          "Especially Women and Children",
          "2000-11-15", "2000-12-12", "2002-12-12", "UNTOC"},
-        {"SOM", "XVIII-12-b",
-         "Protocol against the Smuggling of Migrants by Land, Sea and Air",
+        {"SOM", "XVIII-12-b", "Protocol against the Smuggling of Migrants by Land, Sea and Air",
          "2000-11-15", "2000-12-12", "2002-12-12", "UNTOC"},
         {"FIREARMS", "XVIII-12-c",
          "Protocol against the Illicit Manufacturing of and Trafficking in "
@@ -76,8 +74,7 @@ s_test_instruments(const catalog_t *catalog)
         CHECK_STR(catalog_instrument_title(inst), want[i].title);
         CHECK_INT(catalog_instrument_adopted(inst), s_date(want[i].adopted));
         CHECK_INT(catalog_instrument_signature_open(inst), s_date(want[i].open));
-        CHECK_INT(catalog_instrument_signature_close(inst),
-                  s_date(want[i].close));
+        CHECK_INT(catalog_instrument_signature_close(inst), s_date(want[i].close));
         if (want[i].parent)
             CHECK_STR(catalog_instrument_parent(inst), want[i].parent);
         else
@@ -101,15 +98,12 @@ s_test_instruments(const catalog_t *catalog)
     const catalog_instrument_t *untoc = catalog_instrument_at(catalog, 0);
     CHECK(catalog_instrument_find(catalog, "untoc") == untoc);
     CHECK(catalog_instrument_find(catalog, " xviii-12 ") == untoc);
-    CHECK(catalog_instrument_find(catalog, "Firearms") ==
-          catalog_instrument_at(catalog, 3));
-    CHECK(catalog_instrument_find(catalog, "xviii-12-A") ==
-          catalog_instrument_at(catalog, 1));
+    CHECK(catalog_instrument_find(catalog, "Firearms") == catalog_instrument_at(catalog, 3));
+    CHECK(catalog_instrument_find(catalog, "xviii-12-A") == catalog_instrument_at(catalog, 1));
     CHECK(catalog_instrument_find(catalog, "XVIII-12-d") == NULL);
     CHECK(catalog_instrument_find(catalog, "") == NULL);
     CHECK_STR(catalog_instrument_short_title(untoc), "Organized Crime Convention");
-    CHECK_STR(catalog_instrument_adopted_by(untoc),
-              "General Assembly resolution 55/25");
+    CHECK_STR(catalog_instrument_adopted_by(untoc), "General Assembly resolution 55/25");
     CHECK(catalog_instrument_open_for_signature(untoc, s_date("2000-12-12")));
     CHECK(catalog_instrument_open_for_signature(untoc, s_date("2002-12-12")));
     CHECK(!catalog_instrument_open_for_signature(untoc, s_date("2002-12-13")));
@@ -130,7 +124,8 @@ s_test_participants(const catalog_t *catalog)
         CHECK(strlen(catalog_participant_id(p)) < EVENT_PARTICIPANT_MAX);
         if (i > 0)
             CHECK(strcmp(catalog_participant_id(catalog_participant_at(catalog, i - 1)),
-                         catalog_participant_id(p)) < 0);
+                         catalog_participant_id(p))
+                  < 0);
         switch (catalog_participant_kind(p)) {
         case CATALOG_KIND_STATE:
             states++;
@@ -248,8 +243,7 @@ s_test_participants(const catalog_t *catalog)
         CHECK_STR(got, pairs[i][1]);
     }
     CHECK(catalog_participant_find(catalog, NULL) == NULL);
-    CHECK(catalog_participant_by_id(catalog, "srb") ==
-          catalog_participant_find(catalog, "Serbia"));
+    CHECK(catalog_participant_by_id(catalog, "srb") == catalog_participant_find(catalog, "Serbia"));
     CHECK(catalog_participant_by_id(catalog, "Serbia") == NULL);
 
     const catalog_participant_t *eu = catalog_participant_by_id(catalog, "EU");
@@ -312,8 +306,8 @@ s_test_history(const catalog_t *catalog)
     /* The seed's footnote: a change after the ratification (6 September
        2001), on or before the report date (2 July 2003). */
     catalog_rename_t renames[4];
-    size_t n = catalog_participant_renames(srb, s_date("2001-09-06"),
-                                           s_date("2003-07-02"), renames, 4);
+    size_t n =
+        catalog_participant_renames(srb, s_date("2001-09-06"), s_date("2003-07-02"), renames, 4);
     CHECK_INT(n, 1);
     char sentence[256];
     if (n == 1) {
@@ -327,8 +321,7 @@ s_test_history(const catalog_t *catalog)
                             "Yugoslavia changed its name to Serbia and "
                             "Montenegro.");
     }
-    n = catalog_participant_renames(srb, RDATE_NONE, s_date("2030-01-01"),
-                                    renames, 4);
+    n = catalog_participant_renames(srb, RDATE_NONE, s_date("2030-01-01"), renames, 4);
     CHECK_INT(n, 2);
     if (n == 2) {
         CHECK_STR(renames[1].old_name, "Serbia and Montenegro");
@@ -336,28 +329,25 @@ s_test_history(const catalog_t *catalog)
         CHECK(renames[1].note != NULL);
     }
     /* Counting without room to write. */
-    CHECK_INT(catalog_participant_renames(srb, RDATE_NONE, s_date("2030-01-01"),
-                                          NULL, 0),
-              2);
+    CHECK_INT(catalog_participant_renames(srb, RDATE_NONE, s_date("2030-01-01"), NULL, 0), 2);
     /* Bounds: after is exclusive, until inclusive. */
-    CHECK_INT(catalog_participant_renames(srb, s_date("2003-02-04"),
-                                          s_date("2006-06-03"), renames, 4),
-              1);
-    CHECK_INT(catalog_participant_renames(srb, s_date("2003-02-03"),
-                                          s_date("2003-02-04"), renames, 4),
-              1);
+    CHECK_INT(
+        catalog_participant_renames(srb, s_date("2003-02-04"), s_date("2006-06-03"), renames, 4),
+        1);
+    CHECK_INT(
+        catalog_participant_renames(srb, s_date("2003-02-03"), s_date("2003-02-04"), renames, 4),
+        1);
     const catalog_participant_t *tur = catalog_participant_by_id(catalog, "TUR");
-    if (tur && catalog_participant_renames(tur, RDATE_NONE, s_date("2030-01-01"),
-                                           renames, 4) == 1) {
+    if (tur
+        && catalog_participant_renames(tur, RDATE_NONE, s_date("2030-01-01"), renames, 4) == 1) {
         catalog_rename_sentence(&renames[0], sentence, sizeof sentence);
         CHECK_STR(sentence, "On 1 June 2022, Turkey changed its name to Türkiye.");
     }
     const catalog_participant_t *fra = catalog_participant_by_id(catalog, "FRA");
-    CHECK(fra && catalog_participant_renames(fra, RDATE_NONE, s_date("2030-01-01"),
-                                             renames, 4) == 0);
+    CHECK(fra
+          && catalog_participant_renames(fra, RDATE_NONE, s_date("2030-01-01"), renames, 4) == 0);
     /* A short buffer truncates and reports the full length. */
-    if (catalog_participant_renames(srb, RDATE_NONE, s_date("2004-01-01"),
-                                    renames, 4) == 1) {
+    if (catalog_participant_renames(srb, RDATE_NONE, s_date("2004-01-01"), renames, 4) == 1) {
         char small[8];
         int full = catalog_rename_sentence(&renames[0], small, sizeof small);
         CHECK(full > (int) sizeof small);
@@ -459,8 +449,7 @@ s_check_csv(const catalog_t *catalog, const char *path, int *per_instrument)
         char *fields[4] = {0};
         char *save = NULL;
         int n = 0;
-        for (char *f = strtok_r(line, ",", &save); f && n < 4;
-             f = strtok_r(NULL, ",", &save))
+        for (char *f = strtok_r(line, ",", &save); f && n < 4; f = strtok_r(NULL, ",", &save))
             fields[n++] = f;
         CHECK_INT(n, 4);
         if (n != 4)
@@ -479,8 +468,7 @@ s_check_csv(const catalog_t *catalog, const char *path, int *per_instrument)
         if (inst && action == ACTION_SIGNATURE)
             CHECK(catalog_instrument_open_for_signature(inst, date));
         for (size_t i = 0; inst && i < catalog_instrument_count(catalog); i++)
-            if (catalog_instrument_at(catalog, i) == inst &&
-                action == ACTION_SIGNATURE)
+            if (catalog_instrument_at(catalog, i) == inst && action == ACTION_SIGNATURE)
                 per_instrument[i]++;
     }
     fclose(file);
@@ -549,8 +537,7 @@ s_load(const char *dir, char *err, size_t errlen)
 }
 
 static void
-s_expect_error(const char *dir, const char *instruments, const char *want,
-               int want_line)
+s_expect_error(const char *dir, const char *instruments, const char *want, int want_line)
 {
     s_write(dir, "instruments.ini", instruments);
     char err[CATALOG_ERR_SIZE] = "";
@@ -570,8 +557,7 @@ s_expect_error(const char *dir, const char *instruments, const char *want,
 }
 
 static void
-s_expect_participant_error(const char *dir, const char *file,
-                           const char *text, const char *want)
+s_expect_participant_error(const char *dir, const char *file, const char *text, const char *want)
 {
     s_write(dir, "instruments.ini", s_good_instrument);
     s_write(dir, "participants.tsv", s_good_participants);
@@ -625,8 +611,8 @@ s_test_broken(void)
 
     s_expect_error(dir, "[X]\nreference = R-1\ntitle = T\ntreshold = 3\n",
                    "unknown key 'treshold' in [X]", 4);
-    s_expect_error(dir, "[X]\nreference = R-1\ntitle = T\ndelay_days = 1\n",
-                   "[X] has no threshold", 1);
+    s_expect_error(dir, "[X]\nreference = R-1\ntitle = T\ndelay_days = 1\n", "[X] has no threshold",
+                   1);
     s_expect_error(dir,
                    "[X]\nreference = R-1\ntitle = T\nthreshold = 3\n"
                    "delay_days = 1\nadopted = 2001-02-30\n",
@@ -635,11 +621,9 @@ s_test_broken(void)
                    "[X]\nreference = R-1\ntitle = T\nthreshold = 3\n"
                    "threshold = 4\n",
                    "threshold given twice", 5);
-    s_expect_error(dir,
-                   "[X]\nreference = R-1\ntitle = T\nthreshold = zero\n",
+    s_expect_error(dir, "[X]\nreference = R-1\ntitle = T\nthreshold = zero\n",
                    "bad number 'zero' for threshold", 4);
-    s_expect_error(dir,
-                   "[X]\nreference = R-1\ntitle = T\nthreshold = 0\n",
+    s_expect_error(dir, "[X]\nreference = R-1\ntitle = T\nthreshold = 0\n",
                    "bad number '0' for threshold", 4);
     s_expect_error(dir,
                    "[X]\nreference = R-1\ntitle = T\nthreshold = 3\n"
@@ -677,8 +661,7 @@ s_test_broken(void)
                    "signature_close = 2001-01-01\n",
                    "signature_close is before signature_open", 1);
 
-    s_expect_participant_error(dir, "participants.tsv",
-                               "id\tkind\tname\nAAA\tstate\tAland\n",
+    s_expect_participant_error(dir, "participants.tsv", "id\tkind\tname\nAAA\tstate\tAland\n",
                                "participants.tsv:1: expected the header line");
     s_expect_participant_error(dir, "participants.tsv",
                                "id\tkind\tiso3\tiso2\tname\n"
@@ -697,8 +680,7 @@ s_test_broken(void)
                                "id\talias\tsource\nBBB\tÅland\tusual\n",
                                "participant-aliases.tsv:2: 'Åland' names BBB");
     s_expect_participant_error(dir, "participant-aliases.tsv",
-                               "id\talias\tsource\nZZZ\tZed\tusual\n",
-                               "unknown participant 'ZZZ'");
+                               "id\talias\tsource\nZZZ\tZed\tusual\n", "unknown participant 'ZZZ'");
     s_expect_participant_error(dir, "participant-names.tsv",
                                "id\tuntil\tname\tformal\tnote\n"
                                "AAA\t2001-13-01\tOld\t-\t-\n",

@@ -57,10 +57,10 @@ s_expect(s_reader_t *r, int line, int n, const char *const *fields)
         CHECK_STR(csv_field(r->csv, i), fields[i]);
 }
 
-#define EXPECT(r, line, ...)                                                       \
-    do {                                                                           \
-        const char *const f_[] = {__VA_ARGS__};                                    \
-        s_expect((r), (line), (int) (sizeof f_ / sizeof f_[0]), f_);               \
+#define EXPECT(r, line, ...)                                                                       \
+    do {                                                                                           \
+        const char *const f_[] = {__VA_ARGS__};                                                    \
+        s_expect((r), (line), (int) (sizeof f_ / sizeof f_[0]), f_);                               \
     } while (0)
 
 /* Reads one record and checks it is refused, naming `line` and `why`. */
@@ -204,13 +204,17 @@ test_bom(void)
     s_close(&r);
 
     /* only at the start: later it is data */
-    OPEN(&r, "a\n\xef\xbb\xbf" "b\n");
+    OPEN(&r, "a\n\xef\xbb\xbf"
+             "b\n");
     EXPECT(&r, 1, "a");
-    EXPECT(&r, 2, "\xef\xbb\xbf" "b");
+    EXPECT(&r, 2,
+           "\xef\xbb\xbf"
+           "b");
     s_close(&r);
 
     /* a broken BOM is refused */
-    OPEN(&r, "\xef\xbb" "a,b\n");
+    OPEN(&r, "\xef\xbb"
+             "a,b\n");
     s_expect_error(&r, 1, "UTF-8");
     s_close(&r);
 }
@@ -351,8 +355,8 @@ test_limits(void)
     CHECK_INT(csv_next(r.csv), CSV_FIELDS_MAX);
     int full = 0;
     for (int i = 0; i < CSV_FIELDS_MAX; i++)
-        full += strlen(csv_field(r.csv, i)) == CSV_FIELD_MAX
-                && csv_field(r.csv, i)[0] == 'a' + i % 26;
+        full +=
+            strlen(csv_field(r.csv, i)) == CSV_FIELD_MAX && csv_field(r.csv, i)[0] == 'a' + i % 26;
     CHECK_INT(full, CSV_FIELDS_MAX);
     s_expect_end(&r);
     s_close(&r);

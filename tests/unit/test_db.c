@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #define BLOB_BYTES (64 * 1024) /* 16 pages and more a commit */
-#define ROUND 80               /* commits a round: ~1,300 pages of WAL */
+#define ROUND      80          /* commits a round: ~1,300 pages of WAL */
 
 static long long
 s_size(const char *path)
@@ -46,7 +46,7 @@ s_wait_size(const char *path, long long bytes)
     for (int i = 0; i < 2000; i++) {
         if (s_size(path) >= bytes)
             return 0;
-        nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+        nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
     }
     return -1;
 }
@@ -241,8 +241,9 @@ test_statement_table(const char *dir)
     };
     char path[512], err[256];
     snprintf(path, sizeof path, "%s/s.db", dir);
-    sqlite3 *db = db_open_cached(path, "CREATE TABLE IF NOT EXISTS k (id INTEGER PRIMARY KEY,"
-                                       " name TEXT UNIQUE)",
+    sqlite3 *db = db_open_cached(path,
+                                 "CREATE TABLE IF NOT EXISTS k (id INTEGER PRIMARY KEY,"
+                                 " name TEXT UNIQUE)",
                                  256, err, sizeof err);
     CHECK(db != NULL);
     if (!db)

@@ -28,7 +28,7 @@
 /* ---- the fake owner's API: a ROUTER answering events.since ------------ */
 
 static atomic_int s_owner_last = 3; /* events 1..last exist; the test moves it */
-static atomic_int s_owner_delay_ms;   /* between making a reply and sending it */
+static atomic_int s_owner_delay_ms; /* between making a reply and sending it */
 
 static void
 s_event(int64_t seq, event_t *ev)
@@ -57,7 +57,8 @@ s_owner(zsock_t *pipe, void *args)
         rpc_req_t *req = rpc_recv(router);
         msg_events_since_t since;
         wire_err_t err;
-        if (req && rpc_req_msg(req) && msg_decode_events_since(rpc_req_msg(req), &since, &err) == 0) {
+        if (req && rpc_req_msg(req)
+            && msg_decode_events_since(rpc_req_msg(req), &since, &err) == 0) {
             event_t evs[S_LOG_MAX];
             const int last = atomic_load(&s_owner_last);
             msg_events_t m = {.last_seq = last, .events = evs};
@@ -186,7 +187,7 @@ test_owner_silent(const char *stream)
     CHECK(f && poller && follow_attach(f, poller) == 0);
     if (f && poller) {
         const int64_t start = zclock_mono();
-        CHECK_INT(follow_tick(f), 1); /* asked, not answered: behind */
+        CHECK_INT(follow_tick(f), 1);       /* asked, not answered: behind */
         CHECK(zclock_mono() - start < 100); /* and it did not wait */
         CHECK_INT(follow_replays(f), 1);
         /* 700 ms of a loop that never blocks longer than 50 ms: each

@@ -58,7 +58,7 @@ s_url_bad(int line, const char *url, const char *want)
         fprintf(stderr, "  line %d: %s: %s\n", line, url ? url : "(null)", err);
 }
 
-#define URL_OK(...) s_url_ok(__LINE__, __VA_ARGS__)
+#define URL_OK(...)        s_url_ok(__LINE__, __VA_ARGS__)
 #define URL_BAD(url, want) s_url_bad(__LINE__, url, want)
 
 static void
@@ -146,9 +146,9 @@ test_url_accepted(void)
     hookurl_t u;
     char err[256];
     CHECK_INT(hookurl_parse(url, &u, err, sizeof err), 0);
-    CHECK_INT(strlen(u.basic_auth), sodium_base64_ENCODED_LEN(ALERT_URL_MAX - 10 + 1,
-                                                              sodium_base64_VARIANT_ORIGINAL)
-                                        - 1);
+    CHECK_INT(strlen(u.basic_auth),
+              sodium_base64_ENCODED_LEN(ALERT_URL_MAX - 10 + 1, sodium_base64_VARIANT_ORIGINAL)
+                  - 1);
     /* the longest path of bytes from 0x80 still fits target, encoded */
     strcpy(url, "http://h/");
     memset(url + 9, 0xff, ALERT_URL_MAX - 1 - 9);
@@ -217,7 +217,9 @@ test_url_refused(void)
     URL_BAD("http://h/a\tb", NULL);
     URL_BAD("http://h/\x7f", NULL);
     URL_BAD("http://h\x80/", NULL);
-    URL_BAD("http://b\xc3\xbc" "cher.example/", NULL);
+    URL_BAD("http://b\xc3\xbc"
+            "cher.example/",
+            NULL);
     URL_BAD("http://\xc3\xa9@h/", NULL);
     URL_BAD("http://h/\r\nX: y", NULL);
     URL_BAD(" http://h/", NULL);
@@ -276,9 +278,9 @@ test_request(void)
     size_t len = 0;
     CHECK_INT(hookurl_parse("http://Aladdin:open%20sesame@h:8080/hooks?x=1#f", &u, err, sizeof err),
               0);
-    char *req = http1_request(&u, "ratify-notifier/0.1", "application/json",
-                              "webhook-id: msg_1\r\nwebhook-timestamp: 2\r\n", "{\"a\":1}", 7,
-                              &len);
+    char *req =
+        http1_request(&u, "ratify-notifier/0.1", "application/json",
+                      "webhook-id: msg_1\r\nwebhook-timestamp: 2\r\n", "{\"a\":1}", 7, &len);
     const char *want = "POST /hooks?x=1 HTTP/1.1\r\n"
                        "Host: h:8080\r\n"
                        "User-Agent: ratify-notifier/0.1\r\n"
@@ -430,10 +432,10 @@ s_head_bad(int line, const char *bad, size_t n)
 }
 
 #define HEAD_EXACT(head, status, retry) s_head_exact(__LINE__, head, NOW_MS, status, retry)
-#define HEAD_OK(head, status, retry) \
+#define HEAD_OK(head, status, retry)                                                               \
     s_head_ok(__LINE__, head, sizeof(head) - 1, NOW_MS, status, retry)
 #define HEAD_BAD(bad) s_head_bad(__LINE__, bad, sizeof(bad) - 1)
-#define RETRY(value) "HTTP/1.1 503 Busy\r\nRetry-After: " value "\r\n\r\n"
+#define RETRY(value)  "HTTP/1.1 503 Busy\r\nRetry-After: " value "\r\n\r\n"
 
 static void
 test_heads(void)
@@ -528,8 +530,8 @@ test_retry_after(void)
     HEAD_EXACT(RETRY("Sun, 06 Nov 1994 08:50:37 GMT"), 503, 60000);
     HEAD_EXACT(RETRY("Sun, 06 Nov 1994 08:49:38 GMT"), 503, 1000);
     HEAD_EXACT(RETRY("Sun, 06 Nov 1994 08:49:37 GMT"), 503, 0);
-    HEAD_EXACT(RETRY("Sun, 06 Nov 1994 08:49:36 GMT"), 503, 0);   /* past */
-    HEAD_EXACT(RETRY("Thu, 01 Jan 1970 00:00:00 GMT"), 503, 0);   /* past */
+    HEAD_EXACT(RETRY("Sun, 06 Nov 1994 08:49:36 GMT"), 503, 0); /* past */
+    HEAD_EXACT(RETRY("Thu, 01 Jan 1970 00:00:00 GMT"), 503, 0); /* past */
     HEAD_EXACT(RETRY("Mon, 07 Nov 1994 08:49:37 GMT"), 503, 86400000);
     HEAD_EXACT(RETRY("Sat, 01 Jan 2000 00:00:00 GMT"), 503, 946684800000LL - NOW_MS);
     HEAD_EXACT(RETRY("Thu, 29 Feb 2024 12:00:00 GMT"), 503, 1709208000000LL - NOW_MS);

@@ -165,8 +165,9 @@ s_run(const char *url_text, int64_t timeout_ms, char **sent, size_t *sent_len)
 static void
 test_answer(s_mode_t mode)
 {
-    s_server_t s = {.mode = mode, .answer = "HTTP/1.1 503 Busy\r\nRetry-After: 7\r\n"
-                                            "Content-Length: 4\r\n\r\nbusy"};
+    s_server_t s = {.mode = mode,
+                    .answer = "HTTP/1.1 503 Busy\r\nRetry-After: 7\r\n"
+                              "Content-Length: 4\r\n\r\nbusy"};
     char url[64], *sent = NULL;
     size_t sent_len = 0;
     snprintf(url, sizeof url, "http://127.0.0.1:%d/hooks/a?b=c", s_listen(&s));

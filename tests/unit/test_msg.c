@@ -108,8 +108,7 @@ s_fill(char *buf, size_t cap, char c)
 static bool
 s_same_event(const event_t *a, const event_t *b)
 {
-    return a->seq == b->seq && a->action == b->action
-           && strcmp(a->instrument, b->instrument) == 0
+    return a->seq == b->seq && a->action == b->action && strcmp(a->instrument, b->instrument) == 0
            && strcmp(a->participant, b->participant) == 0 && a->date == b->date
            && a->retracts == b->retracts && strcmp(a->reason, b->reason) == 0
            && a->recorded_ms == b->recorded_ms;
@@ -246,8 +245,10 @@ test_deposit_retract(void)
     msgpack_sbuffer_init(&buf);
     wire_err_t err;
 
-    msg_deposit_t d = {.instrument = "XVIII-12-a", .participant = "C\xc3\xb4te d'Ivoire",
-                       .action = "ratification", .date = "2003-07-01"};
+    msg_deposit_t d = {.instrument = "XVIII-12-a",
+                       .participant = "C\xc3\xb4te d'Ivoire",
+                       .action = "ratification",
+                       .date = "2003-07-01"};
     CHECK_INT(msg_encode_deposit(&d, &buf), 0);
     msg_in_t *in = s_parse(&buf);
     CHECK_INT(msg_in_type(in), MSG_DEPOSIT);
@@ -323,8 +324,8 @@ test_accepted_event(void)
     msgpack_sbuffer buf;
     msgpack_sbuffer_init(&buf);
     wire_err_t err;
-    const event_t samples[4] = {vec_event_armenia(), vec_event_signature(),
-                                vec_event_retraction(), vec_event_denunciation()};
+    const event_t samples[4] = {vec_event_armenia(), vec_event_signature(), vec_event_retraction(),
+                                vec_event_denunciation()};
     for (int i = 0; i < 4; i++) {
         for (int dup = 0; dup < 2; dup++) {
             msg_accepted_t a = {.seq = samples[i].seq, .duplicate = dup, .event = samples[i]};
@@ -353,8 +354,8 @@ test_accepted_event(void)
 
     /* every action name, at the caps */
     for (int a = ACTION_SIGNATURE; a <= ACTION_RETRACTION; a++) {
-        event_t ev = {.seq = a, .action = (action_t) a, .date = rdate_from_ymd(1, 1, 1),
-                      .recorded_ms = -1};
+        event_t ev = {
+            .seq = a, .action = (action_t) a, .date = rdate_from_ymd(1, 1, 1), .recorded_ms = -1};
         s_fill(ev.instrument, sizeof ev.instrument, 'I');
         s_fill(ev.participant, sizeof ev.participant, 'P');
         if (a == ACTION_RETRACTION) {
@@ -459,8 +460,8 @@ test_events(void)
             s_fill(evs[i].reason, sizeof evs[i].reason, 'R');
         }
     }
-    m = (msg_events_t){.last_seq = INT64_MAX, .more = true, .count = MSG_EVENTS_MAX_BATCH,
-                       .events = evs};
+    m = (msg_events_t){
+        .last_seq = INT64_MAX, .more = true, .count = MSG_EVENTS_MAX_BATCH, .events = evs};
     msgpack_sbuffer_clear(&buf);
     CHECK_INT(msg_encode_events(&m, &buf), 0);
     CHECK(buf.size <= SOCK_MAX_MSG_BYTES);
@@ -712,9 +713,9 @@ s_field_rule(const char *type, const char *key)
 {
     for (size_t i = 0; i < sizeof s_field_rules / sizeof s_field_rules[0]; i++) {
         const s_field_rule_t *r = &s_field_rules[i];
-        const bool type_hit = strcmp(r->type, "*") == 0 || strcmp(r->type, type) == 0
-                              || (strcmp(r->type, "org.ratify.") == 0
-                                  && strncmp(type, "org.ratify.", 11) == 0);
+        const bool type_hit =
+            strcmp(r->type, "*") == 0 || strcmp(r->type, type) == 0
+            || (strcmp(r->type, "org.ratify.") == 0 && strncmp(type, "org.ratify.", 11) == 0);
         if (type_hit && strcmp(r->key, key) == 0)
             return *r;
     }
@@ -808,7 +809,7 @@ test_fields(void)
 typedef struct {
     uint8_t *data;
     size_t size;
-    char expect[64];   /* "# expect: <code>" */
+    char expect[64];    /* "# expect: <code>" */
     char contains[128]; /* "# message-contains: <text>" */
 } s_vector_file_t;
 
@@ -928,18 +929,23 @@ s_check_fresh(const char *name, const s_vector_file_t *v)
 {
     const vector_t *want = s_vector_named(name);
     if (!want) {
-        fprintf(stderr, "proto/vectors/%s.hex is not in tests/tools/vectors.h "
-                        "(run proto/make-vectors)\n", name);
+        fprintf(stderr,
+                "proto/vectors/%s.hex is not in tests/tools/vectors.h "
+                "(run proto/make-vectors)\n",
+                name);
         CHECK(want != NULL);
         return;
     }
     msgpack_sbuffer frame;
     msgpack_sbuffer_init(&frame);
     CHECK_INT(want->build(&frame), 0);
-    const bool same = frame.size == v->size && (v->size == 0 || memcmp(frame.data, v->data, v->size) == 0);
+    const bool same =
+        frame.size == v->size && (v->size == 0 || memcmp(frame.data, v->data, v->size) == 0);
     if (!same)
-        fprintf(stderr, "proto/vectors/%s.hex differs from what the encoders build now "
-                        "(run proto/make-vectors)\n", name);
+        fprintf(stderr,
+                "proto/vectors/%s.hex differs from what the encoders build now "
+                "(run proto/make-vectors)\n",
+                name);
     CHECK(same);
     if (want->expect)
         CHECK_STR(v->expect, want->expect);
@@ -986,8 +992,7 @@ s_each_hex(const char *dir, const char *prefix, bool *covered)
                 /* a published alert's type is its CloudEvents type: it
                    counts as MSG_UNKNOWN, the slot no other vector uses */
                 covered[msg_in_type(in)] = true;
-                CHECK(msg_in_type(in) != MSG_UNKNOWN
-                      || alert_type_known(msg_in_type_name(in)));
+                CHECK(msg_in_type(in) != MSG_UNKNOWN || alert_type_known(msg_in_type_name(in)));
                 CHECK(s_reencodes_to_itself(in, v.data, v.size));
                 CHECK(s_json_round_trip(in, &v, path));
             }
@@ -1027,7 +1032,8 @@ s_reencode_knows(msg_type_t type)
     vec_envelope(&pk, 1, msg_type_name(type), 0);
     wire_err_t err;
     msg_in_t *in = msg_in_parse(buf.data, buf.size, &err);
-    bool known = in && (codec_reencode(in, &out, &err) == 0 || strcmp(err.code, "unknown_type") != 0);
+    bool known =
+        in && (codec_reencode(in, &out, &err) == 0 || strcmp(err.code, "unknown_type") != 0);
     msg_in_destroy(&in);
     msgpack_sbuffer_destroy(&out);
     msgpack_sbuffer_destroy(&buf);
@@ -1055,8 +1061,7 @@ test_vector_files(void)
        "unknown_type" to a bare envelope) */
     for (int t = MSG_UNKNOWN + 1; t < MSG_TYPE_COUNT; t++) {
         if (!s_reencode_knows((msg_type_t) t))
-            fprintf(stderr, "codec_reencode does not know '%s'\n",
-                    msg_type_name((msg_type_t) t));
+            fprintf(stderr, "codec_reencode does not know '%s'\n", msg_type_name((msg_type_t) t));
         CHECK(s_reencode_knows((msg_type_t) t));
         if (!covered[t])
             fprintf(stderr, "no vector of type '%s' in proto/vectors\n",

@@ -117,8 +117,8 @@ test_policy(void)
 static void
 test_classify(void)
 {
-    const webhook_policy_t p = {.timeout_ms = 1000, .attempts = 3, .backoff_ms = 100,
-                                .backoff_max_ms = 1000};
+    const webhook_policy_t p = {
+        .timeout_ms = 1000, .attempts = 3, .backoff_ms = 100, .backoff_max_ms = 1000};
     CHECK_INT(webhook_classify(&p, true, 200, 1), WEBHOOK_DELIVERED);
     CHECK_INT(webhook_classify(&p, true, 204, 3), WEBHOOK_DELIVERED);
     CHECK_INT(webhook_classify(&p, true, 410, 1), WEBHOOK_GONE);
@@ -225,10 +225,10 @@ s_close(s_core_t *c)
 /* What a publisher was handed: the alerts of the last commit, and checks
    made at the moment of publication. */
 typedef struct {
-    sqlite3 *peek;       /* a second connection: sees only committed rows */
-    int count;           /* alerts published */
-    int64_t seqs[8];     /* their sequences, in the order published */
-    int not_committed;   /* published before its row was committed */
+    sqlite3 *peek;        /* a second connection: sees only committed rows */
+    int count;            /* alerts published */
+    int64_t seqs[8];      /* their sequences, in the order published */
+    int not_committed;    /* published before its row was committed */
     msgpack_sbuffer last; /* the last body published */
 } s_published_t;
 
@@ -466,8 +466,8 @@ static int
 s_add_to_group(s_core_t *c, int64_t seq, milestone_kind_t kind, const char *id)
 {
     msg_in_t *in = s_milestone(seq, kind, id, 1, 7);
-    const int rc = in ? notifier_ingest(c->notifier, seq, msg_in_root(in), 1057017600000LL + seq)
-                      : -1;
+    const int rc =
+        in ? notifier_ingest(c->notifier, seq, msg_in_root(in), 1057017600000LL + seq) : -1;
     msg_in_destroy(&in);
     return rc;
 }
@@ -491,8 +491,7 @@ test_group(void)
     CHECK_INT(s_add_to_group(&c, cur0 + 2, MILESTONE_REACHED, "GRP/threshold.reached/1"), 1);
     /* the same id again within the group: not stored twice */
     CHECK_INT(s_add_to_group(&c, cur0 + 3, MILESTONE_REACHED, "GRP/threshold.reached/1"), 0);
-    CHECK_INT(s_add_to_group(&c, cur0 + 4, MILESTONE_SCHEDULED,
-                             "GRP/entry_into_force.scheduled/1"),
+    CHECK_INT(s_add_to_group(&c, cur0 + 4, MILESTONE_SCHEDULED, "GRP/entry_into_force.scheduled/1"),
               1);
     CHECK_INT(alertlog_pending(c.log), 4);
     CHECK(!notifier_group_full(c.notifier));
@@ -532,15 +531,13 @@ test_group(void)
 
     /* a group rolled back stores nothing; offered again, it gets the
        same sequences */
-    CHECK_INT(s_add_to_group(&c, cur0 + 5, MILESTONE_REVISED, "GRP/entry_into_force.revised/1"),
-              1);
+    CHECK_INT(s_add_to_group(&c, cur0 + 5, MILESTONE_REVISED, "GRP/entry_into_force.revised/1"), 1);
     alertlog_rollback(c.log);
     CHECK(notifier_commit(c.notifier, s_publish, &pub) >= 0);
     CHECK_INT(pub.count, 0);
     CHECK_INT(alertlog_last_seq(c.log), seq0 + 3);
     CHECK_INT(alertlog_cursor(c.log), cur0 + 4);
-    CHECK_INT(s_add_to_group(&c, cur0 + 5, MILESTONE_REVISED, "GRP/entry_into_force.revised/1"),
-              1);
+    CHECK_INT(s_add_to_group(&c, cur0 + 5, MILESTONE_REVISED, "GRP/entry_into_force.revised/1"), 1);
     CHECK(notifier_commit(c.notifier, s_publish, &pub) >= 0);
     CHECK_INT(pub.count, 1);
     CHECK_INT(pub.seqs[0], seq0 + 4);
@@ -682,9 +679,9 @@ test_deliveries(void)
     CHECK_INT(hookstore_active(c.hooks, ids, 8), 1);
     CHECK_INT(hookstore_due(c.hooks, 2, now, jobs, 1), 0);
     int queued = 0;
-    CHECK_INT(s_ingest(&c, 40, MILESTONE_REVISED, "UNTOC/entry_into_force.revised/2003-09-30",
-                       &queued),
-              1);
+    CHECK_INT(
+        s_ingest(&c, 40, MILESTONE_REVISED, "UNTOC/entry_into_force.revised/2003-09-30", &queued),
+        1);
     CHECK_INT(queued, 1); /* webhook 1 only */
     alert_hook_t hooks[4];
     CHECK_INT(hookstore_list(c.hooks, hooks, 4), 2);

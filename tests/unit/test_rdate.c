@@ -96,12 +96,12 @@ test_exhaustive(void)
         char iso[RDATE_ISO_SIZE], want[RDATE_ISO_SIZE];
         rdate_t parsed = RDATE_NONE;
         s_ymd_text(y, m, d, want);
-        const bool format = !SANITIZED || y <= 400 || (y >= 1900 && y < 2400) || y >= 9600
-                            || d == 1 || d == s_month_length(y, m);
+        const bool format = !SANITIZED || y <= 400 || (y >= 1900 && y < 2400) || y >= 9600 || d == 1
+                            || d == s_month_length(y, m);
         const bool ok = date != RDATE_NONE
                         && (prev == RDATE_NONE ? date == DAY_0001_01_01 : date == prev + 1)
-                        && rdate_to_ymd(date, &yy, &mm, &dd) == 0 && yy == y && mm == m
-                        && dd == d && rdate_parse(want, &parsed) == 0 && parsed == date
+                        && rdate_to_ymd(date, &yy, &mm, &dd) == 0 && yy == y && mm == m && dd == d
+                        && rdate_parse(want, &parsed) == 0 && parsed == date
                         && (!format || s_same10(rdate_format(date, iso), want));
         if (!ok && failures++ == 0)
             snprintf(first_bad, sizeof first_bad, "%s (day %ld)", want, (long) date);
@@ -170,11 +170,10 @@ static void
 test_parse(void)
 {
     static const char *bad[] = {
-        "2003-02-29", "2004-02-30", "2003-13-01", "2003-00-10",  "03-07-01",
-        "2003-7-1",   " 2003-07-01", "2003-07-01 ", "2003-07-01T00:00", "",
-        "0000-01-01", "abcd-ef-gh", "2003/07/01", "2003-07-00",  "2003-06-31",
-        "+003-07-01", "-003-07-01", "2003-07-0a", "2003_07_01",  "20030701",
-        "10000-01-01", "2003-07-1 ", "2003--07-1",
+        "2003-02-29",  "2004-02-30",  "2003-13-01",       "2003-00-10", "03-07-01",   "2003-7-1",
+        " 2003-07-01", "2003-07-01 ", "2003-07-01T00:00", "",           "0000-01-01", "abcd-ef-gh",
+        "2003/07/01",  "2003-07-00",  "2003-06-31",       "+003-07-01", "-003-07-01", "2003-07-0a",
+        "2003_07_01",  "20030701",    "10000-01-01",      "2003-07-1 ", "2003--07-1",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         rdate_t out = 12345;
@@ -308,9 +307,9 @@ test_format(void)
     CHECK_STR(rdate_format_long(D("2000-12-12"), buf), "12 December 2000");
     CHECK_STR(rdate_format_long(D("2003-02-04"), buf), "4 February 2003");
     CHECK_STR(rdate_format_long(D("9999-09-30"), buf), "30 September 9999");
-    static const char *months[12] = {"January", "February", "March",     "April",
-                                     "May",     "June",     "July",      "August",
-                                     "September", "October", "November", "December"};
+    static const char *months[12] = {"January",   "February", "March",    "April",
+                                     "May",       "June",     "July",     "August",
+                                     "September", "October",  "November", "December"};
     for (int m = 1; m <= 12; m++) {
         char want[RDATE_LONG_SIZE];
         snprintf(want, sizeof want, "15 %s 2003", months[m - 1]);

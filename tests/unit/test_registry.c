@@ -142,8 +142,7 @@ s_call(const msgpack_sbuffer *request)
 }
 
 static s_result_t
-s_deposit(const char *instrument, const char *participant, const char *action,
-          const char *date)
+s_deposit(const char *instrument, const char *participant, const char *action, const char *date)
 {
     msg_deposit_t m;
     memset(&m, 0, sizeof m);
@@ -240,10 +239,10 @@ s_expect_error_(s_result_t r, int64_t last, const char *code, const char *text, 
     s_done(&r);
 }
 
-#define EXPECT_ERROR(call, code, text)                                                  \
-    do {                                                                                \
-        const int64_t last_ = store_last_seq(s_store);                                  \
-        s_expect_error_((call), last_, (code), (text), __LINE__);                        \
+#define EXPECT_ERROR(call, code, text)                                                             \
+    do {                                                                                           \
+        const int64_t last_ = store_last_seq(s_store);                                             \
+        s_expect_error_((call), last_, (code), (text), __LINE__);                                  \
     } while (0)
 
 /* ---- deposits ------------------------------------------------------------- */
@@ -285,14 +284,13 @@ test_rejections(void)
                  "unknown_instrument", "'XVIII-99'");
     EXPECT_ERROR(s_deposit("", "Armenia", "ratification", "2003-07-01"), "unknown_instrument",
                  NULL);
-    EXPECT_ERROR(s_deposit("UNTOC", "Armenai", "ratification", "2003-07-01"),
-                 "unknown_participant", "did you mean 'Armenia'?");
+    EXPECT_ERROR(s_deposit("UNTOC", "Armenai", "ratification", "2003-07-01"), "unknown_participant",
+                 "did you mean 'Armenia'?");
     EXPECT_ERROR(s_deposit("UNTOC", "Atlantis", "ratification", "2003-07-01"),
                  "unknown_participant", "'Atlantis'");
     EXPECT_ERROR(s_deposit("UNTOC", "France", "ratify", "2003-07-01"), "unknown_action",
                  "'ratify'");
-    EXPECT_ERROR(s_deposit("UNTOC", "France", "retraction", "2003-07-01"), "unknown_action",
-                 NULL);
+    EXPECT_ERROR(s_deposit("UNTOC", "France", "retraction", "2003-07-01"), "unknown_action", NULL);
     EXPECT_ERROR(s_deposit("UNTOC", "France", "", "2003-07-01"), "unknown_action", NULL);
     EXPECT_ERROR(s_deposit("UNTOC", "France", "ratification", "2003-02-29"), "bad_date",
                  "'2003-02-29'");
@@ -301,16 +299,15 @@ test_rejections(void)
     EXPECT_ERROR(s_deposit("UNTOC", "France", "ratification", ""), "bad_date", NULL);
     /* the checks run in order: an unknown instrument wins over a bad date */
     EXPECT_ERROR(s_deposit("NOPE", "Nowhere", "ratify", "never"), "unknown_instrument", NULL);
-    EXPECT_ERROR(s_deposit("UNTOC", "Nowhere", "ratify", "never"), "unknown_participant",
-                 NULL);
+    EXPECT_ERROR(s_deposit("UNTOC", "Nowhere", "ratify", "never"), "unknown_participant", NULL);
     EXPECT_ERROR(s_deposit("UNTOC", "France", "ratify", "never"), "unknown_action", NULL);
 
     /* future_date: today is the last date a deposit may carry */
     EXPECT_ERROR(s_deposit("UNTOC", "France", "ratification", "2004-01-02"), "future_date",
                  "2004-01-02 is after today (2004-01-01)");
-    const int64_t fra = s_expect_accepted(
-        s_deposit("UNTOC", "France", "ratification", "2004-01-01"), "FRA",
-        ACTION_RATIFICATION, "2004-01-01");
+    const int64_t fra =
+        s_expect_accepted(s_deposit("UNTOC", "France", "ratification", "2004-01-01"), "FRA",
+                          ACTION_RATIFICATION, "2004-01-01");
     CHECK(fra > 0);
 
     /* signatures: inside the period (both ends included), once */
@@ -332,8 +329,7 @@ test_rejections(void)
                  "ratification of 2003-07-01");
     EXPECT_ERROR(s_deposit("UNTOC", "Armenia", "ratification", "2003-07-02"), "already_party",
                  NULL);
-    EXPECT_ERROR(s_deposit("UNTOC", "Armenia", "succession", "2003-06-01"), "already_party",
-                 NULL);
+    EXPECT_ERROR(s_deposit("UNTOC", "Armenia", "succession", "2003-06-01"), "already_party", NULL);
 
     /* a Protocol needs the participant's own Convention instrument on or
        before the same date */
@@ -359,11 +355,9 @@ test_rejections(void)
     /* a denunciation comes from a party, dated after its consent */
     EXPECT_ERROR(s_deposit("UNTOC", "Germany", "denunciation", "2003-09-01"), "not_a_party",
                  "cannot denounce");
-    EXPECT_ERROR(s_deposit("UNTOC", "Armenia", "denunciation", "2003-06-30"), "not_a_party",
-                 NULL);
-    const int64_t den = s_expect_accepted(
-        s_deposit("UNTOC", "Spain", "denunciation", "2003-10-01"), "ESP", ACTION_DENUNCIATION,
-        "2003-10-01");
+    EXPECT_ERROR(s_deposit("UNTOC", "Armenia", "denunciation", "2003-06-30"), "not_a_party", NULL);
+    const int64_t den = s_expect_accepted(s_deposit("UNTOC", "Spain", "denunciation", "2003-10-01"),
+                                          "ESP", ACTION_DENUNCIATION, "2003-10-01");
     EXPECT_ERROR(s_deposit("UNTOC", "Spain", "denunciation", "2003-11-01"), "not_a_party", NULL);
     s_expect_duplicate(s_deposit("UNTOC", "Spain", "denunciation", "2003-10-01"), den);
     /* after denouncing, a participant may join again */
@@ -430,9 +424,9 @@ test_retractions(void)
     EXPECT_ERROR(s_retract(retraction, "undo"), "cannot_retract", "deposit the action again");
 
     /* the same action deposited again is new, not a duplicate */
-    const int64_t again = s_expect_accepted(
-        s_deposit("UNTOC", "France", "ratification", "2004-01-01"), "FRA", ACTION_RATIFICATION,
-        "2004-01-01");
+    const int64_t again =
+        s_expect_accepted(s_deposit("UNTOC", "France", "ratification", "2004-01-01"), "FRA",
+                          ACTION_RATIFICATION, "2004-01-01");
     CHECK(again > retraction);
     s_expect_duplicate(s_deposit("UNTOC", "France", "ratification", "2004-01-01"), again);
     /* and the retracted consent no longer stands in the way of another */
@@ -569,8 +563,8 @@ test_large_replay(void)
     CHECK_INT(store_begin(s_store, err, sizeof err), 0);
     int appended = 0;
     for (int i = 0; i < MSG_EVENTS_MAX_BATCH + 100; i++) {
-        event_t ev = {.action = ACTION_SIGNATURE, .date = D("2001-01-01") + i % 365,
-                      .recorded_ms = 1};
+        event_t ev = {
+            .action = ACTION_SIGNATURE, .date = D("2001-01-01") + i % 365, .recorded_ms = 1};
         strcpy(ev.instrument, "UNTOC");
         snprintf(ev.participant, sizeof ev.participant, "Z%04d", i);
         appended += store_append(s_store, &ev, err, sizeof err) == 0;
@@ -618,8 +612,7 @@ test_ping(void)
 static bool
 s_same_event(const event_t *a, const event_t *b)
 {
-    return a->seq == b->seq && a->action == b->action
-           && strcmp(a->instrument, b->instrument) == 0
+    return a->seq == b->seq && a->action == b->action && strcmp(a->instrument, b->instrument) == 0
            && strcmp(a->participant, b->participant) == 0 && a->date == b->date
            && a->retracts == b->retracts && strcmp(a->reason, b->reason) == 0
            && a->recorded_ms == b->recorded_ms;
@@ -648,8 +641,7 @@ test_reopen(void)
 
     /* and the rules still see the history */
     s_expect_duplicate(s_deposit("UNTOC", "Armenia", "ratification", "2003-07-01"), s_armenia);
-    EXPECT_ERROR(s_deposit("UNTOC", "Armenia", "accession", "2003-08-01"), "already_party",
-                 NULL);
+    EXPECT_ERROR(s_deposit("UNTOC", "Armenia", "accession", "2003-08-01"), "already_party", NULL);
     s_expect_accepted(s_deposit("UNTOC", "Japan", "signature", "2000-12-12"), "JPN",
                       ACTION_SIGNATURE, "2000-12-12");
     CHECK_INT(store_last_seq(s_store), last + 1);

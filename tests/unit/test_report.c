@@ -20,12 +20,10 @@
 #include <string.h>
 
 static report_t *
-s_build(const catalog_t *catalog, const tru_events_t *events,
-        const char *as_of)
+s_build(const catalog_t *catalog, const tru_events_t *events, const char *as_of)
 {
     int error = 0;
-    report_t *report = report_new(catalog, events->items, events->count,
-                                  tru_date(as_of), &error);
+    report_t *report = report_new(catalog, events->items, events->count, tru_date(as_of), &error);
     CHECK_INT(error, REPORT_OK);
     CHECK(report != NULL);
     return report;
@@ -43,8 +41,7 @@ s_annex(const report_t *report, unsigned flags)
 }
 
 static void
-s_check_counts(const report_t *report, const int *signatures,
-               const int *deposits)
+s_check_counts(const report_t *report, const int *signatures, const int *deposits)
 {
     CHECK_INT(report_instrument_count(report), 4);
     for (size_t i = 0; i < 4; i++) {
@@ -60,8 +57,7 @@ static void
 s_check_against_seed(const report_t *report, const char *what)
 {
     char path[TRU_PATH_SIZE + 64];
-    snprintf(path, sizeof path, "%s/tests/fixtures/a58-165-annex.txt",
-             tru_source);
+    snprintf(path, sizeof path, "%s/tests/fixtures/a58-165-annex.txt", tru_source);
     char *seed = tru_read_file(path);
     CHECK(seed != NULL);
     char *annex = s_annex(report, 0);
@@ -124,8 +120,7 @@ s_test_seed(const catalog_t *catalog, const tru_events_t *events)
     CHECK(annex != NULL);
     if (annex) {
         int headers = 0;
-        for (const char *p = annex; (p = strstr(p, "State\tDate of ratification\n"));
-             p++)
+        for (const char *p = annex; (p = strstr(p, "State\tDate of ratification\n")); p++)
             headers++;
         CHECK_INT(headers, 4);
         CHECK(strstr(annex, "\t\n") == NULL || strstr(annex, "\t\t\n") != NULL);
@@ -134,8 +129,7 @@ s_test_seed(const catalog_t *catalog, const tru_events_t *events)
         CHECK(strstr(annex, "\n^a On 4 February 2003, the Federal Republic of "
                             "Yugoslavia changed its name to Serbia and "
                             "Montenegro.\n"));
-        CHECK(strncmp(annex, "A. Summary of signatures and ratifications\n\n",
-                      44) == 0);
+        CHECK(strncmp(annex, "A. Summary of signatures and ratifications\n\n", 44) == 0);
         CHECK(strstr(annex, "United Nations Convention against Transnational "
                             "Organized\t\t\nCrime\t147\t40\n"));
         free(annex);
@@ -158,9 +152,9 @@ static void
 s_test_serbia(const catalog_t *catalog)
 {
     tru_events_t events = {0};
-    CHECK_INT(tru_load_events(catalog, "a58-165.csv", 1,
-                              "Serbia and Montenegro", "Serbia", &events),
-              527);
+    CHECK_INT(
+        tru_load_events(catalog, "a58-165.csv", 1, "Serbia and Montenegro", "Serbia", &events),
+        527);
     report_t *report = s_build(catalog, &events, "2003-07-02");
     if (report) {
         CHECK_STR(report_deposit(report, 0, 2)->name, "Serbia and Montenegro");
@@ -172,19 +166,15 @@ s_test_serbia(const catalog_t *catalog)
     /* The separate signatures file (428 rows, "Serbia" among them) plus
        only the ratifications of the fixture give the same table A. */
     tru_events_t mixed = {0};
-    CHECK_INT(tru_load_events(catalog, "signatures-to-2003-07-02.csv", 1, NULL,
-                              NULL, &mixed),
-              428);
+    CHECK_INT(tru_load_events(catalog, "signatures-to-2003-07-02.csv", 1, NULL, NULL, &mixed), 428);
     tru_events_t all = {0};
-    CHECK_INT(tru_load_events(catalog, "a58-165.csv", 1000, NULL, NULL, &all),
-              527);
+    CHECK_INT(tru_load_events(catalog, "a58-165.csv", 1000, NULL, NULL, &all), 527);
     for (size_t i = 0; i < all.count; i++)
         if (all.items[i].action != ACTION_SIGNATURE)
             tru_push(&mixed, &all.items[i]);
     report = s_build(catalog, &mixed, "2003-07-02");
     if (report) {
-        static const int sigs[4] = {147, 117, 112, 52},
-                         deps[4] = {40, 28, 27, 4};
+        static const int sigs[4] = {147, 117, 112, 52}, deps[4] = {40, 28, 27, 4};
         s_check_counts(report, sigs, deps);
         s_check_against_seed(report, "annex from the signatures file");
     }
@@ -236,18 +226,16 @@ s_test_retractions(const catalog_t *catalog, const tru_events_t *seed)
         tru_push(&events, &seed->items[i]);
     int64_t armenia = 0;
     for (size_t i = 0; i < events.count; i++)
-        if (strcmp(events.items[i].participant, "ARM") == 0 &&
-            strcmp(events.items[i].instrument, "UNTOC") == 0 &&
-            events.items[i].action == ACTION_RATIFICATION)
+        if (strcmp(events.items[i].participant, "ARM") == 0
+            && strcmp(events.items[i].instrument, "UNTOC") == 0
+            && events.items[i].action == ACTION_RATIFICATION)
             armenia = events.items[i].seq;
     CHECK(armenia > 0);
     /* Retract Armenia's ratification; a retraction of that retraction is
        ignored; a duplicate delivery of another event changes nothing. */
-    event_t r1 = tru_event(10001, "UNTOC", "ARM", ACTION_RETRACTION,
-                           "2003-07-02");
+    event_t r1 = tru_event(10001, "UNTOC", "ARM", ACTION_RETRACTION, "2003-07-02");
     r1.retracts = armenia;
-    event_t r2 = tru_event(10002, "UNTOC", "ARM", ACTION_RETRACTION,
-                           "2003-07-02");
+    event_t r2 = tru_event(10002, "UNTOC", "ARM", ACTION_RETRACTION, "2003-07-02");
     r2.retracts = 10001;
     tru_push(&events, &r1);
     tru_push(&events, &r2);
@@ -265,10 +253,8 @@ s_test_retractions(const catalog_t *catalog, const tru_events_t *seed)
     report_destroy(&report);
 
     /* Unknown ids are skipped and counted. */
-    event_t bad = tru_event(20001, "NOPE", "ARM", ACTION_RATIFICATION,
-                            "2003-01-01");
-    event_t bad2 = tru_event(20002, "UNTOC", "ZZZ", ACTION_RATIFICATION,
-                             "2003-01-01");
+    event_t bad = tru_event(20001, "NOPE", "ARM", ACTION_RATIFICATION, "2003-01-01");
+    event_t bad2 = tru_event(20002, "UNTOC", "ZZZ", ACTION_RATIFICATION, "2003-01-01");
     tru_push(&events, &bad);
     tru_push(&events, &bad2);
     report = s_build(catalog, &events, "2003-07-02");
@@ -294,12 +280,10 @@ s_test_status(const catalog_t *catalog, const tru_events_t *events)
         if (strcmp(row->participant, "SRB") == 0)
             srb = row;
     }
-    CHECK(algeria && algeria->signature == tru_date("2000-12-12") &&
-          algeria->consent == tru_date("2002-10-07") &&
-          algeria->action == ACTION_RATIFICATION &&
-          algeria->eif == tru_date("2003-09-29"));
-    CHECK(srb && strcmp(srb->name, "Serbia and Montenegro") == 0 &&
-          srb->mark_count == 1);
+    CHECK(algeria && algeria->signature == tru_date("2000-12-12")
+          && algeria->consent == tru_date("2002-10-07") && algeria->action == ACTION_RATIFICATION
+          && algeria->eif == tru_date("2003-09-29"));
+    CHECK(srb && strcmp(srb->name, "Serbia and Montenegro") == 0 && srb->mark_count == 1);
     CHECK_INT(report_status_footnote_count(report, 0), 1);
 
     strbuf_t *out = strbuf_new();
@@ -335,19 +319,17 @@ s_test_status(const catalog_t *catalog, const tru_events_t *events)
 static void
 s_test_projection(void)
 {
-    static const char ini[] =
-        "[CONV]\nreference = T-1\ntitle = Test Convention\n"
-        "threshold = 10\ndelay_days = 90\nlater_party_days = 30\n"
-        "[PROT]\nreference = T-1-a\ntitle = Protocol to the Test Convention\n"
-        "parent = CONV\nthreshold = 3\ndelay_days = 30\n"
-        "[SLOW]\nreference = T-2\ntitle = Slow Convention\n"
-        "threshold = 10\ndelay_days = 90\nfirst_of_next_month = yes\n";
-    static const char participants[] =
-        "id\tkind\tiso3\tiso2\tname\n"
-        "P01\tstate\t-\t-\tAlpha\nP02\tstate\t-\t-\tBravo\n"
-        "P03\tstate\t-\t-\tCharlie\nP04\tstate\t-\t-\tDelta\n"
-        "P05\tstate\t-\t-\tEcho\nP06\tstate\t-\t-\tFoxtrot\n"
-        "P07\tstate\t-\t-\tGolf\n";
+    static const char ini[] = "[CONV]\nreference = T-1\ntitle = Test Convention\n"
+                              "threshold = 10\ndelay_days = 90\nlater_party_days = 30\n"
+                              "[PROT]\nreference = T-1-a\ntitle = Protocol to the Test Convention\n"
+                              "parent = CONV\nthreshold = 3\ndelay_days = 30\n"
+                              "[SLOW]\nreference = T-2\ntitle = Slow Convention\n"
+                              "threshold = 10\ndelay_days = 90\nfirst_of_next_month = yes\n";
+    static const char participants[] = "id\tkind\tiso3\tiso2\tname\n"
+                                       "P01\tstate\t-\t-\tAlpha\nP02\tstate\t-\t-\tBravo\n"
+                                       "P03\tstate\t-\t-\tCharlie\nP04\tstate\t-\t-\tDelta\n"
+                                       "P05\tstate\t-\t-\tEcho\nP06\tstate\t-\t-\tFoxtrot\n"
+                                       "P07\tstate\t-\t-\tGolf\n";
     char dir[TRU_PATH_SIZE];
     catalog_t *catalog = tru_temp_catalog(ini, participants, NULL, dir);
     CHECK(catalog != NULL);
@@ -356,27 +338,23 @@ s_test_projection(void)
     tru_events_t events = {0};
     int64_t seq = 1;
     /* CONV: 2 old deposits (outside the window), 4 within it. */
-    static const char *conv[][2] = {
-        {"P01", "2009-01-10"}, {"P02", "2009-06-01"}, {"P03", "2010-03-01"},
-        {"P04", "2010-06-01"}, {"P05", "2010-09-01"}, {"P06", "2010-12-31"}};
+    static const char *conv[][2] = {{"P01", "2009-01-10"}, {"P02", "2009-06-01"},
+                                    {"P03", "2010-03-01"}, {"P04", "2010-06-01"},
+                                    {"P05", "2010-09-01"}, {"P06", "2010-12-31"}};
     for (size_t i = 0; i < 6; i++) {
-        event_t ev = tru_event(seq++, "CONV", conv[i][0], ACTION_RATIFICATION,
-                               conv[i][1]);
+        event_t ev = tru_event(seq++, "CONV", conv[i][0], ACTION_RATIFICATION, conv[i][1]);
         tru_push(&events, &ev);
     }
     /* PROT: reached its 3 already; waits for CONV. */
     for (size_t i = 0; i < 3; i++) {
-        event_t ev = tru_event(seq++, "PROT", conv[i][0], ACTION_ACCESSION,
-                               conv[i + 3][1]);
+        event_t ev = tru_event(seq++, "PROT", conv[i][0], ACTION_ACCESSION, conv[i + 3][1]);
         tru_push(&events, &ev);
     }
     /* SLOW: one deposit, long ago; then nothing. */
-    event_t slow = tru_event(seq++, "SLOW", "P07", ACTION_RATIFICATION,
-                             "2005-05-05");
+    event_t slow = tru_event(seq++, "SLOW", "P07", ACTION_RATIFICATION, "2005-05-05");
     tru_push(&events, &slow);
     /* A deposit after the date is left out. */
-    event_t late = tru_event(seq++, "CONV", "P07", ACTION_RATIFICATION,
-                             "2011-02-01");
+    event_t late = tru_event(seq++, "CONV", "P07", ACTION_RATIFICATION, "2011-02-01");
     tru_push(&events, &late);
 
     report_t *report = s_build(catalog, &events, "2010-12-31");
@@ -391,8 +369,7 @@ s_test_projection(void)
         /* 4 more at 4 per 365 days: 365 days after the date. */
         CHECK_INT(pr->threshold_date, tru_date("2011-12-31"));
         CHECK_INT(pr->eif, tru_date("2012-03-30"));
-        CHECK_STR(pr->method,
-                  "linear projection from the deposits of the last 365 days");
+        CHECK_STR(pr->method, "linear projection from the deposits of the last 365 days");
 
         const report_instrument_t *prot = report_instrument(report, 1);
         CHECK_INT(prot->threshold_date, tru_date("2010-12-31"));
@@ -407,12 +384,11 @@ s_test_projection(void)
 
         strbuf_t *out = strbuf_new();
         CHECK_INT(render_text_progress(report, out), REPORT_OK);
-        CHECK(strstr(strbuf_data(out),
-                      "Projection (linear projection from the deposits of the "
-                      "last 365 days): 4 counted instrument(s) gained in the "
-                      "last 365 days; 4 more needed, reached about 31 "
-                      "December 2011; entry into force about 30 March "
-                      "2012.\n"));
+        CHECK(strstr(strbuf_data(out), "Projection (linear projection from the deposits of the "
+                                       "last 365 days): 4 counted instrument(s) gained in the "
+                                       "last 365 days; 4 more needed, reached about 31 "
+                                       "December 2011; entry into force about 30 March "
+                                       "2012.\n"));
         CHECK(strstr(strbuf_data(out), "0 counted instrument(s) gained in the "
                                        "last 365 days; no projection.\n"));
         strbuf_destroy(&out);
@@ -432,10 +408,8 @@ s_test_projection(void)
         const report_projection_t *pr = &report_instrument(report, 2)->projection;
         CHECK_INT(pr->window_deposits, 2);
         CHECK_INT(pr->remaining, 8);
-        CHECK_INT(pr->threshold_date, rdate_add_days(tru_date("2010-12-31"),
-                                                     4 * 365));
-        CHECK_INT(pr->eif, rdate_first_of_next_month(
-                               rdate_add_days(pr->threshold_date, 90)));
+        CHECK_INT(pr->threshold_date, rdate_add_days(tru_date("2010-12-31"), 4 * 365));
+        CHECK_INT(pr->eif, rdate_first_of_next_month(rdate_add_days(pr->threshold_date, 90)));
     }
     report_destroy(&report);
     free(events.items);
@@ -470,8 +444,7 @@ s_test_misc(const catalog_t *catalog)
     render_text_wrap("Protocol against the Smuggling of Migrants by Land, Sea "
                      "and Air",
                      RENDER_TEXT_TITLE_WIDTH, "|", out);
-    CHECK_STR(strbuf_data(out),
-              "Protocol against the Smuggling of Migrants by Land, Sea|and Air");
+    CHECK_STR(strbuf_data(out), "Protocol against the Smuggling of Migrants by Land, Sea|and Air");
     strbuf_reset(out);
     render_text_wrap("Short", RENDER_TEXT_TITLE_WIDTH, "|", out);
     CHECK_STR(strbuf_data(out), "Short");
@@ -486,8 +459,7 @@ main(void)
     if (!catalog)
         return check_report("test_report");
     tru_events_t events = {0};
-    CHECK_INT(tru_load_events(catalog, "a58-165.csv", 1, NULL, NULL, &events),
-              527);
+    CHECK_INT(tru_load_events(catalog, "a58-165.csv", 1, NULL, NULL, &events), 527);
     s_test_seed(catalog, &events);
     s_test_serbia(catalog);
     s_test_earlier(catalog, &events);

@@ -145,8 +145,8 @@ s_test_spellings(const catalog_t *catalog)
         snprintf(inst, sizeof inst, "NOPE%d", i);
         snprintf(part, sizeof part, "Z%d", i);
         event_t ev = tru_event(2 * i + 1, inst, part, ACTION_SIGNATURE, "2003-07-05");
-        event_t ok = tru_event(2 * i + 2, i % 2 ? "untoc" : " UNTOC ", "ARM",
-                               ACTION_SIGNATURE, "2003-07-05");
+        event_t ok = tru_event(2 * i + 2, i % 2 ? "untoc" : " UNTOC ", "ARM", ACTION_SIGNATURE,
+                               "2003-07-05");
         if (evtab_append(tab, &ev) || evtab_append(tab, &ok)) {
             wrong++;
             continue;
@@ -214,7 +214,7 @@ s_test_same_report(const catalog_t *catalog)
         tru_event(1004, "UNTOC", "ARM", ACTION_RETRACTION, "2003-07-02"),
         tru_event(1005, "UNTOC", "ARM", ACTION_RATIFICATION, "2003-07-01"),
     };
-    extra[0].retracts = 5;   /* an early signature */
+    extra[0].retracts = 5;    /* an early signature */
     extra[3].retracts = 1001; /* a retraction of a retraction: ignored */
     snprintf(extra[0].reason, sizeof extra[0].reason, "entered in error");
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
@@ -247,8 +247,8 @@ s_test_same_report(const catalog_t *catalog)
         report_destroy(&b);
     }
     /* the unknown ids are counted as skipped */
-    report_t *r = tab ? report_new_from_table(tab, events.count, tru_date("2003-07-02"), NULL)
-                      : NULL;
+    report_t *r =
+        tab ? report_new_from_table(tab, events.count, tru_date("2003-07-02"), NULL) : NULL;
     CHECK_INT(report_skipped(r), 2);
     report_destroy(&r);
 

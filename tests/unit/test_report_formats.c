@@ -56,8 +56,7 @@ s_count(const char *text, const char *needle)
    `fields` fields. When want_row >= 0, copies field want_field of record
    want_row into got (size got_len). */
 static int
-s_csv_records(const char *text, int fields, int want_row, int want_field,
-              char *got, size_t got_len)
+s_csv_records(const char *text, int fields, int want_row, int want_field, char *got, size_t got_len)
 {
     FILE *file = fmemopen((void *) text, strlen(text), "r");
     if (!file)
@@ -69,8 +68,8 @@ s_csv_records(const char *text, int fields, int want_row, int want_field,
         if (n == 0)
             break;
         if (n != fields) {
-            fprintf(stderr, "csv record %d: %d fields, want %d (%s)\n",
-                    records, n, fields, n < 0 ? csv_error(csv) : "");
+            fprintf(stderr, "csv record %d: %d fields, want %d (%s)\n", records, n, fields,
+                    n < 0 ? csv_error(csv) : "");
             rc = -1;
             break;
         }
@@ -115,23 +114,17 @@ s_test_json(const report_t *report)
     static const int sigs[4] = {147, 117, 112, 52}, deps[4] = {40, 28, 27, 4};
     for (size_t i = 0; i < json_array_size(insts); i++) {
         json_t *inst = json_array_get(insts, i);
-        CHECK_INT(json_integer_value(json_object_get(inst, "signatures")),
-                  sigs[i]);
-        CHECK_INT(json_integer_value(json_object_get(inst, "ratifications")),
-                  deps[i]);
+        CHECK_INT(json_integer_value(json_object_get(inst, "signatures")), sigs[i]);
+        CHECK_INT(json_integer_value(json_object_get(inst, "ratifications")), deps[i]);
         CHECK_INT(json_array_size(json_object_get(inst, "deposits")), deps[i]);
     }
     json_t *untoc = json_array_get(insts, 0);
-    CHECK_STR(json_string_value(json_object_get(untoc, "entry_into_force")),
-              "2003-09-29");
+    CHECK_STR(json_string_value(json_object_get(untoc, "entry_into_force")), "2003-09-29");
     CHECK_STR(json_string_value(json_object_get(untoc, "stage")), "scheduled");
     json_t *srb = json_array_get(json_object_get(untoc, "deposits"), 2);
-    CHECK_STR(json_string_value(json_object_get(srb, "name")),
-              "Serbia and Montenegro");
+    CHECK_STR(json_string_value(json_object_get(srb, "name")), "Serbia and Montenegro");
     CHECK_STR(json_string_value(json_object_get(srb, "participant")), "SRB");
-    CHECK_STR(json_string_value(
-                  json_array_get(json_object_get(srb, "footnotes"), 0)),
-              "a");
+    CHECK_STR(json_string_value(json_array_get(json_object_get(srb, "footnotes"), 0)), "a");
     json_t *note = json_array_get(json_object_get(untoc, "footnotes"), 0);
     CHECK_STR(json_string_value(json_object_get(note, "text")),
               "On 4 February 2003, the Federal Republic of Yugoslavia changed "
@@ -141,10 +134,8 @@ s_test_json(const report_t *report)
     json_t *pr = json_object_get(tip, "projection");
     CHECK(json_is_true(json_object_get(pr, "available")));
     CHECK_INT(json_integer_value(json_object_get(pr, "remaining")), 12);
-    CHECK_INT(json_array_size(json_object_get(untoc, "progress")),
-              report_point_count(report, 0));
-    CHECK_INT(json_array_size(json_object_get(untoc, "status")),
-              report_row_count(report, 0));
+    CHECK_INT(json_array_size(json_object_get(untoc, "progress")), report_point_count(report, 0));
+    CHECK_INT(json_array_size(json_object_get(untoc, "status")), report_row_count(report, 0));
     json_decref(root);
     free(text);
 }
@@ -157,22 +148,21 @@ s_test_csv(const report_t *report)
     CHECK_INT(s_csv_records(summary, 5, 1, 3, field, sizeof field), 5);
     CHECK_STR(field, "147");
     CHECK(summary && strstr(summary, "\r\n") != NULL);
-    static const char header[] =
-        "instrument,reference,title,signatures,ratifications\r\n";
+    static const char header[] = "instrument,reference,title,signatures,ratifications\r\n";
     CHECK(summary && strncmp(summary, header, sizeof header - 1) == 0);
     free(summary);
 
     char *annex = s_render(report, render_csv_annex);
-    CHECK_INT(s_csv_records(annex, 8, 3, 4, field, sizeof field),
-              1 + 40 + 28 + 27 + 4);
+    CHECK_INT(s_csv_records(annex, 8, 3, 4, field, sizeof field), 1 + 40 + 28 + 27 + 4);
     CHECK_STR(field, "Serbia and Montenegro");
     s_csv_records(annex, 8, 3, 7, field, sizeof field);
     CHECK_STR(field, "On 4 February 2003, the Federal Republic of Yugoslavia "
                      "changed its name to Serbia and Montenegro.");
     s_csv_records(annex, 8, 99, 4, field, sizeof field);
     CHECK_STR(field, "Mexico");
-    CHECK(annex && strstr(annex, "\r\nB,UNTOC,40,ARM,Armenia,2003-07-01,"
-                                 "ratification,\r\n"));
+    CHECK(annex
+          && strstr(annex, "\r\nB,UNTOC,40,ARM,Armenia,2003-07-01,"
+                           "ratification,\r\n"));
     free(annex);
 
     char *status = s_render(report, s_status0);
@@ -184,8 +174,7 @@ s_test_csv(const report_t *report)
     int points = 0;
     for (size_t i = 0; i < 4; i++)
         points += (int) report_point_count(report, i);
-    CHECK_INT(s_csv_records(progress, 3, -1, 0, field, sizeof field),
-              1 + points);
+    CHECK_INT(s_csv_records(progress, 3, -1, 0, field, sizeof field), 1 + points);
     free(progress);
 }
 
@@ -209,12 +198,14 @@ s_test_md(const report_t *report)
     }
     free(md);
     char *status = s_render(report, s_md_status0);
-    CHECK(status && strstr(status, "\n| Algeria | 12 Dec 2000 | 7 Oct 2002 | "
-                                    "29 Sep 2003 |\n"));
+    CHECK(status
+          && strstr(status, "\n| Algeria | 12 Dec 2000 | 7 Oct 2002 | "
+                            "29 Sep 2003 |\n"));
     free(status);
     char *progress = s_render(report, render_md_progress);
-    CHECK(progress && strstr(progress, "linear projection from the deposits "
-                                       "of the last 365 days"));
+    CHECK(progress
+          && strstr(progress, "linear projection from the deposits "
+                              "of the last 365 days"));
     free(progress);
 }
 
@@ -262,24 +253,21 @@ s_test_html(const report_t *report)
 
 /* ---- Hostile names ---------------------------------------------------- */
 
-static const char s_ini[] =
-    "[EVIL]\nreference = E-1\n"
-    "title = Convention on <b>Bold</b> & \"Quoted\" Things\n"
-    "short_title = <i>Evil</i> Convention\n"
-    "threshold = 3\ndelay_days = 30\ndenunciation_months = 12\n";
+static const char s_ini[] = "[EVIL]\nreference = E-1\n"
+                            "title = Convention on <b>Bold</b> & \"Quoted\" Things\n"
+                            "short_title = <i>Evil</i> Convention\n"
+                            "threshold = 3\ndelay_days = 30\ndenunciation_months = 12\n";
 
-static const char s_participants[] =
-    "id\tkind\tiso3\tiso2\tname\n"
-    "P01\tstate\t-\t-\t<script>alert(1)</script>\n"
-    "P02\tstate\t-\t-\tComma, \"Quote\" Land\n"
-    "P03\tstate\t-\t-\tPipe | Land & Co\n"
-    "P04\tstate\t-\t-\tNew Name\n"
-    "P05\tstate\t-\t-\tEcho\n";
+static const char s_participants[] = "id\tkind\tiso3\tiso2\tname\n"
+                                     "P01\tstate\t-\t-\t<script>alert(1)</script>\n"
+                                     "P02\tstate\t-\t-\tComma, \"Quote\" Land\n"
+                                     "P03\tstate\t-\t-\tPipe | Land & Co\n"
+                                     "P04\tstate\t-\t-\tNew Name\n"
+                                     "P05\tstate\t-\t-\tEcho\n";
 
-static const char s_names[] =
-    "id\tuntil\tname\tformal\tnote\n"
-    "P04\t2010-01-01\tOld Name\tthe Republic of Old Name\t-\n"
-    "P04\t2012-01-01\tMiddle Name\t-\t-\n";
+static const char s_names[] = "id\tuntil\tname\tformal\tnote\n"
+                              "P04\t2010-01-01\tOld Name\tthe Republic of Old Name\t-\n"
+                              "P04\t2012-01-01\tMiddle Name\t-\t-\n";
 
 static void
 s_test_hostile(void)
@@ -293,20 +281,17 @@ s_test_hostile(void)
     static const char *ids[] = {"P01", "P02", "P03", "P04", "P05"};
     int64_t seq = 1;
     for (size_t i = 0; i < 5; i++) {
-        event_t sig = tru_event(seq++, "EVIL", ids[i], ACTION_SIGNATURE,
-                                "2009-01-05");
+        event_t sig = tru_event(seq++, "EVIL", ids[i], ACTION_SIGNATURE, "2009-01-05");
         event_t rat = tru_event(seq++, "EVIL", ids[i],
-                                i == 2 ? ACTION_ACCESSION : ACTION_RATIFICATION,
-                                "2009-06-01");
+                                i == 2 ? ACTION_ACCESSION : ACTION_RATIFICATION, "2009-06-01");
         tru_push(&events, &sig);
         tru_push(&events, &rat);
     }
-    event_t denounce = tru_event(seq++, "EVIL", "P05", ACTION_DENUNCIATION,
-                                 "2011-03-01");
+    event_t denounce = tru_event(seq++, "EVIL", "P05", ACTION_DENUNCIATION, "2011-03-01");
     tru_push(&events, &denounce);
     int error = 0;
-    report_t *report = report_new(catalog, events.items, events.count,
-                                  tru_date("2013-01-01"), &error);
+    report_t *report =
+        report_new(catalog, events.items, events.count, tru_date("2013-01-01"), &error);
     CHECK_INT(error, REPORT_OK);
     if (!report)
         goto done;
@@ -315,16 +300,17 @@ s_test_hostile(void)
     CHECK_INT(report_row_count(report, 0), 5);
 
     char *html = s_render(report, render_html);
-    CHECK(html && !strstr(html, "<script>") && !strstr(html, "<b>") &&
-          !strstr(html, "<i>"));
+    CHECK(html && !strstr(html, "<script>") && !strstr(html, "<b>") && !strstr(html, "<i>"));
     CHECK(html && strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
-    CHECK(html && strstr(html, "Convention on &lt;b&gt;Bold&lt;/b&gt; &amp; "
-                               "&quot;Quoted&quot; Things"));
+    CHECK(html
+          && strstr(html, "Convention on &lt;b&gt;Bold&lt;/b&gt; &amp; "
+                          "&quot;Quoted&quot; Things"));
     CHECK(html && strstr(html, "&lt;i&gt;Evil&lt;/i&gt; Convention"));
     CHECK(html && strstr(html, "Pipe | Land &amp; Co"));
-    CHECK(html && strstr(html, "On 1 March 2011, Echo notified its "
-                               "denunciation, which took effect on 1 March "
-                               "2012."));
+    CHECK(html
+          && strstr(html, "On 1 March 2011, Echo notified its "
+                          "denunciation, which took effect on 1 March "
+                          "2012."));
     free(html);
 
     strbuf_t *svg = strbuf_new();
@@ -368,13 +354,11 @@ s_test_hostile(void)
     char *json = s_render(report, render_json);
     json_t *root = json ? json_loads(json, 0, NULL) : NULL;
     CHECK(root != NULL);
-    json_t *deps = json_object_get(
-        json_array_get(json_object_get(root, "instruments"), 0), "deposits");
-    CHECK_STR(json_string_value(
-                  json_object_get(json_array_get(deps, 0), "name")),
+    json_t *deps =
+        json_object_get(json_array_get(json_object_get(root, "instruments"), 0), "deposits");
+    CHECK_STR(json_string_value(json_object_get(json_array_get(deps, 0), "name")),
               "<script>alert(1)</script>");
-    CHECK_STR(json_string_value(
-                  json_object_get(json_array_get(deps, 1), "name")),
+    CHECK_STR(json_string_value(json_object_get(json_array_get(deps, 1), "name")),
               "Comma, \"Quote\" Land");
     json_decref(root);
     free(json);
@@ -394,11 +378,9 @@ static bool
 s_same_as_jansson(const char *text)
 {
     json_t *root = text ? json_loads(text, 0, NULL) : NULL;
-    char *dumped =
-        root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    char *dumped = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     size_t len = dumped ? strlen(dumped) : 0;
-    bool same = dumped && strncmp(text, dumped, len) == 0 &&
-                strcmp(text + len, "\n") == 0;
+    bool same = dumped && strncmp(text, dumped, len) == 0 && strcmp(text + len, "\n") == 0;
     free(dumped);
     json_decref(root);
     return same;
@@ -423,7 +405,8 @@ s_test_json_layout(const report_t *report)
 static const char s_json_ini[] =
     "[ESC]\nreference = E-2\n"
     "title = The \"Escape\" Convention \\ Protocol / Accord \xe2\x80\x93 "
-    "\xc3\x9c" "bereinkommen\n"
+    "\xc3\x9c"
+    "bereinkommen\n"
     "threshold = 2\ndelay_days = 30\n";
 
 /* Names with a quote and a backslash, C0 controls and DEL, a 2-, 3- and
@@ -431,22 +414,22 @@ static const char s_json_ini[] =
 static const char s_json_participants[] =
     "id\tkind\tiso3\tiso2\tname\n"
     "Q01\tstate\t-\t-\tBack\\slash \"Quoted\" Land\n"
-    "Q02\tstate\t-\t-\tCtrl\x01\x1f\x7f" " Land\n"
+    "Q02\tstate\t-\t-\tCtrl\x01\x1f\x7f"
+    " Land\n"
     "Q03\tstate\t-\t-\tC\xc3\xb4te d\xe2\x80\x99Ivoire\n"
     "Q04\tstate\t-\t-\tZhongguo \xe4\xb8\xad\xe5\x9b\xbd \xf0\x9d\x94\x98\n"
     "Q05\tstate\t-\t-\tSlash/Land\n"
-    "Q06\tstate\t-\t-\tBad \xff" "Byte\n";
+    "Q06\tstate\t-\t-\tBad \xff"
+    "Byte\n";
 
-static const char s_json_names[] =
-    "id\tuntil\tname\tformal\tnote\n"
-    "Q01\t2005-01-01\tOld \"Back\\slash\"\t-\t-\n";
+static const char s_json_names[] = "id\tuntil\tname\tformal\tnote\n"
+                                   "Q01\t2005-01-01\tOld \"Back\\slash\"\t-\t-\n";
 
 static void
 s_test_json_names(void)
 {
     char dir[TRU_PATH_SIZE];
-    catalog_t *catalog = tru_temp_catalog(s_json_ini, s_json_participants,
-                                          s_json_names, dir);
+    catalog_t *catalog = tru_temp_catalog(s_json_ini, s_json_participants, s_json_names, dir);
     CHECK(catalog != NULL);
     if (!catalog)
         return;
@@ -455,42 +438,46 @@ s_test_json_names(void)
     char id[] = "Q00";
     for (int q = 1; q <= 6; q++) {
         id[2] = (char) ('0' + q);
-        event_t ev = tru_event(q, "ESC", id,
-                               q < 6 ? ACTION_ACCESSION : ACTION_SIGNATURE,
+        event_t ev = tru_event(q, "ESC", id, q < 6 ? ACTION_ACCESSION : ACTION_SIGNATURE,
                                q < 6 ? "2002-06-01" : "2003-03-03");
         tru_push(&events, &ev);
     }
     int error = 0;
-    report_t *report = report_new(catalog, events.items, 5,
-                                  tru_date("2006-01-01"), &error);
+    report_t *report = report_new(catalog, events.items, 5, tru_date("2006-01-01"), &error);
     CHECK_INT(error, REPORT_OK);
     char *json = report ? s_render(report, render_json) : NULL;
     CHECK(s_same_as_jansson(json));
-    CHECK(json && strstr(json, "\n      \"title\": \"The \\\"Escape\\\" "
-                               "Convention \\\\ Protocol / Accord "
-                               "\xe2\x80\x93 \xc3\x9c" "bereinkommen\",\n"));
-    CHECK(json && strstr(json, "\"name\": \"Back\\\\slash \\\"Quoted\\\" "
-                               "Land\",\n"));
-    CHECK(json && strstr(json, "\"name\": \"Ctrl\\u0001\\u001F\x7f"
-                               " Land\",\n"));
-    CHECK(json && strstr(json, "\"name\": \"C\xc3\xb4te d\xe2\x80\x99"
-                               "Ivoire\",\n"));
-    CHECK(json && strstr(json, "\"name\": \"Zhongguo \xe4\xb8\xad\xe5\x9b\xbd "
-                               "\xf0\x9d\x94\x98\",\n"));
+    CHECK(json
+          && strstr(json, "\n      \"title\": \"The \\\"Escape\\\" "
+                          "Convention \\\\ Protocol / Accord "
+                          "\xe2\x80\x93 \xc3\x9c"
+                          "bereinkommen\",\n"));
+    CHECK(json
+          && strstr(json, "\"name\": \"Back\\\\slash \\\"Quoted\\\" "
+                          "Land\",\n"));
+    CHECK(json
+          && strstr(json, "\"name\": \"Ctrl\\u0001\\u001F\x7f"
+                          " Land\",\n"));
+    CHECK(json
+          && strstr(json, "\"name\": \"C\xc3\xb4te d\xe2\x80\x99"
+                          "Ivoire\",\n"));
+    CHECK(json
+          && strstr(json, "\"name\": \"Zhongguo \xe4\xb8\xad\xe5\x9b\xbd "
+                          "\xf0\x9d\x94\x98\",\n"));
     CHECK(json && strstr(json, "\"name\": \"Slash/Land\",\n"));
-    CHECK(json && strstr(json, "\"text\": \"On 1 January 2005, Old "
-                               "\\\"Back\\\\slash\\\" changed its name to "
-                               "Back\\\\slash \\\"Quoted\\\" Land.\"\n"));
+    CHECK(json
+          && strstr(json, "\"text\": \"On 1 January 2005, Old "
+                          "\\\"Back\\\\slash\\\" changed its name to "
+                          "Back\\\\slash \\\"Quoted\\\" Land.\"\n"));
     /* Read back, the names are the catalog's. */
     json_t *root = json ? json_loads(json, 0, NULL) : NULL;
-    json_t *deps = json_object_get(
-        json_array_get(json_object_get(root, "instruments"), 0), "deposits");
+    json_t *deps =
+        json_object_get(json_array_get(json_object_get(root, "instruments"), 0), "deposits");
     CHECK_INT(json_array_size(deps), 5);
     const char *got = NULL;
     for (size_t j = 0; j < json_array_size(deps); j++) {
         json_t *d = json_array_get(deps, j);
-        if (strcmp(json_string_value(json_object_get(d, "participant")),
-                   "Q02") == 0)
+        if (strcmp(json_string_value(json_object_get(d, "participant")), "Q02") == 0)
             got = json_string_value(json_object_get(d, "name"));
     }
     CHECK_STR(got, "Ctrl\x01\x1f\x7f Land");
@@ -499,8 +486,7 @@ s_test_json_names(void)
     report_destroy(&report);
 
     /* Before any act: every list empty, written "[]". */
-    report = report_new(catalog, events.items, events.count,
-                        tru_date("2000-01-01"), &error);
+    report = report_new(catalog, events.items, events.count, tru_date("2000-01-01"), &error);
     json = report ? s_render(report, render_json) : NULL;
     CHECK(s_same_as_jansson(json));
     CHECK(json && strstr(json, "\n      \"deposits\": [],\n"));
@@ -509,16 +495,14 @@ s_test_json_names(void)
 
     /* Q06's name is not UTF-8: the JSON fails as out of memory, as
        jansson refused the string; before Q06 acts, it is not written. */
-    report = report_new(catalog, events.items, events.count,
-                        tru_date("2006-01-01"), &error);
+    report = report_new(catalog, events.items, events.count, tru_date("2006-01-01"), &error);
     strbuf_t *out = strbuf_new();
     CHECK_INT(render_json(report, out), REPORT_ENOMEM);
     CHECK(strbuf_failed(out));
     strbuf_reset(out);
     CHECK_INT(render_json_instrument(report, 0, out), REPORT_ENOMEM);
     report_destroy(&report);
-    report = report_new(catalog, events.items, events.count,
-                        tru_date("2003-01-01"), &error);
+    report = report_new(catalog, events.items, events.count, tru_date("2003-01-01"), &error);
     strbuf_reset(out);
     CHECK_INT(render_json(report, out), REPORT_OK);
     CHECK(s_same_as_jansson(strbuf_data(out)));
@@ -564,8 +548,7 @@ s_test_strbuf(void)
 
     strbuf_t *out = strbuf_new();
     escape_html(out, "<a href=\"x\">Tom & Jerry's</a>\x01");
-    CHECK_STR(strbuf_data(out),
-              "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
+    CHECK_STR(strbuf_data(out), "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
     strbuf_reset(out);
     escape_csv(out, "plain");
     strbuf_putc(out, '|');
@@ -576,12 +559,10 @@ s_test_strbuf(void)
     escape_csv(out, "two\nlines");
     strbuf_putc(out, '|');
     escape_csv(out, NULL);
-    CHECK_STR(strbuf_data(out),
-              "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"|");
+    CHECK_STR(strbuf_data(out), "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"|");
     strbuf_reset(out);
     escape_md(out, "a|b <c> *d* _e_ [f](g) \\ h\ni");
-    CHECK_STR(strbuf_data(out),
-              "a\\|b \\<c\\> \\*d\\* \\_e\\_ \\[f\\](g) \\\\ h i");
+    CHECK_STR(strbuf_data(out), "a\\|b \\<c\\> \\*d\\* \\_e\\_ \\[f\\](g) \\\\ h i");
     strbuf_destroy(&out);
 }
 
@@ -595,8 +576,7 @@ s_escape_json_as_jansson(strbuf_t *out, const char *text)
     int rc = escape_json(out, text);
     json_t *string = json_string(text);
     char *want = string ? json_dumps(string, JSON_ENCODE_ANY) : NULL;
-    bool same = string ? want && rc == 0 &&
-                             strcmp(strbuf_data(out), want) == 0
+    bool same = string ? want && rc == 0 && strcmp(strbuf_data(out), want) == 0
                        : rc == -1 && strbuf_failed(out);
     free(want);
     json_decref(string);
@@ -616,21 +596,19 @@ s_test_escape_json(void)
     escape_json(out, NULL);
     strbuf_putc(out, ' ');
     escape_json(out, "");
-    CHECK_STR(strbuf_data(out),
-              "\"plain\" \"say \\\"hi\\\" \\\\ a/b\" "
-              "\"\\b\\f\\n\\r\\t\\u0001\\u001F\x7f\" null \"\"");
+    CHECK_STR(strbuf_data(out), "\"plain\" \"say \\\"hi\\\" \\\\ a/b\" "
+                                "\"\\b\\f\\n\\r\\t\\u0001\\u001F\x7f\" null \"\"");
     /* Non-ASCII stays UTF-8: U+00F4, U+2019, U+2028, U+4E2D, U+1D518. */
     static const char letters[] = "C\xc3\xb4te d\xe2\x80\x99Ivoire "
                                   "\xe2\x80\xa8 \xe4\xb8\xad \xf0\x9d\x94\x98";
     strbuf_reset(out);
     CHECK_INT(escape_json(out, letters), 0);
-    CHECK(strbuf_len(out) == sizeof letters + 1 &&
-          strncmp(strbuf_data(out) + 1, letters, sizeof letters - 1) == 0);
+    CHECK(strbuf_len(out) == sizeof letters + 1
+          && strncmp(strbuf_data(out) + 1, letters, sizeof letters - 1) == 0);
     /* Not UTF-8: a stray continuation byte, an overlong "/", a surrogate,
        past U+10FFFF, a sequence cut short, F5. The failure is sticky. */
-    static const char *invalid[] = {"\x80",         "a\xc0\xaf",
-                                    "\xed\xa0\x80", "\xf4\x90\x80\x80",
-                                    "\xe2\x82",     "\xf5\x80\x80\x80"};
+    static const char *invalid[] = {
+        "\x80", "a\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82", "\xf5\x80\x80\x80"};
     for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
         strbuf_reset(out);
         CHECK_INT(escape_json(out, invalid[i]), -1);
@@ -640,8 +618,7 @@ s_test_escape_json(void)
     /* Against jansson: every text of one and two bytes, three-byte texts
        from every lead byte of a multi-byte sequence, and four-byte ones
        from F0..F4, around the edges of the continuation range. */
-    static const unsigned char edges[] = {0x7f, 0x80, 0x8f, 0x90,
-                                          0x9f, 0xa0, 0xbf, 0xc0};
+    static const unsigned char edges[] = {0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0};
     int disagree = 0;
     unsigned char text[5] = {0};
     const char *t = (const char *) text;
@@ -653,8 +630,7 @@ s_test_escape_json(void)
             text[1] = (unsigned char) b;
             text[2] = 0;
             disagree += !s_escape_json_as_jansson(out, t);
-            for (size_t c = 0; a >= 0xe0 && a <= 0xf4 && c < sizeof edges;
-                 c++) {
+            for (size_t c = 0; a >= 0xe0 && a <= 0xf4 && c < sizeof edges; c++) {
                 text[2] = edges[c];
                 text[3] = 0;
                 disagree += !s_escape_json_as_jansson(out, t);
@@ -678,11 +654,10 @@ main(void)
     if (!catalog)
         return check_report("test_report_formats");
     tru_events_t events = {0};
-    CHECK_INT(tru_load_events(catalog, "a58-165.csv", 1, NULL, NULL, &events),
-              527);
+    CHECK_INT(tru_load_events(catalog, "a58-165.csv", 1, NULL, NULL, &events), 527);
     int error = 0;
-    report_t *report = report_new(catalog, events.items, events.count,
-                                  tru_date("2003-07-02"), &error);
+    report_t *report =
+        report_new(catalog, events.items, events.count, tru_date("2003-07-02"), &error);
     CHECK_INT(error, REPORT_OK);
     if (report) {
         s_test_json(report);

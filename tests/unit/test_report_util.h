@@ -83,8 +83,8 @@ tru_push(tru_events_t *events, const event_t *ev)
 
 /* Builds an event of the shipped or a test catalog by ids. */
 static inline event_t
-tru_event(int64_t seq, const char *instrument, const char *participant,
-          action_t action, const char *date)
+tru_event(int64_t seq, const char *instrument, const char *participant, action_t action,
+          const char *date)
 {
     event_t ev;
     memset(&ev, 0, sizeof ev);
@@ -101,9 +101,8 @@ tru_event(int64_t seq, const char *instrument, const char *participant,
    the file is missing, malformed, or names something the catalog does not
    know. */
 static inline int
-tru_load_events(const catalog_t *catalog, const char *fixture,
-                int64_t first_seq, const char *rename_from,
-                const char *rename_to, tru_events_t *events)
+tru_load_events(const catalog_t *catalog, const char *fixture, int64_t first_seq,
+                const char *rename_from, const char *rename_to, tru_events_t *events)
 {
     char path[TRU_PATH_SIZE + 128];
     snprintf(path, sizeof path, "%s/fixtures/%s", tru_data, fixture);
@@ -128,15 +127,13 @@ tru_load_events(const catalog_t *catalog, const char *fixture,
         const char *name = csv_field(csv, 1);
         if (rename_from && strcmp(name, rename_from) == 0)
             name = rename_to;
-        const catalog_instrument_t *inst =
-            catalog_instrument_find(catalog, csv_field(csv, 0));
+        const catalog_instrument_t *inst = catalog_instrument_find(catalog, csv_field(csv, 0));
         const catalog_participant_t *p = catalog_participant_find(catalog, name);
         action_t action = action_parse(csv_field(csv, 2));
         rdate_t date;
-        if (!inst || !p || action == ACTION_NONE ||
-            rdate_parse(csv_field(csv, 3), &date)) {
-            fprintf(stderr, "%s:%d: cannot resolve %s / %s\n", path,
-                    csv_line(csv), csv_field(csv, 0), name);
+        if (!inst || !p || action == ACTION_NONE || rdate_parse(csv_field(csv, 3), &date)) {
+            fprintf(stderr, "%s:%d: cannot resolve %s / %s\n", path, csv_line(csv),
+                    csv_field(csv, 0), name);
             rc = -1;
             break;
         }
@@ -207,11 +204,10 @@ tru_normalise(const char *text)
         if (len == 0) /* step 2 */
             continue;
         /* A table starts with "B. Ratification..." (or "A. ..."). */
-        if (len > 3 && line[0] >= 'A' && line[0] <= 'Z' && line[1] == '.' &&
-            line[2] == ' ')
+        if (len > 3 && line[0] >= 'A' && line[0] <= 'Z' && line[1] == '.' && line[2] == ' ')
             headers_in_table = 0;
-        if (len == sizeof header - 1 && memcmp(line, header, len) == 0 &&
-            headers_in_table++ > 0) /* step 3 */
+        if (len == sizeof header - 1 && memcmp(line, header, len) == 0
+            && headers_in_table++ > 0) /* step 3 */
             continue;
         strbuf_t *fixed = strbuf_new();
         if (!fixed)
@@ -222,18 +218,18 @@ tru_normalise(const char *text)
             start++;
             rest--;
         }
-        if (rest > sizeof latex - 1 &&
-            memcmp(start, latex, sizeof latex - 1) == 0) { /* step 4 */
+        if (rest > sizeof latex - 1 && memcmp(start, latex, sizeof latex - 1) == 0) { /* step 4 */
             const char *mark = start + sizeof latex - 1;
             const char *close = memchr(mark, '}', rest - (sizeof latex - 1));
             if (close && close[1] == '$') {
                 strbuf_putc(fixed, '^');
                 strbuf_appendn(fixed, mark, (size_t) (close - mark));
-                strbuf_appendn(fixed, close + 2,
-                               (size_t) (line + len - (close + 2)));
-            } else
+                strbuf_appendn(fixed, close + 2, (size_t) (line + len - (close + 2)));
+            }
+            else
                 strbuf_appendn(fixed, line, len);
-        } else
+        }
+        else
             strbuf_appendn(fixed, line, len);
         const char *f = strbuf_data(fixed);
         const char *hit = strstr(f, typo); /* step 5 */
@@ -241,7 +237,8 @@ tru_normalise(const char *text)
             strbuf_appendn(out, f, (size_t) (hit - f));
             strbuf_append(out, "On 4 February 2003, the Federal Republic");
             strbuf_append(out, hit + sizeof typo - 1);
-        } else
+        }
+        else
             strbuf_append(out, f);
         strbuf_putc(out, '\n');
         strbuf_destroy(&fixed);
@@ -267,8 +264,8 @@ tru_same_text(const char *got, const char *want, const char *what)
         size_t gl = ge ? (size_t) (ge - g) : strlen(g);
         size_t wl = we ? (size_t) (we - w) : strlen(w);
         if (gl != wl || memcmp(g, w, gl) != 0) {
-            fprintf(stderr, "%s: line %d differs:\n  got:  %.*s\n  want: %.*s\n",
-                    what, line, (int) gl, g, (int) wl, w);
+            fprintf(stderr, "%s: line %d differs:\n  got:  %.*s\n  want: %.*s\n", what, line,
+                    (int) gl, g, (int) wl, w);
             return false;
         }
         g += gl + (ge ? 1 : 0);
@@ -276,8 +273,9 @@ tru_same_text(const char *got, const char *want, const char *what)
         line++;
     }
     if (*g || *w) {
-        fprintf(stderr, "%s: line %d: one text is longer:\n  got:  %.60s\n"
-                        "  want: %.60s\n",
+        fprintf(stderr,
+                "%s: line %d: one text is longer:\n  got:  %.60s\n"
+                "  want: %.60s\n",
                 what, line, g, w);
         return false;
     }
@@ -303,8 +301,7 @@ tru_write(const char *dir, const char *name, const char *content)
 static inline void
 tru_remove_temp(const char *dir)
 {
-    static const char *names[] = {"instruments.ini", CATALOG_PARTICIPANTS_FILE,
-                                  CATALOG_NAMES_FILE};
+    static const char *names[] = {"instruments.ini", CATALOG_PARTICIPANTS_FILE, CATALOG_NAMES_FILE};
     char path[TRU_PATH_SIZE + 64];
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -318,15 +315,14 @@ tru_remove_temp(const char *dir)
    into dir (TRU_PATH_SIZE bytes), and loads them. Returns the catalog
    (caller destroys it, then calls tru_remove_temp), or NULL. */
 static inline catalog_t *
-tru_temp_catalog(const char *ini, const char *participants, const char *names,
-                 char *dir)
+tru_temp_catalog(const char *ini, const char *participants, const char *names, char *dir)
 {
     snprintf(dir, TRU_PATH_SIZE, "/tmp/ratify-report-XXXXXX");
     if (!mkdtemp(dir))
         return NULL;
-    if (tru_write(dir, "instruments.ini", ini) ||
-        tru_write(dir, CATALOG_PARTICIPANTS_FILE, participants) ||
-        (names && tru_write(dir, CATALOG_NAMES_FILE, names))) {
+    if (tru_write(dir, "instruments.ini", ini)
+        || tru_write(dir, CATALOG_PARTICIPANTS_FILE, participants)
+        || (names && tru_write(dir, CATALOG_NAMES_FILE, names))) {
         tru_remove_temp(dir);
         return NULL;
     }

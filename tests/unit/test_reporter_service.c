@@ -62,8 +62,8 @@ s_test_msg(void)
     msgpack_sbuffer_init(&again);
     wire_err_t err;
 
-    report_msg_request_t req = {.kind = "status", .format = "csv", .as_of = "2003-07-02",
-                                .instrument = "UNTOC"};
+    report_msg_request_t req = {
+        .kind = "status", .format = "csv", .as_of = "2003-07-02", .instrument = "UNTOC"};
     CHECK_INT(report_msg_encode_request(&req, &buf), 0);
     msg_in_t *in = s_parse(&buf);
     CHECK(in && msg_in_type(in) == MSG_REPORT);
@@ -90,9 +90,13 @@ s_test_msg(void)
 
     /* a reply with a body holding NULs and non-ASCII, byte for byte */
     static const char body[] = "Türkiye\tline\n\0after";
-    report_msg_reply_t reply = {.kind = "annex", .format = "text", .as_of = "2003-07-02",
-                                .last_seq = 527, .content_type = "text/plain; charset=utf-8",
-                                .body = (char *) body, .body_len = sizeof body - 1};
+    report_msg_reply_t reply = {.kind = "annex",
+                                .format = "text",
+                                .as_of = "2003-07-02",
+                                .last_seq = 527,
+                                .content_type = "text/plain; charset=utf-8",
+                                .body = (char *) body,
+                                .body_len = sizeof body - 1};
     msgpack_sbuffer_clear(&buf);
     CHECK_INT(report_msg_encode_reply(&reply, &buf), 0);
     in = s_parse(&buf);
@@ -180,8 +184,7 @@ s_test_reportreq(const catalog_t *catalog, const tru_events_t *events)
     const rdate_t today = tru_date("2003-07-02");
     reportreq_t q;
     char err[512];
-    CHECK_INT(reportreq_parse(&q, "annex", NULL, NULL, NULL, today, err, sizeof err),
-              REPORTREQ_OK);
+    CHECK_INT(reportreq_parse(&q, "annex", NULL, NULL, NULL, today, err, sizeof err), REPORTREQ_OK);
     CHECK_INT(q.kind, REPORTREQ_ANNEX);
     CHECK_INT(q.format, REPORTREQ_TEXT);
     CHECK_INT(q.as_of, today);
@@ -201,7 +204,8 @@ s_test_reportreq(const catalog_t *catalog, const tru_events_t *events)
     CHECK_INT(reportreq_parse(&q, "annex", "text", "2003-07-0\x01<\xc3\xa9>", NULL, today, err,
                               sizeof err),
               REPORTREQ_EBAD);
-    CHECK_STR(err, "as_of must be a date YYYY-MM-DD: '2003-07-0?<?" "?>'");
+    CHECK_STR(err, "as_of must be a date YYYY-MM-DD: '2003-07-0?<?"
+                   "?>'");
     CHECK_INT(reportreq_parse(&q, "annex", "text",
                               "2003-07-02 and then a very long tail of text after it", NULL, today,
                               err, sizeof err),
@@ -244,8 +248,7 @@ s_test_reportreq(const catalog_t *catalog, const tru_events_t *events)
                 continue;
             CHECK_INT(reportreq_parse(&q, reportreq_kind_name((reportreq_kind_t) k),
                                       reportreq_format_name((reportreq_format_t) fm), NULL,
-                                      k == REPORTREQ_STATUS ? "TIP" : NULL, today, err,
-                                      sizeof err),
+                                      k == REPORTREQ_STATUS ? "TIP" : NULL, today, err, sizeof err),
                       REPORTREQ_OK);
             strbuf_t *out = strbuf_new();
             CHECK_INT(reportreq_render(&q, report, out, err, sizeof err), REPORTREQ_OK);
@@ -297,19 +300,16 @@ s_test_address(void)
     struct sockaddr_storage addr;
     socklen_t len = 0;
     char bound[128], err[256];
-    CHECK_INT(http_parse_address("127.0.0.1:8080", &addr, &len, bound, sizeof bound, err,
-                                 sizeof err),
-              0);
+    CHECK_INT(
+        http_parse_address("127.0.0.1:8080", &addr, &len, bound, sizeof bound, err, sizeof err), 0);
     CHECK_STR(bound, "127.0.0.1:8080");
     CHECK_INT(addr.ss_family, AF_INET);
     CHECK_INT(len, sizeof(struct sockaddr_in));
     CHECK_INT(ntohs(((struct sockaddr_in *) &addr)->sin_port), 8080);
-    CHECK_INT(http_parse_address("reporter:8080", &addr, &len, bound, sizeof bound, err,
-                                 sizeof err),
-              0);
+    CHECK_INT(
+        http_parse_address("reporter:8080", &addr, &len, bound, sizeof bound, err, sizeof err), 0);
     CHECK_STR(bound, "0.0.0.0:8080");
-    CHECK_INT(http_parse_address("localhost:80", &addr, &len, bound, sizeof bound, err,
-                                 sizeof err),
+    CHECK_INT(http_parse_address("localhost:80", &addr, &len, bound, sizeof bound, err, sizeof err),
               0);
     CHECK_STR(bound, "127.0.0.1:80");
     CHECK_INT(http_parse_address("*:9000", &addr, &len, bound, sizeof bound, err, sizeof err), 0);
@@ -324,8 +324,15 @@ s_test_address(void)
               0);
     CHECK_INT(addr.ss_family, AF_INET6);
     CHECK_STR(bound, "[::1]:8443");
-    static const char *bad[] = {"127.0.0.1", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:80x",
-                                "300.1.1.1:80", "[::1]8080", "[nope]:80", ":", ""};
+    static const char *bad[] = {"127.0.0.1",
+                                "127.0.0.1:0",
+                                "127.0.0.1:65536",
+                                "127.0.0.1:80x",
+                                "300.1.1.1:80",
+                                "[::1]8080",
+                                "[nope]:80",
+                                ":",
+                                ""};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = '\0';
         CHECK_INT(http_parse_address(bad[i], &addr, &len, bound, sizeof bound, err, sizeof err),
@@ -353,8 +360,8 @@ s_test_spill_setting(void)
         CHECK_INT(http_spill_from_env(&bytes, err, sizeof err), 0);
         CHECK_INT(bytes, good[i].bytes);
     }
-    static const char *bad[] = {"0",  "-1",  "65537", "abc", "8M",
-                                "8 ", "1e3", "99999999999999999999"};
+    static const char *bad[] = {"0",  "-1", "65537", "abc",
+                                "8M", "8 ", "1e3",   "99999999999999999999"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         setenv("RATIFY_REPORTER_SPILL_KB", bad[i], 1);
         err[0] = '\0';
@@ -541,9 +548,8 @@ s_test_view_compact(const catalog_t *catalog, const tru_events_t *events)
             && strcmp(events->items[i].instrument, "UNTOC") == 0)
             target = &events->items[i];
     CHECK(target != NULL);
-    event_t retraction =
-        tru_event((int64_t) n + 1, "UNTOC", target ? target->participant : "ARM",
-                  ACTION_RETRACTION, "2003-07-02");
+    event_t retraction = tru_event((int64_t) n + 1, "UNTOC", target ? target->participant : "ARM",
+                                   ACTION_RETRACTION, "2003-07-02");
     retraction.retracts = target ? target->seq : 1;
     snprintf(retraction.reason, sizeof retraction.reason, "entered in error");
     CHECK_INT(view_append(view, &retraction, err, sizeof err), 0);
@@ -569,9 +575,10 @@ s_test_view_compact(const catalog_t *catalog, const tru_events_t *events)
     sqlite3 *db = NULL;
     CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
     sqlite3_stmt *st = NULL;
-    if (db && sqlite3_prepare_v2(db, "SELECT reason, retracts FROM events WHERE seq = ?1", -1,
-                                 &st, NULL)
-                  == SQLITE_OK) {
+    if (db
+        && sqlite3_prepare_v2(db, "SELECT reason, retracts FROM events WHERE seq = ?1", -1, &st,
+                              NULL)
+               == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, (int64_t) n + 1);
         CHECK(sqlite3_step(st) == SQLITE_ROW);
         CHECK_STR((const char *) sqlite3_column_text(st, 0), "entered in error");

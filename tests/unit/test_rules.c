@@ -61,16 +61,14 @@ s_rule(int n, int delay)
 }
 
 static void
-s_add(rules_instrument_t *in, int64_t seq, action_t action, const char *who,
-      const char *date)
+s_add(rules_instrument_t *in, int64_t seq, action_t action, const char *who, const char *date)
 {
     const event_t ev = s_ev(seq, action, who, date);
     CHECK_INT(rules_instrument_add(in, &ev, false), RULES_OK);
 }
 
 static void
-s_add_reio(rules_instrument_t *in, int64_t seq, action_t action,
-           const char *who, const char *date)
+s_add_reio(rules_instrument_t *in, int64_t seq, action_t action, const char *who, const char *date)
 {
     const event_t ev = s_ev(seq, action, who, date);
     CHECK_INT(rules_instrument_add(in, &ev, true), RULES_OK);
@@ -102,14 +100,13 @@ s_party(const rules_instrument_t *in, const char *who, int nth)
 /* --- the seed ----------------------------------------------------------- */
 
 static const char *s_seed_dates[40] = {
-    "2001-06-05", "2001-06-28", "2001-09-06", "2001-11-12", "2001-12-05",
-    "2001-12-07", "2002-01-23", "2002-03-01", "2002-04-12", "2002-04-24",
-    "2002-05-09", "2002-05-13", "2002-05-13", "2002-05-15", "2002-05-28",
-    "2002-07-08", "2002-07-19", "2002-07-24", "2002-08-16", "2002-08-21",
-    "2002-08-29", "2002-09-09", "2002-09-17", "2002-09-19", "2002-10-07",
-    "2002-10-29", "2002-11-19", "2002-12-04", "2003-01-24", "2003-02-07",
-    "2003-02-10", "2003-03-04", "2003-03-25", "2003-04-21", "2003-04-22",
-    "2003-04-22", "2003-05-05", "2003-06-19", "2003-06-25", "2003-07-01"};
+    "2001-06-05", "2001-06-28", "2001-09-06", "2001-11-12", "2001-12-05", "2001-12-07",
+    "2002-01-23", "2002-03-01", "2002-04-12", "2002-04-24", "2002-05-09", "2002-05-13",
+    "2002-05-13", "2002-05-15", "2002-05-28", "2002-07-08", "2002-07-19", "2002-07-24",
+    "2002-08-16", "2002-08-21", "2002-08-29", "2002-09-09", "2002-09-17", "2002-09-19",
+    "2002-10-07", "2002-10-29", "2002-11-19", "2002-12-04", "2003-01-24", "2003-02-07",
+    "2003-02-10", "2003-03-04", "2003-03-25", "2003-04-21", "2003-04-22", "2003-04-22",
+    "2003-05-05", "2003-06-19", "2003-06-25", "2003-07-01"};
 
 static void
 test_seed(void)
@@ -376,7 +373,7 @@ test_first_of_month(void)
     in = rules_instrument_new(&rule);
     s_add(in, 1, ACTION_RATIFICATION, "AAA", "2003-01-10");
     s_add(in, 2, ACTION_RATIFICATION, "BBB", "2003-02-10");
-    s_add(in, 3, ACTION_RATIFICATION, "CCC", "2003-03-02");  /* +60 = 05-01 */
+    s_add(in, 3, ACTION_RATIFICATION, "CCC", "2003-03-02"); /* +60 = 05-01 */
     CHECK_INT(rules_instrument_compute(in, D("2005-12-31"), NULL, &st), RULES_OK);
     CHECK_INT(st.eif, D("2003-06-01"));
     rules_instrument_destroy(&in);
@@ -770,11 +767,9 @@ test_same_day_acts(void)
 static bool
 s_same_status(const rules_status_t *a, const rules_status_t *b)
 {
-    bool same = a->as_of == b->as_of && a->counted == b->counted
-                && a->parties == b->parties && a->signatures == b->signatures
-                && a->threshold_date == b->threshold_date
-                && a->own_eif == b->own_eif && a->eif == b->eif
-                && a->stage == b->stage
+    bool same = a->as_of == b->as_of && a->counted == b->counted && a->parties == b->parties
+                && a->signatures == b->signatures && a->threshold_date == b->threshold_date
+                && a->own_eif == b->own_eif && a->eif == b->eif && a->stage == b->stage
                 && a->waiting_for_parent == b->waiting_for_parent
                 && a->crossing_count == b->crossing_count
                 && a->approaching_count == b->approaching_count;
@@ -792,10 +787,9 @@ s_same_parties(const rules_instrument_t *x, const rules_instrument_t *y)
         rules_party_t a, b;
         rules_instrument_party(x, i, &a);
         rules_instrument_party(y, i, &b);
-        if (strcmp(a.participant, b.participant) != 0 || a.action != b.action
-            || a.seq != b.seq || a.deposit != b.deposit || a.reio != b.reio
-            || a.counted != b.counted || a.crossing != b.crossing
-            || a.later != b.later || a.eif != b.eif
+        if (strcmp(a.participant, b.participant) != 0 || a.action != b.action || a.seq != b.seq
+            || a.deposit != b.deposit || a.reio != b.reio || a.counted != b.counted
+            || a.crossing != b.crossing || a.later != b.later || a.eif != b.eif
             || a.denounced != b.denounced || a.end != b.end
             || a.ended_by_parent != b.ended_by_parent)
             return false;

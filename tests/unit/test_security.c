@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define WAIT_MSEC 1500 /* an admitted client's request arrives well within this */
+#define WAIT_MSEC        1500 /* an admitted client's request arrives well within this */
 #define DENIED_WAIT_MSEC 600
 
 static char s_dir[64];
@@ -71,9 +71,9 @@ s_client(zcert_t *cert, zcert_t *server, const char *endpoint)
 static rpc_req_t *
 s_roundtrip(zsock_t *client, zsock_t *router, int wait_ms)
 {
-    static const unsigned char ping[] = {0x82, 0xa1, 0x76, 0x01, 0xa4, 0x74,
-                                         0x79, 0x70, 0x65, 0xa4, 0x70, 0x69,
-                                         0x6e, 0x67}; /* {"v":1,"type":"ping"} */
+    static const unsigned char ping[] = {
+        0x82, 0xa1, 0x76, 0x01, 0xa4, 0x74, 0x79,
+        0x70, 0x65, 0xa4, 0x70, 0x69, 0x6e, 0x67}; /* {"v":1,"type":"ping"} */
     zmsg_t *zm = zmsg_new();
     zmsg_addmem(zm, "", 0);
     zmsg_addmem(zm, ping, sizeof ping);

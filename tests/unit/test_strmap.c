@@ -28,8 +28,8 @@
 #define SANITIZED 0
 #endif
 
-#define MANY 100000
-#define COLLIDING 12
+#define MANY         100000
+#define COLLIDING    12
 #define COLLIDE_MASK 0xFFFFu /* the first slot in a table of up to 65,536 */
 
 static void

@@ -92,8 +92,9 @@ s_sample(void)
     snprintf(m.id, sizeof m.id, "UNTOC/threshold.reached/2003-07-01");
     snprintf(m.instrument, sizeof m.instrument, "UNTOC");
     snprintf(m.reference, sizeof m.reference, "XVIII-12");
-    snprintf(m.title, sizeof m.title, "United Nations Convention against Transnational "
-                                      "Organized Crime");
+    snprintf(m.title, sizeof m.title,
+             "United Nations Convention against Transnational "
+             "Organized Crime");
     m.threshold = 40;
     m.count = 40;
     m.date = D("2003-07-01");
@@ -281,8 +282,8 @@ test_status_and_parties(void)
     snprintf(st[1].waiting_for, sizeof st[1].waiting_for, "UNTOC");
     st[1].threshold = 40;
     st[1].threshold_date = st[1].entry_into_force = RDATE_NONE;
-    milestone_status_reply_t r = {.as_of = D("2003-07-02"), .registry_seq = 527, .count = 2,
-                                  .instruments = st};
+    milestone_status_reply_t r = {
+        .as_of = D("2003-07-02"), .registry_seq = 527, .count = 2, .instruments = st};
     msgpack_sbuffer buf;
     msgpack_sbuffer_init(&buf);
     CHECK_INT(milestone_encode_status_reply(&r, &buf), 0);
@@ -324,10 +325,10 @@ test_status_and_parties(void)
     CHECK_INT(q2.as_of, RDATE_NONE);
     msg_in_destroy(&in);
 
-    milestone_party_t ps[1] = {{"ARM", "Armenia", ACTION_RATIFICATION, D("2003-07-01"),
-                                D("2003-09-29"), RDATE_NONE}};
-    milestone_parties_reply_t pr = {.instrument = "UNTOC", .as_of = D("2003-07-02"), .count = 1,
-                                    .parties = ps};
+    milestone_party_t ps[1] = {
+        {"ARM", "Armenia", ACTION_RATIFICATION, D("2003-07-01"), D("2003-09-29"), RDATE_NONE}};
+    milestone_parties_reply_t pr = {
+        .instrument = "UNTOC", .as_of = D("2003-07-02"), .count = 1, .parties = ps};
     msgpack_sbuffer_clear(&buf);
     CHECK_INT(milestone_encode_parties_reply(&pr, &buf), 0);
     in = s_parse(&buf);

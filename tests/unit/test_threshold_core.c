@@ -31,9 +31,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define PATH_SIZE 4096
+#define PATH_SIZE  4096
 #define EVENTS_MAX 1024
-#define IDS_MAX 64
+#define IDS_MAX    64
 
 static char s_dir[256];
 static catalog_t *s_catalog;
@@ -137,8 +137,8 @@ s_reverse(event_t *out)
     size_t n = 0;
     for (size_t i = 0; i < s_nevents; i++) {
         const event_t *e = &sorted[i];
-        const bool protocol_consent = action_is_consent(e->action)
-                                      && strcmp(e->instrument, "UNTOC") != 0;
+        const bool protocol_consent =
+            action_is_consent(e->action) && strcmp(e->instrument, "UNTOC") != 0;
         if (protocol_consent)
             continue; /* placed after its Convention consent */
         out[n++] = *e;
@@ -412,8 +412,10 @@ test_retraction(void)
             && s_events[i].action == ACTION_RATIFICATION)
             armenia = s_events[i].seq;
     CHECK(armenia > 0);
-    event_t r = {.seq = (int64_t) s_nevents + 1, .action = ACTION_RETRACTION,
-                 .date = D("2003-07-02"), .retracts = armenia};
+    event_t r = {.seq = (int64_t) s_nevents + 1,
+                 .action = ACTION_RETRACTION,
+                 .date = D("2003-07-02"),
+                 .retracts = armenia};
     snprintf(r.instrument, sizeof r.instrument, "UNTOC");
     snprintf(r.participant, sizeof r.participant, "ARM");
     snprintf(r.reason, sizeof r.reason, "recorded in error");
@@ -471,8 +473,8 @@ test_queries(void)
     s_seen_t seen = {0};
     CHECK_INT(s_status(t, NULL, D("2001-01-01"), &st), 0);
     milestone_status_reply_clear(&st);
-    event_t tip = {.seq = (int64_t) s_nevents + 1, .action = ACTION_RATIFICATION,
-                   .date = D("2003-07-02")};
+    event_t tip = {
+        .seq = (int64_t) s_nevents + 1, .action = ACTION_RATIFICATION, .date = D("2003-07-02")};
     snprintf(tip.instrument, sizeof tip.instrument, "TIP");
     snprintf(tip.participant, sizeof tip.participant, "ARM");
     CHECK_INT(threshold_apply(t, &tip, D("2003-07-02")), 0);
@@ -547,8 +549,8 @@ test_queries(void)
     CHECK_STR(e.code, "unknown_instrument");
     msg_in_destroy(&reply);
     msgpack_sbuffer_clear(&req);
-    msg_deposit_t dep = {.instrument = "UNTOC", .participant = "Chad", .action = "signature",
-                         .date = "2000-12-12"};
+    msg_deposit_t dep = {
+        .instrument = "UNTOC", .participant = "Chad", .action = "signature", .date = "2000-12-12"};
     msg_encode_deposit(&dep, &req);
     reply = s_request(t, &req);
     CHECK(reply && msg_decode_error(reply, &e, &err) == 0);
@@ -615,8 +617,8 @@ test_backdated(void)
         return;
     s_apply(t, s_events, s_nevents, false, &seen, "2003-07-02");
     s_check_seed_ids(&seen);
-    event_t late = {.seq = (int64_t) s_nevents + 1, .action = ACTION_ACCESSION,
-                    .date = D("2003-06-20")};
+    event_t late = {
+        .seq = (int64_t) s_nevents + 1, .action = ACTION_ACCESSION, .date = D("2003-06-20")};
     snprintf(late.instrument, sizeof late.instrument, "UNTOC");
     snprintf(late.participant, sizeof late.participant, "TCD");
     s_apply(t, &late, 1, true, &seen, "2003-07-02");
@@ -649,7 +651,8 @@ test_waiting_for_parent(void)
         const catalog_participant_t *p = catalog_participant_at(s_catalog, i);
         if (catalog_participant_is_reio(p))
             continue;
-        event_t tip = {.seq = (int64_t) n + 1, .action = ACTION_RATIFICATION,
+        event_t tip = {.seq = (int64_t) n + 1,
+                       .action = ACTION_RATIFICATION,
                        .date = D("2002-01-01") + (rdate_t) k};
         snprintf(tip.instrument, sizeof tip.instrument, "TIP");
         snprintf(tip.participant, sizeof tip.participant, "%s", catalog_participant_id(p));
@@ -732,7 +735,8 @@ main(void)
     else
         fprintf(stderr, "catalog: %s\n", err);
     catalog_destroy(&s_catalog);
-    const char *names[] = {"fwd.db", "rev.db", "batch.db", "odd.db", "lock.db", "late.db", "wait.db"};
+    const char *names[] = {"fwd.db",  "rev.db",  "batch.db", "odd.db",
+                           "lock.db", "late.db", "wait.db"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         s_remove_db(names[i]);
     rmdir(s_dir);

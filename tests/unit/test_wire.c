@@ -54,22 +54,22 @@ s_check(const void *data, size_t size, wire_err_t *err)
 }
 
 /* Expects rejection with "bad_frame" at `offset`. */
-#define CHECK_BAD(data, size, want_offset)                                     \
-    do {                                                                       \
-        wire_err_t e_;                                                         \
-        CHECK_INT(s_check((data), (size), &e_), -1);                           \
-        CHECK_STR(e_.code, "bad_frame");                                       \
-        CHECK_INT(e_.offset, (want_offset));                                   \
-        CHECK(strstr(e_.message, "byte") != NULL);                             \
+#define CHECK_BAD(data, size, want_offset)                                                         \
+    do {                                                                                           \
+        wire_err_t e_;                                                                             \
+        CHECK_INT(s_check((data), (size), &e_), -1);                                               \
+        CHECK_STR(e_.code, "bad_frame");                                                           \
+        CHECK_INT(e_.offset, (want_offset));                                                       \
+        CHECK(strstr(e_.message, "byte") != NULL);                                                 \
     } while (0)
 
-#define CHECK_GOOD(data, size)                                                 \
-    do {                                                                       \
-        wire_err_t e_;                                                         \
-        const int rc_ = s_check((data), (size), &e_);                          \
-        if (rc_ != 0)                                                          \
-            fprintf(stderr, "rejected: %s\n", e_.message);                     \
-        CHECK_INT(rc_, 0);                                                     \
+#define CHECK_GOOD(data, size)                                                                     \
+    do {                                                                                           \
+        wire_err_t e_;                                                                             \
+        const int rc_ = s_check((data), (size), &e_);                                              \
+        if (rc_ != 0)                                                                              \
+            fprintf(stderr, "rejected: %s\n", e_.message);                                         \
+        CHECK_INT(rc_, 0);                                                                         \
     } while (0)
 
 /* True when msgpack-c unpacks exactly one object spanning all the bytes. */
@@ -158,12 +158,30 @@ test_accepts(void)
     CHECK(s_unpacks_whole(f.buf.data, f.buf.size));
 
     /* every scalar alone is a frame */
-    static const uint8_t scalars[][9] = {
-        {0x00}, {0x7f}, {0xe0}, {0xff}, {0xc0}, {0xc2}, {0xc3}, {0xa0},
-        {0xcc, 1}, {0xcd, 1, 2}, {0xce, 1, 2, 3, 4}, {0xcf, 1, 2, 3, 4, 5, 6, 7, 8},
-        {0xd0, 1}, {0xd1, 1, 2}, {0xd2, 1, 2, 3, 4}, {0xd3, 1, 2, 3, 4, 5, 6, 7, 8},
-        {0xca, 1, 2, 3, 4}, {0xcb, 1, 2, 3, 4, 5, 6, 7, 8}, {0x80}, {0x90},
-        {0xc4, 0}, {0xd9, 0}, {0xdc, 0, 0}, {0xde, 0, 0}};
+    static const uint8_t scalars[][9] = {{0x00},
+                                         {0x7f},
+                                         {0xe0},
+                                         {0xff},
+                                         {0xc0},
+                                         {0xc2},
+                                         {0xc3},
+                                         {0xa0},
+                                         {0xcc, 1},
+                                         {0xcd, 1, 2},
+                                         {0xce, 1, 2, 3, 4},
+                                         {0xcf, 1, 2, 3, 4, 5, 6, 7, 8},
+                                         {0xd0, 1},
+                                         {0xd1, 1, 2},
+                                         {0xd2, 1, 2, 3, 4},
+                                         {0xd3, 1, 2, 3, 4, 5, 6, 7, 8},
+                                         {0xca, 1, 2, 3, 4},
+                                         {0xcb, 1, 2, 3, 4, 5, 6, 7, 8},
+                                         {0x80},
+                                         {0x90},
+                                         {0xc4, 0},
+                                         {0xd9, 0},
+                                         {0xdc, 0, 0},
+                                         {0xde, 0, 0}};
     static const size_t lens[] = {1, 1, 1, 1, 1, 1, 1, 1, 2, 3, 5, 9,
                                   2, 3, 5, 9, 5, 9, 1, 1, 2, 2, 3, 3};
     for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
@@ -365,9 +383,9 @@ test_mutations(void)
     int accepted = 0, disagreements = 0;
     uint8_t values[64];
     int nvalues = 0;
-    static const uint8_t fixed[] = {0x00, 0x01, 0x02, 0x05, 0x7f, 0x80, 0x81, 0x82, 0x8f,
-                                    0x90, 0x91, 0x92, 0x9f, 0xa0, 0xa1, 0xa5, 0xbf, 0xe0,
-                                    0xff, 0x10, 0x40};
+    static const uint8_t fixed[] = {0x00, 0x01, 0x02, 0x05, 0x7f, 0x80, 0x81,
+                                    0x82, 0x8f, 0x90, 0x91, 0x92, 0x9f, 0xa0,
+                                    0xa1, 0xa5, 0xbf, 0xe0, 0xff, 0x10, 0x40};
     for (size_t i = 0; i < sizeof fixed; i++)
         values[nvalues++] = fixed[i];
     for (int v = 0xc0; v <= 0xdf; v++)
@@ -382,8 +400,7 @@ test_mutations(void)
                 accepted++;
                 if (!s_unpacks_whole(copy, f.buf.size)) {
                     if (disagreements++ == 0)
-                        fprintf(stderr, "accepted but not unpackable: byte %zu = 0x%02x\n",
-                                pos, v);
+                        fprintf(stderr, "accepted but not unpackable: byte %zu = 0x%02x\n", pos, v);
                 }
             }
             else if (err.offset > f.buf.size || strcmp(err.code, "bad_frame") != 0)
@@ -580,10 +597,21 @@ test_packers(void)
     CHECK(f.buf.size == 3 && memcmp(f.buf.data, "\xa1k\xc0", 3) == 0);
     s_frame_reset(&f);
     CHECK_INT(wire_pack_kv_date(&f.pk, "d", RDATE_NONE), 0);
-    CHECK(f.buf.size == 3 && memcmp(f.buf.data, "\xa1" "d\xc0", 3) == 0);
+    CHECK(f.buf.size == 3
+          && memcmp(f.buf.data,
+                    "\xa1"
+                    "d\xc0",
+                    3)
+                 == 0);
     s_frame_reset(&f);
     CHECK_INT(wire_pack_kv_date(&f.pk, "d", rdate_from_ymd(2003, 9, 29)), 0);
-    CHECK(f.buf.size == 13 && memcmp(f.buf.data, "\xa1" "d\xaa" "2003-09-29", 13) == 0);
+    CHECK(f.buf.size == 13
+          && memcmp(f.buf.data,
+                    "\xa1"
+                    "d\xaa"
+                    "2003-09-29",
+                    13)
+                 == 0);
     s_frame_reset(&f);
     /* integers take the smallest encoding */
     CHECK_INT(wire_pack_kv_int(&f.pk, "i", 1), 0);
@@ -597,7 +625,12 @@ test_packers(void)
     s_frame_reset(&f);
     CHECK_INT(wire_pack_kv_bool(&f.pk, "t", true), 0);
     CHECK_INT(wire_pack_kv_bool(&f.pk, "f", false), 0);
-    CHECK(f.buf.size == 6 && memcmp(f.buf.data, "\xa1t\xc3\xa1" "f\xc2", 6) == 0);
+    CHECK(f.buf.size == 6
+          && memcmp(f.buf.data,
+                    "\xa1t\xc3\xa1"
+                    "f\xc2",
+                    6)
+                 == 0);
     s_frame_reset(&f);
     CHECK_INT(wire_pack_kv_nil(&f.pk, "n"), 0);
     CHECK(f.buf.size == 3 && memcmp(f.buf.data, "\xa1n\xc0", 3) == 0);
