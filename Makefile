@@ -1,8 +1,9 @@
 # Ratify: the developer's entry points. CMake does the building; this file
 # only names the steps.
 #   make          build everything into build/bin
-#   make test     install missing Debian packages (as root), build, run every
-#                 test, then build again with ASan + UBSan and run them again
+#   make test     install missing Debian packages (as root), check formatting,
+#                 build with clang (warnings only), build and run every test,
+#                 then build again with ASan + UBSan and run them again
 #   make run      start the services natively, data under ./var, Ctrl-C stops all
 #   make bench    build with optimisation and print the benchmark figures
 #   make chaos    the long crash test: SIGKILLs during a large synthetic load
@@ -18,7 +19,7 @@ CMAKE_ARGS ?=
 
 PREFIX     ?= /usr/local
 
-.PHONY: all build deps test test-plain test-fuzz test-asan run install fuzz bench chaos images compose-test clean format format-check
+.PHONY: all build deps test test-plain test-fuzz test-asan run install fuzz bench chaos images compose-test clean format format-check build-clang
 
 all: build
 
@@ -36,6 +37,7 @@ $(ASAN_BUILD)/CMakeCache.txt:
 
 test: deps
 	@$(MAKE) --no-print-directory format-check
+	@$(MAKE) --no-print-directory build-clang
 	@$(MAKE) --no-print-directory test-plain
 	@$(MAKE) --no-print-directory test-fuzz
 	@$(MAKE) --no-print-directory test-asan
@@ -52,6 +54,15 @@ format-check:
 	@if command -v clang-format >/dev/null; then \
 	  clang-format --dry-run --Werror $(C_SOURCES) && echo "format-check: $(words $(C_SOURCES)) files as .clang-format says"; \
 	else echo "format-check: clang-format not installed, formatting not checked"; fi
+
+# the tree built with clang too (-Werror: its warnings differ from gcc's);
+# the tests run on the gcc builds
+CLANG_BUILD ?= build-clang
+build-clang:
+	@if command -v clang >/dev/null; then \
+	  CC=clang cmake -S . -B $(CLANG_BUILD) -DCMAKE_BUILD_TYPE=Debug $(CMAKE_ARGS) >/dev/null \
+	  && cmake --build $(CLANG_BUILD) -j $(JOBS) && echo "build-clang: clean"; \
+	else echo "build-clang: clang not installed, not built"; fi
 
 # every libFuzzer target for a few seconds (clang from deploy/packages-build.txt)
 test-fuzz:
@@ -91,4 +102,4 @@ install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz build-bench
+	rm -rf $(BUILD) $(ASAN_BUILD) $(CLANG_BUILD) build-fuzz build-bench
