@@ -44,6 +44,8 @@ service_start(const char *name, int argc, char **argv, service_usage_fn *usage)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* a file past RLIMIT_FSIZE fails its write (EFBIG) instead of killing */
+    signal(SIGXFSZ, SIG_IGN);
     if (config_get(CONFIG_TODAY) && config_today() == RDATE_NONE) {
         log_error("RATIFY_TODAY=%s is not a date YYYY-MM-DD", config_get(CONFIG_TODAY));
         return 1;

@@ -23,8 +23,10 @@
     mode) and sent from the file, which libmicrohttpd closes once the
     response is done: whatever its length, the document then takes at most
     the spill size and a 64 KiB write buffer in memory, and its length on
-    disk until the client has it all; the file has no name, so nothing is
-    left behind, even after a crash. The headers are the same either way.
+    disk until the client has it all, never taking the last 256 MiB of that
+    file system (STRBUF_SPILL_RESERVE_BYTES: the databases may share it);
+    the file has no name, so nothing is left behind. The headers are the
+    same either way.
     The dashboard, /metrics and error bodies stay in memory (small).
 
     Threading: the server runs in libmicrohttpd's own thread

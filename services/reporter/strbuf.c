@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define STRBUF_FIRST_CAP 256
@@ -158,6 +159,30 @@ s_open_anonymous(const char *dir)
     return tmp;
 }
 
+/* Returns 0 when n more bytes leave STRBUF_SPILL_RESERVE_BYTES free on
+   the file's file system, else -1 with errno ENOSPC (or fstatvfs's). */
+static int
+s_room(int fd, size_t n)
+{
+    struct statvfs st;
+    if (fstatvfs(fd, &st) != 0)
+        return -1;
+    const uint64_t avail = (uint64_t) st.f_bavail * (uint64_t) st.f_frsize;
+    if (avail < STRBUF_SPILL_RESERVE_BYTES || avail - STRBUF_SPILL_RESERVE_BYTES < n) {
+        errno = ENOSPC;
+        return -1;
+    }
+    return 0;
+}
+
+/* Writes n bytes to the file of a spilled buffer, if they leave the
+   reserve free. Returns 0, or -1 with errno set. */
+static int
+s_write_file(int fd, const char *p, size_t n)
+{
+    return s_room(fd, n) == 0 ? s_write_all(fd, p, n) : -1;
+}
+
 /* Moves the text of an in-memory spill buffer to its file and makes data
    the write buffer. Returns 0, or -1 (marked failed, the file closed and
    the text left in memory). */
@@ -170,7 +195,7 @@ s_spill(strbuf_t *self)
         return -1;
     }
     const int fd = s_open_anonymous(self->dir);
-    if (fd < 0 || s_write_all(fd, self->data ? self->data : "", self->len) != 0) {
+    if (fd < 0 || s_write_file(fd, self->data ? self->data : "", self->len) != 0) {
         const int saved = errno;
         if (fd >= 0)
             close(fd);
@@ -190,7 +215,7 @@ s_spill(strbuf_t *self)
 static int
 s_flush(strbuf_t *self)
 {
-    if (self->pending > 0 && s_write_all(self->fd, self->data, self->pending) != 0)
+    if (self->pending > 0 && s_write_file(self->fd, self->data, self->pending) != 0)
         return s_fail_io(self, errno);
     self->pending = 0;
     return 0;
@@ -201,15 +226,13 @@ static int
 s_spill_append(strbuf_t *self, const char *text, size_t len)
 {
     if ((uint64_t) len > STRBUF_SPILL_MAX_BYTES - (uint64_t) self->len
-        || len > SIZE_MAX - self->len) {
-        self->failed = true;
-        return -1;
-    }
+        || len > SIZE_MAX - self->len)
+        return s_fail_io(self, EFBIG);
     if (len > self->cap - self->pending) {
         if (s_flush(self) != 0)
             return -1;
         if (len >= self->cap) { /* too big to buffer: straight to the file */
-            if (s_write_all(self->fd, text, len) != 0)
+            if (s_write_file(self->fd, text, len) != 0)
                 return s_fail_io(self, errno);
             self->len += len;
             return 0;

@@ -16,11 +16,15 @@
     up to mem_max bytes; the append that would pass mem_max moves the text
     to an anonymous temporary file in the given directory (O_TMPFILE, or
     mkstemp and an immediate unlink where the file system lacks it: no name
-    is left behind, and the space comes back when the last descriptor
-    closes), frees the memory, and from then on every append goes to the
+    is left behind -- but for a crash between those two calls, which can
+    leave a ".ratify-spill-XXXXXX" -- and the space comes back when the
+    last descriptor closes), frees the memory, and from then on every append goes to the
     file through a write buffer of STRBUF_SPILL_WRITE_BYTES. A spilled
-    buffer may reach STRBUF_SPILL_MAX_BYTES. A file that cannot be made or
-    written (no such directory, disk full, EIO) fails the buffer as running
+    buffer may reach STRBUF_SPILL_MAX_BYTES (then EFBIG), and never takes
+    the last STRBUF_SPILL_RESERVE_BYTES of its file system (then ENOSPC):
+    the directory may be the one the services' databases live in. A file
+    that cannot be made or written (no such directory, disk full, EIO) fails
+    the buffer as running
     out of memory does, and strbuf_errno says why. The text of a spilled
     buffer is not in memory: strbuf_data and strbuf_detach return NULL, and
     strbuf_detach_fd hands the file over. So a spill buffer is for a
@@ -47,6 +51,9 @@
 
 /* The largest text a spilled buffer holds in its file (a runaway guard). */
 #define STRBUF_SPILL_MAX_BYTES ((uint64_t) 4 * 1024 * 1024 * 1024)
+
+/* The free space a spilled buffer leaves on its file system. */
+#define STRBUF_SPILL_RESERVE_BYTES ((uint64_t) 256 * 1024 * 1024)
 
 /* The write buffer between the appends and the file of a spilled buffer. */
 #define STRBUF_SPILL_WRITE_BYTES ((size_t) 64 * 1024)

@@ -246,7 +246,7 @@ s_test_zero_and_caps(const char *dir)
     /* past STRBUF_SPILL_MAX_BYTES fails (the text is never read) */
     CHECK_INT(strbuf_appendn(buf, "y", (size_t) STRBUF_SPILL_MAX_BYTES), -1);
     CHECK(strbuf_failed(buf));
-    CHECK_INT(strbuf_errno(buf), 0); /* a cap, not a file error */
+    CHECK_INT(strbuf_errno(buf), EFBIG); /* the cap, named as a file size limit */
     CHECK_INT(strbuf_len(buf), 1);
     CHECK_INT(strbuf_putc(buf, 'z'), -1); /* sticky */
     CHECK_INT(strbuf_detach_fd(buf, &(int){0}, &(size_t){0}), -1);
