@@ -22,6 +22,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define HOOKURL_NAME_MAX 253 /* bytes of a host name (RFC 1035 in text form) */
 #define HOOKURL_IPV6_MAX 45  /* bytes of the longest IPv6 text inet_pton takes */
@@ -63,20 +64,6 @@ s_hex_value(char c)
     if (c >= 'A' && c <= 'F')
         return c - 'A' + 10;
     return -1;
-}
-
-/* Compares n bytes of a with the lower-case b, ignoring a's case. */
-static bool
-s_equal_nocase(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        char c = a[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char) (c - 'A' + 'a');
-        if (c != b[i])
-            return false;
-    }
-    return true;
 }
 
 /* Percent-decodes src[0..n) onto out + *at (room for cap bytes in all).
@@ -231,9 +218,9 @@ s_parse(const char *url, hookurl_t *out, char *err, size_t errlen)
         s_invalid(err, errlen, url, "no scheme and '://'");
         return -1;
     }
-    if (s == 4 && s_equal_nocase(url, "http", 4))
+    if (s == 4 && strncasecmp(url, "http", 4) == 0)
         out->tls = false;
-    else if (s == 5 && s_equal_nocase(url, "https", 5))
+    else if (s == 5 && strncasecmp(url, "https", 5) == 0)
         out->tls = true;
     else {
         if (err && errlen)

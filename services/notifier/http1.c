@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define HTTP1_IMF_FIXDATE_LEN 29                 /* "Sun, 06 Nov 1994 08:49:37 GMT" */
 #define HTTP1_SECONDS_MAX     (INT64_MAX / 1000) /* a delay saturates here, in seconds */
@@ -94,20 +95,6 @@ s_digits(const char *p, size_t n)
         v = v * 10 + (p[i] - '0');
     }
     return v;
-}
-
-/* Compares n bytes of a with the lower-case b, ignoring a's case. */
-static bool
-s_equal_nocase(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        char c = a[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char) (c - 'A' + 'a');
-        if (c != b[i])
-            return false;
-    }
-    return true;
 }
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
@@ -256,7 +243,7 @@ http1_head_parse(const char *buf, size_t len, int64_t now_ms, http1_head_t *out,
             if (!colon)
                 return s_fail(err, errlen, "a field line without ':'");
             const size_t name = (size_t) (colon - line);
-            last_retry = name == 11 && s_equal_nocase(line, "retry-after", 11);
+            last_retry = name == 11 && strncasecmp(line, "retry-after", 11) == 0;
             if (last_retry)
                 retry = s_retry_after(colon + 1, n - name - 1, now_ms);
         }
