@@ -67,6 +67,22 @@ stop_service() {
   fi
 }
 
+# last_seq NAME: the last sequence number in the service's pong ("" when it
+# does not answer within 2 s).
+last_seq() { ctl ping "$1" --json --timeout 2 2>/dev/null | sed -n 's/.*"last_seq":\([0-9]*\).*/\1/p'; }
+
+# wait_seq NAME MIN: until the service's last sequence number is at least MIN
+# (10 s at most, then the test fails); prints it.
+wait_seq() {
+  local n=""
+  for _ in $(seq 1 100); do
+    n=$(last_seq "$1")
+    [ "${n:-0}" -ge "$2" ] && { echo "$n"; return 0; }
+    sleep 0.1
+  done
+  fail "ratify-$1 is at sequence ${n:-(no answer)}, want at least $2"
+}
+
 # db_query DBFILE SQL: runs a read-only query on a service's database.
 db_query() { sqlite3 -readonly "$RATIFY_DATA_DIR/$1" "$2"; }
 

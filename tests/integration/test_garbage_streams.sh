@@ -30,7 +30,6 @@ head -n $((half + 1)) "$d/synth/events.csv" >"$d/part1.csv"
 garbage_events=tcp://127.0.0.1:$((base + 10))
 garbage_milestones=tcp://127.0.0.1:$((base + 11))
 
-last_seq() { ctl ping "$1" --json --timeout 2 2>/dev/null | jq -r .last_seq; }
 registry_seq() { ctl request threshold '{"type":"status","instrument":"SYN001"}' 2>/dev/null | jq -r .registry_seq; }
 # wait_caught_up: the consumers hold everything the owners have
 wait_caught_up() {

@@ -48,12 +48,7 @@ echo "ok - still serving, bad frames logged"
 start_service registry
 ctl load "$FIXTURE" >/dev/null
 start_service threshold
-for _ in $(seq 1 100); do
-  n=$(ctl ping notifier --json | sed -n 's/.*"last_seq":\([0-9]*\).*/\1/p')
-  [ "$n" -ge 4 ] && break
-  sleep 0.1
-done
-[ "$n" -ge 4 ] || fail "the notifier did not catch up: last sequence $n"
+n=$(wait_seq notifier 4)
 echo "ok - caught up with a threshold service started later: $n alerts"
 
 # batches: limit and more

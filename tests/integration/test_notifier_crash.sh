@@ -14,7 +14,6 @@ export RATIFY_CATALOG=$d/synth/instruments.ini
 
 ids() { sed -n 's/^{"specversion":"1.0","id":"\([^"]*\)".*/\1/p' "$1"; }
 seqs() { sed -n 's/.*,"sequence":"\([0-9]*\)",.*/\1/p' "$1" | tr '\n' ' '; }
-last_seq() { ctl ping "$1" --json --timeout 2 | sed -n 's/.*"last_seq":\([0-9]*\).*/\1/p'; }
 # settled: the threshold service has read every registry event, the notifier
 # has alerted every milestone, and nothing moved for 1 s
 state() {

@@ -73,13 +73,7 @@ ctl webhook add "https://no-such-host.invalid/hooks/x" --secret "$SECRET" \
 assert_eq "$(openssl_mapped)" 0 "adding https webhooks does not load OpenSSL"
 
 ctl load "$FIXTURE" >/dev/null
-n=0
-for _ in $(seq 1 100); do
-  n=$(ctl ping notifier --json | sed -n 's/.*"last_seq":\([0-9]*\).*/\1/p')
-  [ "$n" -ge 4 ] && break
-  sleep 0.1
-done
-[ "$n" -ge 4 ] || fail "the notifier stored $n alerts"
+n=$(wait_seq notifier 4) # the seed's four alerts
 wait_for "$n" name
 wait_for "$n" ip
 assert_eq "$(grep -c '"verified":true,"status":200' "$d/hook-name.log")" "$n" "https to a host name: every alert arrives, signed"

@@ -63,13 +63,7 @@ ctl subscribe --json --timeout 10 >"$d/zmq.json" &
 sub=$!
 sleep 0.5
 ctl load "$FIXTURE" >/dev/null
-n=0
-for _ in $(seq 1 100); do
-  n=$(ctl ping notifier --json | sed -n 's/.*"last_seq":\([0-9]*\).*/\1/p')
-  [ "$n" -ge 4 ] && break
-  sleep 0.1
-done
-[ "$n" -ge 4 ] || fail "the notifier stored $n alerts"
+n=$(wait_seq notifier 4) # the seed's four alerts
 wait_for "$n" ok
 slow_then=$(requests slow)
 [ "$slow_then" -lt "$n" ] || fail "the slow endpoint was not slow"

@@ -51,7 +51,6 @@ start_service threshold
 start_service notifier
 start_service reporter
 
-last_seq() { ctl ping "$1" --json --timeout 2 2>/dev/null | jq -r .last_seq; }
 registry_seq() { ctl request threshold '{"type":"status","instrument":"SYN001"}' 2>/dev/null | jq -r .registry_seq; }
 caught_up() {
   local reg mil
