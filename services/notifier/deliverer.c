@@ -63,7 +63,53 @@ typedef struct {
     bool scan;        /* look for due deliveries on the next pass */
     int64_t next_due; /* wall ms of the earliest known due delivery */
     bool stop;
+    hookurl_t *proxy_http, *proxy_https; /* from the environment, or NULL */
+    const char *no_proxy;
 } s_worker_t;
+
+/* Reads the HTTP proxy named by the first set variable of names (curl's
+   rules: http_proxy in lower case only, https_proxy or HTTPS_PROXY, then
+   all_proxy or ALL_PROXY; "host:port" means http://host:port) into a new
+   *out, or leaves it NULL. Returns 0, or -1 with why (a malformed or an
+   https:// proxy URL). */
+static int
+s_proxy_from_env(const char *const names[], hookurl_t **out, char *why, size_t whylen)
+{
+    const char *name = NULL, *text = NULL;
+    for (size_t i = 0; names[i] && !text; i++) {
+        const char *v = getenv(names[i]);
+        if (v && *v)
+            name = names[i], text = v;
+    }
+    if (!text)
+        return 0;
+    char url[ALERT_URL_MAX];
+    if (snprintf(url, sizeof url, "%s%s", strstr(text, "://") ? "" : "http://", text)
+        >= (int) sizeof url) {
+        snprintf(why, whylen, "%s is too long", name);
+        return -1;
+    }
+    hookurl_t *p = malloc(sizeof *p);
+    char err[256];
+    if (!p || hookurl_parse(url, p, err, sizeof err) != 0 || p->tls) {
+        snprintf(why, whylen, "%s=%.200s: %s", name, text,
+                 !p       ? "out of memory"
+                 : p->tls ? "only http:// proxies are supported"
+                          : err);
+        free(p);
+        return -1;
+    }
+    *out = p;
+    return 0;
+}
+
+/* Returns the proxy for url, or NULL to connect directly. */
+static const hookurl_t *
+s_proxy_for(const s_worker_t *w, const hookurl_t *url)
+{
+    const hookurl_t *proxy = url->tls ? w->proxy_https : w->proxy_http;
+    return proxy && !hookurl_no_proxy(w->no_proxy, url->host) ? proxy : NULL;
+}
 
 /* Sends one log record to the main thread (dropped if it is not reading). */
 static void s_log(s_worker_t *w, log_level_t level, const char *fmt, ...)
@@ -119,10 +165,11 @@ s_body(const hookstore_job_t *job, char *why, size_t whylen)
 }
 
 /* Returns the signed POST of the job's alert to url as bytes (*len;
-   caller frees), or NULL with why. */
+   caller frees), or NULL with why; through proxy (not NULL) an http
+   URL's request names the whole URL and carries the proxy's credentials. */
 static char *
-s_request(const hookstore_job_t *job, const hookurl_t *url, int64_t now_ms, size_t *len, char *why,
-          size_t whylen)
+s_request(const hookstore_job_t *job, const hookurl_t *url, const hookurl_t *proxy, int64_t now_ms,
+          size_t *len, char *why, size_t whylen)
 {
     if (strpbrk(job->alert_id, "\r\n")) {
         snprintf(why, whylen, "the alert id cannot be sent as a header");
@@ -135,17 +182,35 @@ s_request(const hookstore_job_t *job, const hookurl_t *url, int64_t now_ms, size
     const int64_t ts = now_ms / 1000;
     char sig[WEBHOOK_SIGNATURE_MAX];
     char *request = NULL;
-    char extra[ALERT_ID_MAX + WEBHOOK_SIGNATURE_MAX + 96];
-    if (webhook_sign(job->secret, job->alert_id, ts, body, size, sig) != 0)
+    char extra[ALERT_ID_MAX + WEBHOOK_SIGNATURE_MAX + HOOKURL_AUTH_MAX + 128];
+    const bool absolute = proxy && !url->tls;
+    hookurl_t *target = absolute ? malloc(sizeof *target) : NULL;
+    if (absolute && target) {
+        *target = *url;
+        if (snprintf(target->target, sizeof target->target, "http://%s%s", url->authority,
+                     url->target)
+            >= (int) sizeof target->target) {
+            free(target);
+            target = NULL;
+        }
+    }
+    if (absolute && !target)
+        snprintf(why, whylen, "the URL is too long to be sent through the proxy");
+    else if (webhook_sign(job->secret, job->alert_id, ts, body, size, sig) != 0)
         snprintf(why, whylen, "the subscription's secret is malformed");
     else if (snprintf(extra, sizeof extra,
-                      "webhook-id: %s\r\nwebhook-timestamp: %lld\r\nwebhook-signature: %s\r\n",
-                      job->alert_id, (long long) ts, sig)
+                      "webhook-id: %s\r\nwebhook-timestamp: %lld\r\nwebhook-signature: %s\r\n"
+                      "%s%s%s",
+                      job->alert_id, (long long) ts, sig,
+                      absolute && proxy->basic_auth[0] ? "Proxy-Authorization: Basic " : "",
+                      absolute ? proxy->basic_auth : "",
+                      absolute && proxy->basic_auth[0] ? "\r\n" : "")
              >= (int) sizeof extra)
         snprintf(why, whylen, "the alert id is too long for a header");
-    else if (!(request = http1_request(url, DELIVERER_USER_AGENT, DELIVERER_CONTENT_TYPE, extra,
-                                       body, size, len)))
+    else if (!(request = http1_request(target ? target : url, DELIVERER_USER_AGENT,
+                                       DELIVERER_CONTENT_TYPE, extra, body, size, len)))
         snprintf(why, whylen, "out of memory building the request");
+    free(target);
     free(body);
     return request;
 }
@@ -197,9 +262,10 @@ s_start(s_worker_t *w, hookstore_job_t *job, int64_t now_ms)
     t->job = *job;
     memset(job, 0, sizeof *job);
     size_t len = 0;
-    char *request = parsed ? s_request(&t->job, &url, now_ms, &len, why, sizeof why) : NULL;
+    const hookurl_t *proxy = parsed ? s_proxy_for(w, &url) : NULL;
+    char *request = parsed ? s_request(&t->job, &url, proxy, now_ms, &len, why, sizeof why) : NULL;
     if (request)
-        t->http = httpc_new(&url, request, len, service_clock_ms() + w->policy->timeout_ms);
+        t->http = httpc_new(&url, proxy, request, len, service_clock_ms() + w->policy->timeout_ms);
     if (!request) {
         s_log(w, RLOG_ERROR, "webhook %lld: %s: %s; dead-lettered", (long long) t->job.webhook_id,
               t->job.alert_id, why);
@@ -382,7 +448,13 @@ s_actor(zsock_t *pipe, void *args)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     zsock_set_sndtimeo(pipe, 0); /* never block on a log record */
 
-    w.db = notifydb_open(self->db_path, self->err, sizeof self->err);
+    static const char *const http_names[] = {"http_proxy", "all_proxy", "ALL_PROXY", NULL};
+    static const char *const https_names[] = {"https_proxy", "HTTPS_PROXY", "all_proxy",
+                                              "ALL_PROXY", NULL};
+    w.no_proxy = getenv("no_proxy") ? getenv("no_proxy") : getenv("NO_PROXY");
+    if (s_proxy_from_env(http_names, &w.proxy_http, self->err, sizeof self->err) == 0
+        && s_proxy_from_env(https_names, &w.proxy_https, self->err, sizeof self->err) == 0)
+        w.db = notifydb_open(self->db_path, self->err, sizeof self->err);
     if (w.db)
         w.hooks = hookstore_new(w.db, self->err, sizeof self->err);
     if (w.hooks && sodium_init() < 0) {
@@ -391,6 +463,14 @@ s_actor(zsock_t *pipe, void *args)
     }
     self->failed = !w.hooks;
     zsock_signal(pipe, 0);
+    if (!self->failed && (w.proxy_http || w.proxy_https))
+        s_log(&w, RLOG_INFO,
+              "webhooks go through a proxy: http %s%s%.0u, https %s%s%.0u; no_proxy: %s",
+              w.proxy_http ? w.proxy_http->host : "direct", w.proxy_http ? ":" : "",
+              w.proxy_http ? w.proxy_http->port : 0u,
+              w.proxy_https ? w.proxy_https->host : "direct", w.proxy_https ? ":" : "",
+              w.proxy_https ? w.proxy_https->port : 0u,
+              w.no_proxy && *w.no_proxy ? w.no_proxy : "(none)");
     if (!self->failed)
         s_run(&w);
 
@@ -401,6 +481,8 @@ s_actor(zsock_t *pipe, void *args)
         hookstore_release(w.hooks, t->job.delivery_id, now);
         s_transfer_destroy(&t);
     }
+    free(w.proxy_http);
+    free(w.proxy_https);
     tlslib_shutdown();
     hookstore_destroy(&w.hooks);
     db_close(&w.db);

@@ -316,3 +316,38 @@ hookurl_parse(const char *url, hookurl_t *out, char *err, size_t errlen)
         sodium_memzero(out, sizeof *out); /* no half-filled result, no credentials */
     return rc;
 }
+
+bool
+hookurl_no_proxy(const char *no_proxy, const char *host)
+{
+    const size_t hlen = strlen(host);
+    for (const char *p = no_proxy ? no_proxy : ""; *p;) {
+        p += strspn(p, ", \t");
+        size_t n = strcspn(p, ", \t");
+        const char *entry = p;
+        p += n;
+        if (n == 1 && entry[0] == '*')
+            return true;
+        if (n > 0 && entry[0] == '[') { /* "[::1]" or "[::1]:8080" */
+            const char *close = memchr(entry, ']', n);
+            if (!close)
+                continue;
+            entry++;
+            n = (size_t) (close - entry);
+        }
+        else {
+            const char *colon = memchr(entry, ':', n);
+            if (colon && !memchr(colon + 1, ':', n - (size_t) (colon + 1 - entry)))
+                n = (size_t) (colon - entry); /* a name or IPv4 with ":port" */
+        }
+        while (n > 0 && entry[0] == '.') {
+            entry++;
+            n--;
+        }
+        if (n == 0 || n > hlen)
+            continue;
+        if (strncasecmp(host + hlen - n, entry, n) == 0 && (n == hlen || host[hlen - n - 1] == '.'))
+            return true;
+    }
+    return false;
+}

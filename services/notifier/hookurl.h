@@ -38,6 +38,13 @@ typedef struct {
     char basic_auth[HOOKURL_AUTH_MAX];    /* base64 of "user:password" decoded, or "" */
 } hookurl_t;
 
+/* Returns true when host (a name or an address, as in hookurl_t.host) is
+   listed in no_proxy, the NO_PROXY form: entries separated by commas or
+   spaces, each matching the host itself or, for a name, any host under it
+   ("example.org" and ".example.org" both match "a.example.org"), case
+   ignored, a ":port" on an entry ignored; "*" matches every host. Pure. */
+bool hookurl_no_proxy(const char *no_proxy, const char *host);
+
 /* Parses url into *out. Returns 0, or -1 with a reason in err that names
    the URL (e.g. "'ftp://x' is not an http or https URL"). Pure. */
 int hookurl_parse(const char *url, hookurl_t *out, char *err, size_t errlen);

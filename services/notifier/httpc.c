@@ -31,6 +31,8 @@
 typedef enum {
     S_RESOLVING, /* fd: the resolver's pipe */
     S_CONNECTING,
+    S_TUNNEL_SEND, /* CONNECT to the proxy (https through a proxy) */
+    S_TUNNEL_RECV, /* its answer */
     S_HANDSHAKE,
     S_SENDING,
     S_RECEIVING,
@@ -54,6 +56,12 @@ typedef struct {
 struct _httpc_t {
     s_phase_t phase;
     hookurl_t url;
+    char peer[HOOKURL_HOST_MAX]; /* the host connected to: the URL's or the proxy's */
+    uint16_t peer_port;
+    bool peer_is_ip;
+    bool via_proxy;
+    char *tunnel; /* the CONNECT request (https through a proxy) */
+    size_t tunnel_len, tunnel_sent;
     int64_t started, deadline;
     int64_t connect_deadline; /* the address being tried gives up then */
     s_lookup_t *lookup;
@@ -129,14 +137,14 @@ s_resolve(httpc_t *self)
 {
     s_lookup_t *l = calloc(1, sizeof *l);
     if (!l)
-        return s_fail(self, "out of memory resolving %s", self->url.host);
+        return s_fail(self, "out of memory resolving %s", self->peer);
     l->pipe[0] = l->pipe[1] = -1;
-    snprintf(l->host, sizeof l->host, "%s", self->url.host);
-    snprintf(l->port, sizeof l->port, "%u", (unsigned) self->url.port);
+    snprintf(l->host, sizeof l->host, "%s", self->peer);
+    snprintf(l->port, sizeof l->port, "%u", (unsigned) self->peer_port);
     atomic_init(&l->refs, 1);
     atomic_init(&l->done, false);
     self->lookup = l;
-    if (self->url.host_is_ip) {
+    if (self->peer_is_ip) {
         const struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
                                        .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV};
         l->rc = getaddrinfo(l->host, l->port, &hints, &l->addrs);
@@ -200,8 +208,8 @@ s_connect_next(httpc_t *self)
         }
         self->connect_errno = errno;
     }
-    return s_fail(self, "cannot connect to %s port %u: %s", self->url.host,
-                  (unsigned) self->url.port,
+    return s_fail(self, "cannot connect to %s%s port %u: %s", self->via_proxy ? "the proxy " : "",
+                  self->peer, (unsigned) self->peer_port,
                   strerror(self->connect_errno ? self->connect_errno : ECONNREFUSED));
 }
 
@@ -386,12 +394,60 @@ s_advance(httpc_t *self)
                     return HTTPC_FAILED;
                 break;
             }
-            if (self->url.tls) {
-                return s_tls_start(self);
+            if (self->url.tls && self->via_proxy) {
+                self->phase = S_TUNNEL_SEND;
+                self->events = POLLOUT;
+                break;
             }
+            if (self->url.tls)
+                return s_tls_start(self);
             self->phase = S_SENDING;
             self->events = POLLOUT;
             break;
+        }
+        case S_TUNNEL_SEND: {
+            const ssize_t n = send(self->fd, self->tunnel + self->tunnel_sent,
+                                   self->tunnel_len - self->tunnel_sent, MSG_NOSIGNAL);
+            if (n < 0 && errno != EAGAIN && errno != EINTR)
+                return s_fail(self, "cannot send to the proxy %s: %s", self->peer, strerror(errno));
+            if (n > 0)
+                self->tunnel_sent += (size_t) n;
+            if (self->tunnel_sent < self->tunnel_len) {
+                if (n <= 0)
+                    return HTTPC_RUNNING;
+                break;
+            }
+            self->phase = S_TUNNEL_RECV;
+            self->events = POLLIN;
+            break;
+        }
+        case S_TUNNEL_RECV: {
+            int r = 0;
+            const ssize_t n = s_recv_some(self, &r);
+            if (n == -2)
+                return HTTPC_RUNNING;
+            if (n <= 0)
+                return s_fail(self, "the proxy %s closed the connection without a response",
+                              self->peer);
+            const size_t old = self->head_len;
+            self->head_len += (size_t) n;
+            if (!s_head_may_end(self, old))
+                break;
+            http1_head_t h;
+            char why[200];
+            const int got = http1_head_parse(self->head, self->head_len, service_wall_ms(), &h, why,
+                                             sizeof why);
+            if (got < 0)
+                return s_fail(self, "the proxy %s answered CONNECT with no valid HTTP response: %s",
+                              self->peer, why);
+            if (got == 0)
+                break;
+            if (h.status < 200 || h.status > 299)
+                return s_fail(self, "the proxy %s refused a tunnel to %s: HTTP %d", self->peer,
+                              self->url.authority, h.status);
+            self->head_len = 0; /* the tunnel is open: TLS with the URL's host */
+            self->saw_lf = false;
+            return s_tls_start(self);
         }
         case S_HANDSHAKE: {
             self->tls->err_clear();
@@ -476,6 +532,9 @@ s_phase_name(s_phase_t phase)
         return "resolving the host";
     case S_CONNECTING:
         return "connecting";
+    case S_TUNNEL_SEND:
+    case S_TUNNEL_RECV:
+        return "opening a tunnel through the proxy";
     case S_HANDSHAKE:
         return "in the TLS handshake";
     case S_SENDING:
@@ -490,7 +549,8 @@ s_phase_name(s_phase_t phase)
 }
 
 httpc_t *
-httpc_new(const hookurl_t *url, char *request, size_t len, int64_t deadline_ms)
+httpc_new(const hookurl_t *url, const hookurl_t *proxy, char *request, size_t len,
+          int64_t deadline_ms)
 {
     httpc_t *self = calloc(1, sizeof *self);
     if (!self) {
@@ -498,6 +558,35 @@ httpc_new(const hookurl_t *url, char *request, size_t len, int64_t deadline_ms)
         return NULL;
     }
     self->url = *url;
+    const hookurl_t *peer = proxy ? proxy : url;
+    snprintf(self->peer, sizeof self->peer, "%s", peer->host);
+    self->peer_port = peer->port;
+    self->peer_is_ip = peer->host_is_ip;
+    self->via_proxy = proxy != NULL;
+    if (proxy && url->tls) {
+        const size_t cap = 2 * sizeof url->authority + HOOKURL_AUTH_MAX + 96;
+        char *t = malloc(cap);
+        if (!t) {
+            free(request);
+            free(self);
+            return NULL;
+        }
+        /* host:port always, and the Host header with it (RFC 9110 9.3.6) */
+        const char *a = url->authority;
+        const char *after_host = a[0] == '[' ? strchr(a, ']') : a;
+        char hostport[sizeof url->authority + 8];
+        if (after_host && strchr(after_host, ':'))
+            snprintf(hostport, sizeof hostport, "%s", a);
+        else
+            snprintf(hostport, sizeof hostport, "%s:%u", a, (unsigned) url->port);
+        int n = snprintf(t, cap, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n", hostport, hostport);
+        if (proxy->basic_auth[0])
+            n += snprintf(t + n, cap - (size_t) n, "Proxy-Authorization: Basic %s\r\n",
+                          proxy->basic_auth);
+        n += snprintf(t + n, cap - (size_t) n, "\r\n");
+        self->tunnel = t;
+        self->tunnel_len = (size_t) n;
+    }
     self->fd = -1;
     self->started = service_clock_ms();
     self->deadline = deadline_ms;
@@ -521,6 +610,7 @@ httpc_destroy(httpc_t **self_p)
     if (self->lookup)
         s_lookup_release(self->lookup);
     free(self->request);
+    free(self->tunnel);
     free(self->head);
     free(self);
     *self_p = NULL;

@@ -32,13 +32,18 @@ typedef enum {
     HTTPC_FAILED,      /* no response: httpc_error */
 } httpc_state_t;
 
-/* Starts sending request[0..len) (http1_request) to url, to finish by
+/* Starts sending request[0..len) (http1_request) to url, through the
+   HTTP proxy `proxy` when not NULL (an http URL's request must then be in
+   absolute form, "POST http://host/path"; an https URL gets a CONNECT
+   tunnel, with Proxy-Authorization when the proxy URL has userinfo, and
+   TLS with the URL's host inside it), to finish by
    deadline_ms (service_clock_ms clock). Takes ownership of request in
    every case. Returns the transfer -- possibly already HTTPC_FAILED (a
    refused connection: httpc_error says) -- or NULL when out of memory.
    Caller destroys it. Writes to a closed connection raise SIGPIPE inside
    OpenSSL: the process must ignore it (service_start does). */
-httpc_t *httpc_new(const hookurl_t *url, char *request, size_t len, int64_t deadline_ms);
+httpc_t *httpc_new(const hookurl_t *url, const hookurl_t *proxy, char *request, size_t len,
+                   int64_t deadline_ms);
 
 /* Stops the transfer where it is, closes its connection, frees it.
    Accepts NULL; sets *self_p to NULL. */

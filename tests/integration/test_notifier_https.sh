@@ -14,26 +14,11 @@ export RATIFY_WEBHOOK_BACKOFF_MAX_MS=100
 export RATIFY_WEBHOOK_TIMEOUT_MS=3000
 source "$(dirname "$0")/lib.sh"
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
-command -v openssl >/dev/null || { echo "SKIP: openssl is not installed"; exit 77; }
+source "$(dirname "$0")/tls_lib.sh"
 d=$RATIFY_DATA_DIR
 SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 declare -A HOOK_PIDS=()
-
-# a CA; a server certificate it signs for localhost and 127.0.0.1; a
-# self-signed one no CA vouches for; one the CA signs for another host
-key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$d/$1.key" 2>/dev/null; }
-key ca && key srv && key self && key other
-openssl req -x509 -key "$d/ca.key" -days 2 -subj /CN=ratify-test-ca -out "$d/ca.pem"
-# signed NAME SUBJECT_ALT_NAMES: a certificate for key NAME signed by the CA
-signed() {
-  openssl req -new -key "$d/$1.key" -subj "/CN=$1" -out "$d/$1.csr"
-  openssl x509 -req -in "$d/$1.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
-    -extfile <(printf 'subjectAltName=%s\n' "$2") -out "$d/$1.pem" 2>/dev/null
-}
-signed srv DNS:localhost,IP:127.0.0.1
-signed other DNS:elsewhere.example
-openssl req -x509 -key "$d/self.key" -days 2 -subj /CN=localhost \
-  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -out "$d/self.pem"
+make_certs "$d"
 export SSL_CERT_FILE=$d/ca.pem
 mkdir "$d/no-cas"
 export SSL_CERT_DIR=$d/no-cas # the test CA only

@@ -642,6 +642,30 @@ test_head_max(void)
     }
 }
 
+/* NO_PROXY: names and their subdomains, addresses, ports ignored, "*" */
+static void
+test_no_proxy(void)
+{
+    CHECK(!hookurl_no_proxy(NULL, "example.org"));
+    CHECK(!hookurl_no_proxy("", "example.org"));
+    CHECK(hookurl_no_proxy("*", "example.org"));
+    CHECK(hookurl_no_proxy("example.org", "example.org"));
+    CHECK(hookurl_no_proxy("example.org", "hooks.EXAMPLE.org"));
+    CHECK(hookurl_no_proxy(".example.org", "hooks.example.org"));
+    CHECK(hookurl_no_proxy(".example.org", "example.org"));
+    CHECK(!hookurl_no_proxy("example.org", "badexample.org"));
+    CHECK(!hookurl_no_proxy("hooks.example.org", "example.org"));
+    CHECK(hookurl_no_proxy("a.test, localhost ,b.test", "localhost"));
+    CHECK(hookurl_no_proxy("a.test localhost", "localhost"));
+    CHECK(hookurl_no_proxy("localhost:8080", "localhost"));
+    CHECK(hookurl_no_proxy("10.0.0.1", "10.0.0.1"));
+    CHECK(!hookurl_no_proxy("10.0.0.1", "110.0.0.1"));
+    CHECK(hookurl_no_proxy("[::1]:443", "::1"));
+    CHECK(hookurl_no_proxy("::1", "::1"));
+    CHECK(!hookurl_no_proxy("::1", "::2"));
+    CHECK(!hookurl_no_proxy(",,. ,", "example.org"));
+}
+
 int
 main(void)
 {
@@ -653,5 +677,6 @@ main(void)
     test_heads();
     test_retry_after();
     test_head_max();
+    test_no_proxy();
     return check_report("test_http1");
 }

@@ -146,7 +146,7 @@ s_run(const char *url_text, int64_t timeout_ms, char **sent, size_t *sent_len)
         memcpy(*sent, req, len + 1);
         *sent_len = len;
     }
-    httpc_t *h = httpc_new(&url, req, len, service_clock_ms() + timeout_ms);
+    httpc_t *h = httpc_new(&url, NULL, req, len, service_clock_ms() + timeout_ms);
     CHECK(h != NULL);
     long steps = 0;
     while (h && httpc_state(h) == HTTPC_RUNNING && steps < 100000) {
@@ -259,7 +259,7 @@ test_names(void)
     char err[128];
     CHECK_INT(hookurl_parse("http://localhost:9/", &u, err, sizeof err), 0);
     char *req = strdup("x");
-    h = httpc_new(&u, req, 1, service_clock_ms() + 1000);
+    h = httpc_new(&u, NULL, req, 1, service_clock_ms() + 1000);
     CHECK(h && httpc_fd(h) >= 0);
     httpc_destroy(&h);
     CHECK_INT(s_fds_settle(before, 2000), before);
