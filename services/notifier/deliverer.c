@@ -47,6 +47,13 @@ struct _deliverer_t {
     char err[256];
 };
 
+/* The proxy for one scheme, as the environment names it. */
+typedef struct {
+    hookurl_t *url; /* NULL: connect directly */
+    char bad[300];  /* set: the variable names no usable proxy (why, credentials hidden) */
+    bool told;      /* bad was logged at a delivery */
+} s_proxy_t;
+
 typedef struct {
     httpc_t *http;
     hookstore_job_t job;
@@ -63,53 +70,9 @@ typedef struct {
     bool scan;        /* look for due deliveries on the next pass */
     int64_t next_due; /* wall ms of the earliest known due delivery */
     bool stop;
-    hookurl_t *proxy_http, *proxy_https; /* from the environment, or NULL */
+    s_proxy_t proxy_http, proxy_https; /* from the environment */
     const char *no_proxy;
 } s_worker_t;
-
-/* Reads the HTTP proxy named by the first set variable of names (curl's
-   rules: http_proxy in lower case only, https_proxy or HTTPS_PROXY, then
-   all_proxy or ALL_PROXY; "host:port" means http://host:port) into a new
-   *out, or leaves it NULL. Returns 0, or -1 with why (a malformed or an
-   https:// proxy URL). */
-static int
-s_proxy_from_env(const char *const names[], hookurl_t **out, char *why, size_t whylen)
-{
-    const char *name = NULL, *text = NULL;
-    for (size_t i = 0; names[i] && !text; i++) {
-        const char *v = getenv(names[i]);
-        if (v && *v)
-            name = names[i], text = v;
-    }
-    if (!text)
-        return 0;
-    char url[ALERT_URL_MAX];
-    if (snprintf(url, sizeof url, "%s%s", strstr(text, "://") ? "" : "http://", text)
-        >= (int) sizeof url) {
-        snprintf(why, whylen, "%s is too long", name);
-        return -1;
-    }
-    hookurl_t *p = malloc(sizeof *p);
-    char err[256];
-    if (!p || hookurl_parse(url, p, err, sizeof err) != 0 || p->tls) {
-        snprintf(why, whylen, "%s=%.200s: %s", name, text,
-                 !p       ? "out of memory"
-                 : p->tls ? "only http:// proxies are supported"
-                          : err);
-        free(p);
-        return -1;
-    }
-    *out = p;
-    return 0;
-}
-
-/* Returns the proxy for url, or NULL to connect directly. */
-static const hookurl_t *
-s_proxy_for(const s_worker_t *w, const hookurl_t *url)
-{
-    const hookurl_t *proxy = url->tls ? w->proxy_https : w->proxy_http;
-    return proxy && !hookurl_no_proxy(w->no_proxy, url->host) ? proxy : NULL;
-}
 
 /* Sends one log record to the main thread (dropped if it is not reading). */
 static void s_log(s_worker_t *w, log_level_t level, const char *fmt, ...)
@@ -143,6 +106,89 @@ s_transfer_destroy(s_transfer_t **t_p)
     hookstore_job_clear(&t->job);
     free(t);
     *t_p = NULL;
+}
+
+/* Copies url into out with its userinfo, if any, replaced by "***". */
+static void
+s_redact(const char *url, char *out, size_t outlen)
+{
+    const char *auth = strstr(url, "://");
+    auth = auth ? auth + 3 : url;
+    const size_t alen = strcspn(auth, "/?#");
+    const char *at = NULL;
+    for (const char *q = auth; q < auth + alen; q++)
+        if (*q == '@')
+            at = q;
+    const int n = at ? snprintf(out, outlen, "%.*s***%s", (int) (auth - url), url, at)
+                     : snprintf(out, outlen, "%s", url);
+    if (n < 0 || (size_t) n >= outlen)
+        snprintf(out, outlen, "(a proxy URL too long to show)");
+}
+
+/* Returns whether the authority of url (after "://") gives a port. */
+static bool
+s_has_port(const char *url)
+{
+    const char *auth = strstr(url, "://");
+    auth = auth ? auth + 3 : url;
+    size_t alen = strcspn(auth, "/?#");
+    for (size_t i = alen; i > 0; i--)
+        if (auth[i - 1] == '@') {
+            alen -= i;
+            auth += i;
+            break;
+        }
+    const char *host_end = auth[0] == '[' ? memchr(auth, ']', alen) : auth;
+    return host_end && memchr(host_end, ':', alen - (size_t) (host_end - auth)) != NULL;
+}
+
+/* Reads the proxy named by the first of names that is set, as curl does:
+   http_proxy in lower case only (HTTP_PROXY can come from a request
+   header in CGI), https_proxy or HTTPS_PROXY, then all_proxy or
+   ALL_PROXY; a variable set but empty means no proxy; "host:port" means
+   http://host:port; no port means 1080. A value that names no usable
+   proxy (malformed, or not http://) fills out->bad, its credentials
+   hidden: the deliveries that would use it wait. */
+static void
+s_proxy_from_env(const char *const names[], s_proxy_t *out)
+{
+    const char *name = NULL, *text = NULL;
+    for (size_t i = 0; names[i] && !name; i++)
+        if ((text = getenv(names[i])))
+            name = names[i];
+    if (!name || !*text)
+        return;
+    char url[ALERT_URL_MAX], shown[ALERT_URL_MAX], err[256];
+    snprintf(url, sizeof url, "%s%s", strstr(text, "://") ? "" : "http://", text);
+    s_redact(url, shown, sizeof shown);
+    hookurl_t *p = malloc(sizeof *p);
+    const char *reason = "out of memory";
+    if (p && hookurl_parse(url, p, err, sizeof err) != 0) {
+        hookurl_t scratch; /* the reason, from the URL without credentials */
+        hookurl_parse(shown, &scratch, err, sizeof err);
+        reason = err;
+    }
+    else if (p && p->tls)
+        reason = "only http:// proxies are supported";
+    else if (p) {
+        if (!s_has_port(url))
+            p->port = 1080;
+        out->url = p;
+        return;
+    }
+    snprintf(out->bad, sizeof out->bad, "%s=%.120s: %.120s", name, shown, reason);
+    if (p)
+        sodium_memzero(p, sizeof *p);
+    free(p);
+}
+
+static void
+s_proxy_clear(s_proxy_t *proxy)
+{
+    if (proxy->url)
+        sodium_memzero(proxy->url, sizeof *proxy->url); /* credentials */
+    free(proxy->url);
+    proxy->url = NULL;
 }
 
 /* Returns the JSON body built from the stored alert (caller frees), or
@@ -210,6 +256,8 @@ s_request(const hookstore_job_t *job, const hookurl_t *url, const hookurl_t *pro
     else if (!(request = http1_request(target ? target : url, DELIVERER_USER_AGENT,
                                        DELIVERER_CONTENT_TYPE, extra, body, size, len)))
         snprintf(why, whylen, "out of memory building the request");
+    if (target)
+        sodium_memzero(target, sizeof *target); /* the endpoint's credentials */
     free(target);
     free(body);
     return request;
@@ -243,6 +291,20 @@ s_start(s_worker_t *w, hookstore_job_t *job, int64_t now_ms)
     hookurl_t url;
     char why[256];
     const bool parsed = hookurl_parse(job->url, &url, why, sizeof why) == 0;
+    s_proxy_t *px = !parsed ? NULL : url.tls ? &w->proxy_https : &w->proxy_http;
+    if (px && (!(px->url || px->bad[0]) || hookurl_no_proxy(w->no_proxy, url.host)))
+        px = NULL;
+    if (px && px->bad[0]) {
+        if (!px->told)
+            s_log(w, RLOG_ERROR,
+                  "%s webhook deliveries are due but %s: they stay pending "
+                  "(restart the notifier once that is mended)",
+                  url.tls ? "https" : "http", px->bad);
+        px->told = true;
+        hookstore_job_clear(job); /* pending, the attempt not counted */
+        return;
+    }
+    const hookurl_t *proxy = px ? px->url : NULL;
     if (parsed && url.tls && !s_tls_ready(w)) {
         hookstore_job_clear(job); /* pending, the attempt not counted */
         return;
@@ -262,7 +324,6 @@ s_start(s_worker_t *w, hookstore_job_t *job, int64_t now_ms)
     t->job = *job;
     memset(job, 0, sizeof *job);
     size_t len = 0;
-    const hookurl_t *proxy = parsed ? s_proxy_for(w, &url) : NULL;
     char *request = parsed ? s_request(&t->job, &url, proxy, now_ms, &len, why, sizeof why) : NULL;
     if (request)
         t->http = httpc_new(&url, proxy, request, len, service_clock_ms() + w->policy->timeout_ms);
@@ -452,9 +513,9 @@ s_actor(zsock_t *pipe, void *args)
     static const char *const https_names[] = {"https_proxy", "HTTPS_PROXY", "all_proxy",
                                               "ALL_PROXY", NULL};
     w.no_proxy = getenv("no_proxy") ? getenv("no_proxy") : getenv("NO_PROXY");
-    if (s_proxy_from_env(http_names, &w.proxy_http, self->err, sizeof self->err) == 0
-        && s_proxy_from_env(https_names, &w.proxy_https, self->err, sizeof self->err) == 0)
-        w.db = notifydb_open(self->db_path, self->err, sizeof self->err);
+    s_proxy_from_env(http_names, &w.proxy_http);
+    s_proxy_from_env(https_names, &w.proxy_https);
+    w.db = notifydb_open(self->db_path, self->err, sizeof self->err);
     if (w.db)
         w.hooks = hookstore_new(w.db, self->err, sizeof self->err);
     if (w.hooks && sodium_init() < 0) {
@@ -463,14 +524,16 @@ s_actor(zsock_t *pipe, void *args)
     }
     self->failed = !w.hooks;
     zsock_signal(pipe, 0);
-    if (!self->failed && (w.proxy_http || w.proxy_https))
-        s_log(&w, RLOG_INFO,
-              "webhooks go through a proxy: http %s%s%.0u, https %s%s%.0u; no_proxy: %s",
-              w.proxy_http ? w.proxy_http->host : "direct", w.proxy_http ? ":" : "",
-              w.proxy_http ? w.proxy_http->port : 0u,
-              w.proxy_https ? w.proxy_https->host : "direct", w.proxy_https ? ":" : "",
-              w.proxy_https ? w.proxy_https->port : 0u,
-              w.no_proxy && *w.no_proxy ? w.no_proxy : "(none)");
+    for (int i = 0; !self->failed && i < 2; i++) {
+        const s_proxy_t *px = i == 0 ? &w.proxy_http : &w.proxy_https;
+        const char *scheme = i == 0 ? "http" : "https";
+        if (px->bad[0])
+            s_log(&w, RLOG_ERROR, "%s webhooks will wait: %s", scheme, px->bad);
+        else if (px->url)
+            s_log(&w, RLOG_INFO, "%s webhooks go through the proxy %s:%u (no_proxy: %s)", scheme,
+                  px->url->host, (unsigned) px->url->port,
+                  w.no_proxy && *w.no_proxy ? w.no_proxy : "none");
+    }
     if (!self->failed)
         s_run(&w);
 
@@ -481,8 +544,8 @@ s_actor(zsock_t *pipe, void *args)
         hookstore_release(w.hooks, t->job.delivery_id, now);
         s_transfer_destroy(&t);
     }
-    free(w.proxy_http);
-    free(w.proxy_https);
+    s_proxy_clear(&w.proxy_http);
+    s_proxy_clear(&w.proxy_https);
     tlslib_shutdown();
     hookstore_destroy(&w.hooks);
     db_close(&w.db);

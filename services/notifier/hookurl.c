@@ -317,17 +317,53 @@ hookurl_parse(const char *url, hookurl_t *out, char *err, size_t errlen)
     return rc;
 }
 
+/* Returns whether the address text[0..n) ("10.0.0.0/8", "::1", "fd00::/8")
+   holds the address `addr` of family af (AF_INET: 4 bytes, AF_INET6: 16). */
+static bool
+s_cidr_holds(const char *text, size_t n, int af, const unsigned char *addr)
+{
+    char buf[INET6_ADDRSTRLEN + 8];
+    if (n >= sizeof buf)
+        return false;
+    memcpy(buf, text, n);
+    buf[n] = '\0';
+    const int bytes = af == AF_INET ? 4 : 16;
+    long bits = bytes * 8;
+    char *slash = strchr(buf, '/');
+    if (slash) {
+        char *end = NULL;
+        *slash = '\0';
+        bits = strtol(slash + 1, &end, 10);
+        if (end == slash + 1 || *end || bits < 0 || bits > bytes * 8)
+            return false;
+    }
+    unsigned char net[16];
+    if (inet_pton(af, buf, net) != 1)
+        return false;
+    const int whole = (int) bits / 8, rest = (int) bits % 8;
+    if (memcmp(net, addr, (size_t) whole) != 0)
+        return false;
+    const unsigned char mask = (unsigned char) (0xff << (8 - rest));
+    return rest == 0 || (net[whole] & mask) == (addr[whole] & mask);
+}
+
 bool
 hookurl_no_proxy(const char *no_proxy, const char *host)
 {
+    const char *list = no_proxy ? no_proxy : "";
+    list += strspn(list, " \t");
+    if (list[0] == '*' && list[1 + strspn(list + 1, " \t")] == '\0')
+        return true; /* "*" alone: every host */
+    unsigned char addr[16];
+    const int af = inet_pton(AF_INET, host, addr) == 1    ? AF_INET
+                   : inet_pton(AF_INET6, host, addr) == 1 ? AF_INET6
+                                                          : 0;
     const size_t hlen = strlen(host);
-    for (const char *p = no_proxy ? no_proxy : ""; *p;) {
+    for (const char *p = list; *p;) {
         p += strspn(p, ", \t");
         size_t n = strcspn(p, ", \t");
         const char *entry = p;
         p += n;
-        if (n == 1 && entry[0] == '*')
-            return true;
         if (n > 0 && entry[0] == '[') { /* "[::1]" or "[::1]:8080" */
             const char *close = memchr(entry, ']', n);
             if (!close)
@@ -340,10 +376,17 @@ hookurl_no_proxy(const char *no_proxy, const char *host)
             if (colon && !memchr(colon + 1, ':', n - (size_t) (colon + 1 - entry)))
                 n = (size_t) (colon - entry); /* a name or IPv4 with ":port" */
         }
+        if (af) { /* an address: the same address, or inside a CIDR block */
+            if (n > 0 && s_cidr_holds(entry, n, af, addr))
+                return true;
+            continue;
+        }
         while (n > 0 && entry[0] == '.') {
             entry++;
             n--;
         }
+        while (n > 0 && entry[n - 1] == '.')
+            n--;
         if (n == 0 || n > hlen)
             continue;
         if (strncasecmp(host + hlen - n, entry, n) == 0 && (n == hlen || host[hlen - n - 1] == '.'))

@@ -39,10 +39,12 @@ typedef struct {
 } hookurl_t;
 
 /* Returns true when host (a name or an address, as in hookurl_t.host) is
-   listed in no_proxy, the NO_PROXY form: entries separated by commas or
-   spaces, each matching the host itself or, for a name, any host under it
-   ("example.org" and ".example.org" both match "a.example.org"), case
-   ignored, a ":port" on an entry ignored; "*" matches every host. Pure. */
+   listed in no_proxy, the NO_PROXY form, as curl reads it: entries
+   separated by commas or spaces, a ":port" on an entry ignored; a name
+   matches itself and any host under it ("example.org" and ".example.org"
+   both match "a.example.org"), case ignored; an address matches the same
+   address or a CIDR block holding it ("10.0.0.0/8", "fd00::/8"), never by
+   its text's suffix; "*" alone matches every host. Pure. */
 bool hookurl_no_proxy(const char *no_proxy, const char *host);
 
 /* Parses url into *out. Returns 0, or -1 with a reason in err that names

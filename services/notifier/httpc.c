@@ -13,6 +13,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -60,7 +61,8 @@ struct _httpc_t {
     uint16_t peer_port;
     bool peer_is_ip;
     bool via_proxy;
-    char *tunnel; /* the CONNECT request (https through a proxy) */
+    char who[2 * HOOKURL_HOST_MAX + 32]; /* the other end, for messages */
+    char *tunnel;                        /* the CONNECT request (https through a proxy) */
     size_t tunnel_len, tunnel_sent;
     int64_t started, deadline;
     int64_t connect_deadline; /* the address being tried gives up then */
@@ -358,6 +360,45 @@ s_head_may_end(httpc_t *self, size_t old_len)
     return false;
 }
 
+/* Reads what has arrived into the head buffer, and parses the head once
+   it may be complete. Returns 1 with *h filled when a head is complete, 0
+   when more bytes are needed, 2 when none are there yet (wait), -1 when
+   the transfer failed (an error, the connection closed, not HTTP; `who`
+   names the other end in the reason). */
+static int
+s_read_head(httpc_t *self, http1_head_t *h, const char *who)
+{
+    int r = 0;
+    errno = 0;
+    const ssize_t n = s_recv_some(self, &r);
+    if (n == -2)
+        return 2;
+    if (n < 0 && self->ssl && r <= 0 && errno != ENOMEM) {
+        s_tls_fail(self, "reading from", r, errno);
+        return -1;
+    }
+    if (n < 0) {
+        s_fail(self, "cannot read from %s: %s", who, strerror(errno));
+        return -1;
+    }
+    if (n == 0) {
+        s_fail(self, "%s closed the connection without a response", who);
+        return -1;
+    }
+    const size_t old = self->head_len;
+    self->head_len += (size_t) n;
+    if (!s_head_may_end(self, old))
+        return 0;
+    char why[200];
+    const int got =
+        http1_head_parse(self->head, self->head_len, service_wall_ms(), h, why, sizeof why);
+    if (got < 0) {
+        s_fail(self, "%s answered with no valid HTTP response: %s", who, why);
+        return -1;
+    }
+    return got;
+}
+
 /* Runs the state machine until it must wait. Returns the state. */
 static httpc_state_t
 s_advance(httpc_t *self)
@@ -422,24 +463,14 @@ s_advance(httpc_t *self)
             break;
         }
         case S_TUNNEL_RECV: {
-            int r = 0;
-            const ssize_t n = s_recv_some(self, &r);
-            if (n == -2)
-                return HTTPC_RUNNING;
-            if (n <= 0)
-                return s_fail(self, "the proxy %s closed the connection without a response",
-                              self->peer);
-            const size_t old = self->head_len;
-            self->head_len += (size_t) n;
-            if (!s_head_may_end(self, old))
-                break;
+            char who[HOOKURL_HOST_MAX + 16];
+            snprintf(who, sizeof who, "the proxy %s", self->peer);
             http1_head_t h;
-            char why[200];
-            const int got = http1_head_parse(self->head, self->head_len, service_wall_ms(), &h, why,
-                                             sizeof why);
+            const int got = s_read_head(self, &h, who);
             if (got < 0)
-                return s_fail(self, "the proxy %s answered CONNECT with no valid HTTP response: %s",
-                              self->peer, why);
+                return HTTPC_FAILED;
+            if (got == 2)
+                return HTTPC_RUNNING;
             if (got == 0)
                 break;
             if (h.status < 200 || h.status > 299)
@@ -471,7 +502,7 @@ s_advance(httpc_t *self)
                     return HTTPC_RUNNING;
                 if (self->ssl)
                     return s_tls_fail(self, "sending to", r, errno);
-                return s_fail(self, "cannot send to %s: %s", self->url.host, strerror(errno));
+                return s_fail(self, "cannot send to %s: %s", self->who, strerror(errno));
             }
             if (self->sent == self->request_len) {
                 self->phase = S_RECEIVING;
@@ -485,30 +516,16 @@ s_advance(httpc_t *self)
             break;
         }
         case S_RECEIVING: {
-            int r = 0;
-            errno = 0;
-            const ssize_t n = s_recv_some(self, &r);
-            if (n == -2)
-                return HTTPC_RUNNING;
-            if (n < 0 && self->ssl && r <= 0 && errno != ENOMEM)
-                return s_tls_fail(self, "reading from", r, errno);
-            if (n < 0)
-                return s_fail(self, "cannot read from %s: %s", self->url.host, strerror(errno));
-            if (n == 0)
-                return s_fail(self, "%s closed the connection without a response", self->url.host);
-            const size_t old = self->head_len;
-            self->head_len += (size_t) n;
-            if (!s_head_may_end(self, old))
-                break;
             http1_head_t h;
-            char why[200];
-            const int got = http1_head_parse(self->head, self->head_len, service_wall_ms(), &h, why,
-                                             sizeof why);
+            const int got = s_read_head(self, &h, self->who);
             if (got < 0)
-                return s_fail(self, "%s answered with no valid HTTP response: %s", self->url.host,
-                              why);
+                return HTTPC_FAILED;
+            if (got == 2)
+                return HTTPC_RUNNING;
             if (got == 0)
                 break;
+            if (self->via_proxy && !self->url.tls && h.status == 407)
+                return s_fail(self, "the proxy %s asked for credentials: HTTP 407", self->peer);
             self->status = h.status;
             self->retry_after_ms = h.retry_after_ms;
             self->phase = S_DONE;
@@ -563,6 +580,10 @@ httpc_new(const hookurl_t *url, const hookurl_t *proxy, char *request, size_t le
     self->peer_port = peer->port;
     self->peer_is_ip = peer->host_is_ip;
     self->via_proxy = proxy != NULL;
+    if (proxy)
+        snprintf(self->who, sizeof self->who, "%s through the proxy %s", url->host, proxy->host);
+    else
+        snprintf(self->who, sizeof self->who, "%s", url->host);
     if (proxy && url->tls) {
         const size_t cap = 2 * sizeof url->authority + HOOKURL_AUTH_MAX + 96;
         char *t = malloc(cap);
@@ -610,6 +631,8 @@ httpc_destroy(httpc_t **self_p)
     if (self->lookup)
         s_lookup_release(self->lookup);
     free(self->request);
+    if (self->tunnel)
+        sodium_memzero(self->tunnel, self->tunnel_len); /* Proxy-Authorization */
     free(self->tunnel);
     free(self->head);
     free(self);
@@ -658,7 +681,7 @@ httpc_step(httpc_t *self, int64_t now_ms)
         st = s_connect_next(self);
     }
     if (st == HTTPC_RUNNING && now_ms >= self->deadline)
-        return s_fail(self, "no response from %s within %lld ms: timed out %s", self->url.host,
+        return s_fail(self, "no response from %s within %lld ms: timed out %s", self->who,
                       (long long) (now_ms - self->started), s_phase_name(self->phase));
     return st;
 }

@@ -21,6 +21,8 @@ TEST_DIR=$(mktemp -d /tmp/ratify-test.XXXXXX) # logs and scratch files
 export RATIFY_DATA_DIR=$TEST_DIR                # a test may point this elsewhere
 export RATIFY_TODAY=${RATIFY_TODAY:-2003-07-02}
 unset RATIFY_CATALOG
+# the services reach each other and the test endpoints on loopback: no proxy
+unset http_proxy https_proxy HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 FIXTURE=$RATIFY_SOURCE_DIR/data/fixtures/a58-165.csv
 
 declare -A SERVICE_PIDS=()

@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """ratify test proxy: a minimal HTTP proxy for the integration tests.
 
-Usage: proxy.py PORT LOG
+Usage: proxy.py PORT LOG [USER:PASSWORD]
 
 Listens on 127.0.0.1:PORT; LOG is created once it listens. Each request
 gets one line in LOG: the method, the target and the Proxy-Authorization
 header ("-" when absent). CONNECT opens a tunnel to host:port (502 when
 that fails); an absolute-form request ("POST http://host:port/path") is
 sent on to its host in origin form, without Proxy-Authorization. One
-thread per connection; SIGTERM stops it.
+thread per connection; SIGTERM stops it. With USER:PASSWORD, a request
+without that Proxy-Authorization (Basic) is answered 407.
 """
+import base64
 import os
 import select
 import socket
@@ -18,6 +20,7 @@ import threading
 from urllib.parse import urlsplit
 
 PORT, LOG = int(sys.argv[1]), sys.argv[2]
+WANT = "Basic " + base64.b64encode(sys.argv[3].encode()).decode() if len(sys.argv) > 3 else None
 lock = threading.Lock()
 
 
@@ -53,6 +56,10 @@ def handle(c):
         fields = [l.split(":", 1) for l in lines[1:]]
         auth = next((v.strip() for k, v in fields if k.lower() == "proxy-authorization"), "-")
         log(f"{method} {target} {auth}")
+        if WANT and auth != WANT:
+            c.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\n"
+                      b"Proxy-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\n\r\n")
+            return
         if method == "CONNECT":
             host, port = target.rsplit(":", 1)
             try:

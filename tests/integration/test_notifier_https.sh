@@ -13,15 +13,11 @@ export RATIFY_WEBHOOK_BACKOFF_MS=50
 export RATIFY_WEBHOOK_BACKOFF_MAX_MS=100
 export RATIFY_WEBHOOK_TIMEOUT_MS=3000
 source "$(dirname "$0")/lib.sh"
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 source "$(dirname "$0")/tls_lib.sh"
 d=$RATIFY_DATA_DIR
 SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 declare -A HOOK_PIDS=()
-make_certs "$d"
-export SSL_CERT_FILE=$d/ca.pem
-mkdir "$d/no-cas"
-export SSL_CERT_DIR=$d/no-cas # the test CA only
+make_certs "$d" # the test CA, the only one trusted
 
 # hook NAME N CERT: an https endpoint on port base+N logging to $d/hook-NAME.log
 hook() {

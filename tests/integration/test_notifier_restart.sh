@@ -8,7 +8,6 @@ export RATIFY_WEBHOOK_ATTEMPTS=100
 export RATIFY_WEBHOOK_BACKOFF_MS=100
 export RATIFY_WEBHOOK_BACKOFF_MAX_MS=300
 source "$(dirname "$0")/lib.sh"
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY # the endpoints are on loopback
 d=$RATIFY_DATA_DIR
 SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 declare -A HOOK_PIDS=()

@@ -10,7 +10,6 @@ export RATIFY_WEBHOOK_ATTEMPTS=3
 export RATIFY_WEBHOOK_BACKOFF_MS=50
 export RATIFY_WEBHOOK_BACKOFF_MAX_MS=200
 source "$(dirname "$0")/lib.sh"
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY # the endpoints are on loopback
 d=$RATIFY_DATA_DIR
 SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 declare -A HOOK_PIDS=()

@@ -4,6 +4,8 @@
 #   srv   signed by the CA for localhost and 127.0.0.1
 #   other signed by the CA for elsewhere.example only
 #   self  self-signed for localhost and 127.0.0.1 (no CA vouches for it)
+# and makes the CA the only one the notifier trusts (SSL_CERT_FILE, and an
+# empty SSL_CERT_DIR).
 make_certs() {
   local d=$1 k
   command -v openssl >/dev/null || { echo "SKIP: openssl is not installed"; exit 77; }
@@ -15,6 +17,8 @@ make_certs() {
   s_signed "$d" other DNS:elsewhere.example
   openssl req -x509 -key "$d/self.key" -days 2 -subj /CN=localhost \
     -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -out "$d/self.pem"
+  mkdir -p "$d/no-cas"
+  export SSL_CERT_FILE=$d/ca.pem SSL_CERT_DIR=$d/no-cas
 }
 # s_signed DIR NAME SUBJECT_ALT_NAMES: a certificate for key NAME signed by the CA
 s_signed() {

@@ -664,6 +664,24 @@ test_no_proxy(void)
     CHECK(hookurl_no_proxy("::1", "::1"));
     CHECK(!hookurl_no_proxy("::1", "::2"));
     CHECK(!hookurl_no_proxy(",,. ,", "example.org"));
+    /* addresses: whole, or by CIDR block; never by the text's suffix */
+    CHECK(!hookurl_no_proxy("0.1", "10.0.0.1"));
+    CHECK(!hookurl_no_proxy("1", "10.0.0.1"));
+    CHECK(hookurl_no_proxy("10.0.0.0/8", "10.2.3.4"));
+    CHECK(!hookurl_no_proxy("10.0.0.0/8", "11.2.3.4"));
+    CHECK(hookurl_no_proxy("192.168.1.0/25", "192.168.1.127"));
+    CHECK(!hookurl_no_proxy("192.168.1.0/25", "192.168.1.128"));
+    CHECK(hookurl_no_proxy("0.0.0.0/0", "8.8.8.8"));
+    CHECK(!hookurl_no_proxy("10.0.0.0/33", "10.0.0.1"));
+    CHECK(hookurl_no_proxy("0:0:0:0:0:0:0:1", "::1"));
+    CHECK(hookurl_no_proxy("fd00::/8", "fd12::1"));
+    CHECK(!hookurl_no_proxy("fd00::/8", "fe80::1"));
+    CHECK(!hookurl_no_proxy("10.0.0.0/8", "::1"));
+    CHECK(!hookurl_no_proxy("10.0.0.0/8", "ten.example"));
+    /* "*" only alone; trailing dots */
+    CHECK(hookurl_no_proxy(" * ", "example.org"));
+    CHECK(!hookurl_no_proxy("a.test,*", "example.org"));
+    CHECK(hookurl_no_proxy("example.org.", "a.example.org"));
 }
 
 int
