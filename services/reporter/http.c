@@ -193,33 +193,22 @@ s_text(s_response_t *r, unsigned status, const char *fmt, ...)
 static void
 s_take(s_response_t *r, strbuf_t *out, const char *content_type)
 {
-    if (strbuf_spilled(out)) {
-        int fd = -1;
-        size_t len = 0;
-        if (strbuf_detach_fd(out, &fd, &len) != 0) {
-            const int error = strbuf_errno(out);
-            s_text(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                   "the report could not be written to its temporary file (%s)",
-                   error ? strerror(error) : "out of memory");
-            return;
-        }
-        s_drop_body(r);
-        r->status = MHD_HTTP_OK;
-        r->content_type = content_type;
-        r->fd = fd;
-        r->len = len;
-        return;
-    }
-    const size_t len = strbuf_len(out);
-    char *body = strbuf_detach(out);
-    if (!body) {
-        s_text(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+    const bool spilled = strbuf_spilled(out);
+    int fd = -1;
+    size_t len = strbuf_len(out);
+    char *body = NULL;
+    if (spilled ? strbuf_detach_fd(out, &fd, &len) != 0 : !(body = strbuf_detach(out))) {
+        const int error = spilled ? strbuf_errno(out) : 0;
+        s_text(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s%s%s",
+               spilled ? "the report could not be written to its temporary file (" : "",
+               error ? strerror(error) : "out of memory", spilled ? ")" : "");
         return;
     }
     s_drop_body(r);
     r->status = MHD_HTTP_OK;
     r->content_type = content_type;
     r->body = body;
+    r->fd = fd;
     r->len = len;
 }
 
