@@ -48,7 +48,18 @@ static const char *s_schema =
 
 #define COLS "seq, action, instrument, participant, date, retracts, reason, recorded_ms"
 
-enum { ST_LAST, ST_GET, ST_RETRACTION, ST_INSERT, ST_SINCE, ST_INDEX, ST_COUNT };
+enum {
+    ST_LAST,
+    ST_GET,
+    ST_RETRACTION,
+    ST_INSERT,
+    ST_SINCE,
+    ST_INDEX,
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_COUNT
+};
 
 static const char *s_sql[ST_COUNT] = {
     [ST_LAST] = "SELECT COALESCE(MAX(seq), 0) FROM events",
@@ -59,6 +70,10 @@ static const char *s_sql[ST_COUNT] = {
     [ST_SINCE] = "SELECT " COLS " FROM events e WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
     [ST_INDEX] = "SELECT seq, action, instrument, participant, date, retracts FROM events"
                  " ORDER BY seq",
+    /* prepared once: every group commit runs them, on a deposit's path */
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
 };
 
 /* ---- the in-memory index ---------------------------------------------------- */
@@ -557,7 +572,7 @@ int
 store_begin(store_t *self, char *err, size_t errlen)
 {
     self->last_seq_at_begin = self->last_seq;
-    if (db_exec(self->db, "BEGIN IMMEDIATE", err, errlen) != 0)
+    if (db_run(self->st[ST_BEGIN], err, errlen) != 0)
         return -1;
     self->index.nundo = 0;
     self->index.logging = true;
@@ -567,7 +582,7 @@ store_begin(store_t *self, char *err, size_t errlen)
 int
 store_commit(store_t *self, char *err, size_t errlen)
 {
-    if (db_exec(self->db, "COMMIT", err, errlen) != 0)
+    if (db_run(self->st[ST_COMMIT], err, errlen) != 0)
         return -1; /* the caller rolls back */
     self->index.logging = false;
     self->index.nundo = 0;
@@ -577,9 +592,8 @@ store_commit(store_t *self, char *err, size_t errlen)
 void
 store_rollback(store_t *self)
 {
-    char why[256];
     if (sqlite3_get_autocommit(self->db) == 0)
-        db_exec(self->db, "ROLLBACK", why, sizeof why);
+        db_run(self->st[ST_ROLLBACK], NULL, 0);
     self->last_seq = self->last_seq_at_begin;
     s_index_rollback(&self->index);
     self->index.logging = false;
