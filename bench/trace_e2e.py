@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""bench/trace_e2e.py: where each end-to-end sample's time goes, from a
+`perf script` listing of the syscall tracepoints that bench/trace-e2e.sh
+records (fdatasync, fsync, sendto, recvfrom) while bench-e2e runs.
+
+Usage: perf script -F comm,pid,tid,cpu,time,event,trace \
+         | bench/trace_e2e.py SAMPLES BENCH_PID REGISTRY_PID THRESHOLD_PID NOTIFIER_PID
+
+A sample starts when bench-e2e's I/O thread sends its deposit (the last
+SAMPLES sends of that process are the measured samples; the ones before are
+the preparation and the warm-up) and ends when bench-e2e receives after the
+notifier's commit. In between it is cut at the commits of the three services
+on the path, each a fdatasync of the service's main thread:
+
+  pre_reg         deposit sent -> the registry's fdatasync starts
+                  (a hop, the registry's handling, the WAL write)
+  fsync_reg       the registry's fdatasync
+  reg->thr        the registry's fdatasync ends -> the threshold's starts
+                  (the rest of COMMIT, publish, a hop, the threshold's work)
+  fsync_thr       the threshold service's fdatasync
+  thr->no         the threshold's fdatasync ends -> the notifier's starts
+  fsync_no        the notifier's fdatasync
+  no->bench       the notifier's fdatasync ends -> bench-e2e receives
+
+A fsync or fdatasync by any other thread of these processes, or by any
+thread of another ratify-* process (the reporter), is a WAL checkpoint
+(common/db.c runs them on a thread of their own), or the reporter's
+commit; the slowest samples are listed with those that overlapped them.
+
+Prints `name: value unit` lines, then commentary lines starting with '#'."""
+import re
+import sys
+
+LINE = re.compile(r"^\s*(.+?)\s+(\d+)/(\d+)\s+\[\d+\]\s+([\d.]+):\s+syscalls:(\S+):\s*(.*)$")
+MARKS = ["start", "reg0", "reg1", "thr0", "thr1", "no0", "no1", "end"]
+SEGMENTS = ["pre_reg", "fsync_reg", "reg->thr", "fsync_thr", "thr->no", "fsync_no", "no->bench"]
+
+
+def pct(values, p):
+    """The p-th percentile by nearest rank, as bench/benchutil.c ranks."""
+    v = sorted(values)
+    if not v:
+        return 0
+    k = max(1, -(-p * len(v) // 100))  # ceil
+    return v[min(len(v), k) - 1]
+
+
+def main():
+    if len(sys.argv) != 6 or not all(a.isdigit() for a in sys.argv[1:]):
+        sys.stderr.write("usage: perf script ... | trace_e2e.py SAMPLES BENCH_PID REGISTRY_PID "
+                         "THRESHOLD_PID NOTIFIER_PID\n")
+        return 2
+    want = int(sys.argv[1])
+    bench = sys.argv[2]
+    main_of = {"reg": sys.argv[3], "thr": sys.argv[4], "no": sys.argv[5]}
+    role = {pid: r for r, pid in main_of.items()}
+    role[bench] = "bench"
+    records = []
+    for line in sys.stdin:
+        m = LINE.match(line)
+        if not m:
+            continue
+        comm, pid, tid, t, event, _ = m.groups()
+        records.append((float(t), pid, tid, event, comm))
+
+    starts = [i for i, r in enumerate(records) if r[1] == bench and r[3] == "sys_enter_sendto"]
+    starts = starts[-want:]
+    checkpoints, open_ck = [], {}
+    for t, pid, tid, event, comm in records:
+        if pid != bench and (pid not in role or pid != tid):
+            if event in ("sys_enter_fdatasync", "sys_enter_fsync"):
+                open_ck[tid] = t
+            elif event in ("sys_exit_fdatasync", "sys_exit_fsync") and tid in open_ck:
+                checkpoints.append((open_ck.pop(tid), t, role.get(pid, comm)))
+
+    samples = []
+    for n, first in enumerate(starts):
+        last = starts[n + 1] if n + 1 < len(starts) else len(records)
+        s = {"start": records[first][0]}
+        for t, pid, tid, event, _ in records[first + 1:last]:
+            step = None
+            for svc in ("reg", "thr", "no"):
+                if tid == main_of[svc] and pid == tid:
+                    if event == "sys_enter_fdatasync":
+                        step = svc + "0"
+                    elif event == "sys_exit_fdatasync":
+                        step = svc + "1"
+            if pid == bench and event == "sys_enter_recvfrom" and "no1" in s:
+                step = "end"
+            if step and step not in s:
+                # in path order only: each mark after the one before it
+                k = MARKS.index(step)
+                if all(m in s for m in MARKS[:k]):
+                    s[step] = t
+        if all(m in s for m in MARKS):
+            samples.append(s)
+    if not samples:
+        sys.stderr.write("trace_e2e: no complete sample in the trace\n")
+        return 1
+
+    rows = []
+    for s in samples:
+        segs = [(s[MARKS[i + 1]] - s[MARKS[i]]) * 1e6 for i in range(len(SEGMENTS))]
+        rows.append(((s["end"] - s["start"]) * 1e6, segs, s))
+    print("trace_samples: %d of %d" % (len(rows), len(starts)))
+    total = [r[0] for r in rows]
+    for p in (50, 90, 99):
+        print("trace_total_p%d_us: %.0f us" % (p, pct(total, p)))
+    medians = []
+    for i, name in enumerate(SEGMENTS):
+        v = [r[1][i] for r in rows]
+        medians.append(pct(v, 50))
+        print("trace_%s_us: p50 %.0f p90 %.0f p99 %.0f" % (name.replace("->", "_to_"),
+                                                          pct(v, 50), pct(v, 90), pct(v, 99)))
+    per = {}
+    for _, _, who in checkpoints:
+        per[who] = per.get(who, 0) + 1
+    print("trace_checkpoint_syncs: %s" % (", ".join("%s %d" % kv for kv in sorted(per.items()))
+                                          or "none"))
+    rows.sort(key=lambda r: -r[0])
+    worst = rows[:max(1, len(rows) // 50)]
+    hit = 0
+    print("# the slowest 2%%: total, then %s (us); segments over their median by"
+          " more than 100 us; checkpoints that overlapped" % " ".join(SEGMENTS))
+    for tot, segs, s in worst:
+        over = ["%s+%.0f" % (SEGMENTS[i], segs[i] - medians[i])
+                for i in range(len(SEGMENTS)) if segs[i] - medians[i] > 100]
+        ck = sorted({w for a, b, w in checkpoints if b > s["start"] and a < s["end"]})
+        hit += bool(ck)
+        print("# %7.0f  %s  %s%s" % (tot, " ".join("%5.0f" % x for x in segs), " ".join(over),
+                                     "  checkpoint: " + ",".join(ck) if ck else ""))
+    print("trace_worst_with_checkpoint: %d of %d" % (hit, len(worst)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
