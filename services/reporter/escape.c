@@ -1,12 +1,12 @@
 /*  escape: per-format escaping of untrusted text.
 
     Each function walks the text once and appends runs of safe bytes in one
-    call, so escaping costs O(n) with few appends. escape_json checks UTF-8
-    in that same walk. */
+    call, so escaping costs O(n) with few appends. escape_json is
+    common/jsonstr.c's walk, which checks UTF-8 as it goes. */
 #include "escape.h"
+#include "jsonstr.h"
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
 int
@@ -98,39 +98,12 @@ escape_md(strbuf_t *out, const char *text)
     return strbuf_failed(out) ? -1 : 0;
 }
 
-/* Returns the length (2 to 4) of the well-formed UTF-8 sequence of a
-   non-ASCII code point starting at p, or 0 when it is not one: a stray
-   continuation byte, an overlong form, a surrogate, a code point past
-   U+10FFFF, or a sequence the NUL cuts short (a NUL is never a
-   continuation byte, so the walk never reads past it). */
-static size_t
-s_utf8_len(const unsigned char *p)
+/* jsonstr's sink: appends to the strbuf (a failed append marks it). */
+static int
+s_strbuf_sink(void *ctx, const char *bytes, size_t len)
 {
-    size_t len;
-    unsigned long cp;
-    if (p[0] >= 0xC2 && p[0] <= 0xDF) {
-        len = 2;
-        cp = p[0] & 0x1Fu;
-    }
-    else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
-        len = 3;
-        cp = p[0] & 0x0Fu;
-    }
-    else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
-        len = 4;
-        cp = p[0] & 0x07u;
-    }
-    else
-        return 0; /* continuation byte, C0/C1 (overlong ASCII), F5..FF */
-    for (size_t k = 1; k < len; k++) {
-        if ((p[k] & 0xC0u) != 0x80u)
-            return 0;
-        cp = cp << 6 | (p[k] & 0x3Fu);
-    }
-    if (cp > 0x10FFFFul || (cp >= 0xD800ul && cp <= 0xDFFFul) || (len == 3 && cp < 0x800ul)
-        || (len == 4 && cp < 0x10000ul))
-        return 0;
-    return len;
+    strbuf_appendn(ctx, bytes, len);
+    return 0;
 }
 
 int
@@ -139,56 +112,10 @@ escape_json(strbuf_t *out, const char *text)
     if (!text)
         return strbuf_append(out, "null");
     strbuf_putc(out, '"');
-    const char *run = text;
-    const char *p = text;
-    while (*p) {
-        unsigned char c = (unsigned char) *p;
-        if (c >= 0x80) {
-            size_t len = s_utf8_len((const unsigned char *) p);
-            if (len == 0) {
-                strbuf_fail(out);
-                return -1;
-            }
-            p += len;
-            continue;
-        }
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            p++;
-            continue;
-        }
-        char hex[8];
-        const char *seq = hex;
-        switch (c) {
-        case '"':
-            seq = "\\\"";
-            break;
-        case '\\':
-            seq = "\\\\";
-            break;
-        case '\b':
-            seq = "\\b";
-            break;
-        case '\f':
-            seq = "\\f";
-            break;
-        case '\n':
-            seq = "\\n";
-            break;
-        case '\r':
-            seq = "\\r";
-            break;
-        case '\t':
-            seq = "\\t";
-            break;
-        default:
-            snprintf(hex, sizeof hex, "\\u%04X", (unsigned) c);
-            break;
-        }
-        strbuf_appendn(out, run, (size_t) (p - run));
-        strbuf_append(out, seq);
-        run = ++p;
+    if (jsonstr_escape(text, s_strbuf_sink, out) != 0) {
+        strbuf_fail(out);
+        return -1;
     }
-    strbuf_appendn(out, run, (size_t) (p - run));
     strbuf_putc(out, '"');
     return strbuf_failed(out) ? -1 : 0;
 }
