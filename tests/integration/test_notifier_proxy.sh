@@ -74,6 +74,35 @@ assert_eq "$(count . "$d/hook-plain.log")" 0 "nothing reached the endpoint behin
 assert_eq "$(count '"verified":true,"status":200' "$d/hook-direct.log")" "$n" "a host in a no_proxy CIDR block: directly"
 assert_eq "$(count ":$((base + 13))" "$d/proxy.log")" 0 "nothing for that host went through the proxy"
 
+# dead_ids WEBHOOK: the ids of its dead deliveries
+dead_ids() { ctl webhook dead --json | grep "\"webhook\":$1," | sed -n 's/^{"id":\([0-9]*\),.*/\1/p'; }
+redeliver_all() { for id in $(dead_ids "$1"); do ctl webhook redeliver "$id" >/dev/null || fail "redeliver $id"; done; }
+proxy="127.0.0.1:$((base + 10))"
+
+# HTTP_PROXY alone (upper case): ignored, the http endpoint is reached directly
+stop_service notifier
+unset https_proxy http_proxy no_proxy
+posts=$(count "^POST " "$d/proxy.log")
+HTTP_PROXY="http://$proxy" start_service notifier
+redeliver_all 2
+for _ in $(seq 1 100); do [ "$(count '"status":200' "$d/hook-plain.log")" -ge "$n" ] && break; sleep 0.1; done
+assert_eq "$(count '"verified":true,"status":200' "$d/hook-plain.log")" "$n" \
+  "HTTP_PROXY is ignored: the redelivered alerts go directly to the http endpoint"
+assert_eq "$(count "^POST " "$d/proxy.log")" "$posts" "nothing went through the proxy named by HTTP_PROXY"
+
+# all_proxy alone: https goes through it (a CONNECT tunnel with its credentials)
+stop_service notifier
+tunnels=$(count "^CONNECT localhost:$((base + 14)) Basic dTpw$" "$d/proxy.log")
+all_proxy="http://u:p@$proxy" start_service notifier
+grep -q "https webhooks go through the proxy $proxy" "$TEST_DIR/notifier.log" \
+  || fail "all_proxy is not taken for https: $(tail -n 3 "$TEST_DIR/notifier.log")"
+redeliver_all 4
+# each one fails again (the endpoint's name does not match): dead once more
+for _ in $(seq 1 100); do [ "$(dead_ids 4 | wc -l)" -eq "$n" ] && break; sleep 0.1; done
+assert_eq "$(dead_ids 4 | wc -l)" "$n" "the redelivered https deliveries failed again"
+assert_eq "$(count "^CONNECT localhost:$((base + 14)) Basic dTpw$" "$d/proxy.log")" $((2 * tunnels)) \
+  "all_proxy carries https when https_proxy is unset: as many tunnels as through https_proxy"
+
 # an https:// proxy: the notifier runs, https deliveries wait, the password stays out of the log
 stop_service notifier
 https_proxy="https://u:s3cret@127.0.0.1:$((base + 10))" start_service notifier
