@@ -60,8 +60,8 @@ s_expected(const char *line, const char *level, const char *text)
     if (ts) {
         char kept[MSG_KEPT + 1];
         snprintf(kept, sizeof kept, "%s", text);
-        json_t *rec = json_pack("{s:s, s:s, s:s, s:s}", "ts", ts, "level", level, "service",
-                                "test", "msg", kept);
+        json_t *rec = json_pack("{s:s, s:s, s:s, s:s}", "ts", ts, "level", level, "service", "test",
+                                "msg", kept);
         if (!rec)
             rec = json_pack("{s:s, s:s, s:s, s:s}", "ts", ts, "level", level, "service", "test",
                             "msg", "(message not valid UTF-8)");
@@ -118,12 +118,13 @@ s_test_messages(void)
     controls[n++] = 0x7f;
     controls[n] = '\0';
     s_check_record(RLOG_WARN, "warn", controls);
-    s_check_record(RLOG_INFO, "info", "C\xc3\xb4te d\xe2\x80\x99Ivoire \xe6\x97\xa5 \xf0\x9f\x98\x80");
+    s_check_record(RLOG_INFO, "info",
+                   "C\xc3\xb4te d\xe2\x80\x99Ivoire \xe6\x97\xa5 \xf0\x9f\x98\x80");
     s_check_record(RLOG_INFO, "info", "");
     /* ill-formed: a stray continuation, an overlong form, a surrogate,
        past U+10FFFF, a sequence cut short, 0xFF */
-    const char *bad[] = {"a\x80z", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe6\x97",
-                         "x\xff"};
+    const char *bad[] = {"a\x80z",           "\xc0\xaf", "\xed\xa0\x80",
+                         "\xf4\x90\x80\x80", "\xe6\x97", "x\xff"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         s_check_record(RLOG_ERROR, "error", bad[i]);
         char *line = s_capture(RLOG_ERROR, bad[i]);
