@@ -23,19 +23,23 @@ samples=${RATIFY_BENCH_E2E_SAMPLES:-1000}
 work=$(mktemp -d /dev/shm/ratify-trace.XXXXXX)
 bench_pid=
 cleanup() {
-  [ -n "$bench_pid" ] && kill "$bench_pid" 2>/dev/null
+  # run.sh stops its services on TERM once its foreground program has ended
+  [ -n "$bench_pid" ] && kill -TERM -- "-$bench_pid" 2>/dev/null && wait "$bench_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-RATIFY_BENCH_PARTS=e2e "$root/bench/run.sh" >"$work/bench.out" 2>"$work/bench.err" &
+# run.sh in a session of its own: the processes traced are found in it,
+# never those of another stack on the machine (tests, a second bench), and
+# the whole of it is stopped on the way out
+RATIFY_BENCH_PARTS=e2e setsid "$root/bench/run.sh" >"$work/bench.out" 2>"$work/bench.err" &
 bench_pid=$!
 # the measured run is the first bench-e2e with --samples (the preparation
 # included: its sends come before the measured ones)
 e2e=
 for _ in $(seq 1 1200); do
-  e2e=$(pgrep -f -n 'bench-e2e --samples') && break
+  e2e=$(pgrep -s "$bench_pid" -f 'bench-e2e --samples') && break
   kill -0 "$bench_pid" 2>/dev/null || break
   sleep 0.05
 done
@@ -45,14 +49,14 @@ if [ -z "$e2e" ]; then
 fi
 pids=()
 for s in registry threshold notifier; do
-  p=$(pgrep -x -n "ratify-${s:0:8}") || { echo "trace-e2e: ratify-$s is not running" >&2; exit 1; }
+  p=$(pgrep -s "$bench_pid" -x "ratify-${s:0:8}") || { echo "trace-e2e: ratify-$s is not running" >&2; exit 1; }
   pids+=("$p")
 done
 echo "# tracing bench-e2e (pid $e2e) and the services (pids ${pids[*]})" >&2
 perf record -q -a -o "$work/perf.data" \
   -e syscalls:sys_enter_fdatasync,syscalls:sys_exit_fdatasync \
   -e syscalls:sys_enter_fsync,syscalls:sys_exit_fsync \
-  -e syscalls:sys_enter_sendto,syscalls:sys_enter_recvfrom \
+  -e syscalls:sys_enter_sendto,syscalls:sys_exit_recvfrom \
   -- sh -c "while kill -0 $e2e 2>/dev/null; do sleep 0.05; done" 2>"$work/perf.err" \
   || { echo "trace-e2e: perf record failed: $(tail -n 2 "$work/perf.err")" >&2; exit 1; }
 wait "$bench_pid"

@@ -9,7 +9,8 @@ Usage: perf script -F comm,pid,tid,cpu,time,event,trace \
 A sample starts when bench-e2e's I/O thread sends its deposit (the last
 SAMPLES sends of that process are the measured samples; the ones before are
 the preparation and the warm-up) and ends when bench-e2e receives after the
-notifier's commit. In between it is cut at the commits of the three services
+notifier's commit. Sends and receives of 64 bytes or less are ZMTP commands
+(heartbeats), not messages, and are left out. In between it is cut at the commits of the three services
 on the path, each a fdatasync of the service's main thread:
 
   pre_reg         deposit sent -> the registry's fdatasync starts
@@ -22,7 +23,7 @@ on the path, each a fdatasync of the service's main thread:
   fsync_no        the notifier's fdatasync
   no->bench       the notifier's fdatasync ends -> bench-e2e receives
 
-A fsync or fdatasync by any other thread of these processes, or by any
+A fsync or fdatasync by any other thread of these processes, or by a
 thread of another ratify-* process (the reporter), is a WAL checkpoint
 (common/db.c runs them on a thread of their own), or the reporter's
 commit; the slowest samples are listed with those that overlapped them.
@@ -32,6 +33,22 @@ import re
 import sys
 
 LINE = re.compile(r"^\s*(.+?)\s+(\d+)/(\d+)\s+\[\d+\]\s+([\d.]+):\s+syscalls:(\S+):\s*(.*)$")
+LEN = re.compile(r"len: (0x[0-9a-f]+)")
+COMMAND_MAX = 64  # a ZMTP command (PING, PONG) is shorter; a message is longer
+
+
+def size_of(event, text):
+    """The bytes a sendto sends (its len argument) or a recvfrom received
+    (its return value); -1 when the text does not say."""
+    try:
+        if event == "sys_enter_sendto":
+            m = LEN.search(text)
+            return int(m.group(1), 16) if m else -1
+        if event == "sys_exit_recvfrom":
+            return int(text.split()[-1], 0)
+    except ValueError:
+        pass
+    return -1
 MARKS = ["start", "reg0", "reg1", "thr0", "thr1", "no0", "no1", "end"]
 SEGMENTS = ["pre_reg", "fsync_reg", "reg->thr", "fsync_thr", "thr->no", "fsync_no", "no->bench"]
 
@@ -60,14 +77,15 @@ def main():
         m = LINE.match(line)
         if not m:
             continue
-        comm, pid, tid, t, event, _ = m.groups()
-        records.append((float(t), pid, tid, event, comm))
+        comm, pid, tid, t, event, text = m.groups()
+        records.append((float(t), pid, tid, event, comm, size_of(event, text)))
 
-    starts = [i for i, r in enumerate(records) if r[1] == bench and r[3] == "sys_enter_sendto"]
+    starts = [i for i, r in enumerate(records)
+              if r[1] == bench and r[3] == "sys_enter_sendto" and r[5] > COMMAND_MAX]
     starts = starts[-want:]
     checkpoints, open_ck = [], {}
-    for t, pid, tid, event, comm in records:
-        if pid != bench and (pid not in role or pid != tid):
+    for t, pid, tid, event, comm, _ in records:
+        if comm.startswith("ratify-") and (pid not in role or pid != tid):
             if event in ("sys_enter_fdatasync", "sys_enter_fsync"):
                 open_ck[tid] = t
             elif event in ("sys_exit_fdatasync", "sys_exit_fsync") and tid in open_ck:
@@ -77,7 +95,7 @@ def main():
     for n, first in enumerate(starts):
         last = starts[n + 1] if n + 1 < len(starts) else len(records)
         s = {"start": records[first][0]}
-        for t, pid, tid, event, _ in records[first + 1:last]:
+        for t, pid, tid, event, _, size in records[first + 1:last]:
             step = None
             for svc in ("reg", "thr", "no"):
                 if tid == main_of[svc] and pid == tid:
@@ -85,7 +103,7 @@ def main():
                         step = svc + "0"
                     elif event == "sys_exit_fdatasync":
                         step = svc + "1"
-            if pid == bench and event == "sys_enter_recvfrom" and "no1" in s:
+            if pid == bench and event == "sys_exit_recvfrom" and size > COMMAND_MAX and "no1" in s:
                 step = "end"
             if step and step not in s:
                 # in path order only: each mark after the one before it

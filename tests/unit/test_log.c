@@ -4,15 +4,18 @@
     Every record is compared byte for byte with what jansson writes for the
     same four fields (json_pack, then json_dumps with JSON_COMPACT and
     JSON_PRESERVE_ORDER, as log.c did before it built records itself): the
-    timestamp is taken from the record, then checked for its form. Messages:
+    timestamp is taken from the record, then checked against the clock read
+    (and written as log.c used to, with snprintf) just before and just
+    after the record. Messages:
     plain, quotes and backslashes, every C0 control, DEL and "/", non-ASCII
     UTF-8 of 2, 3 and 4 bytes, each kind of ill-formed UTF-8 (the record is
     kept, its text replaced), the empty message, messages past the 2,047
     bytes a record keeps (cut on a character or inside one), and one of
     control characters only (the longest escaped record). Then the levels
-    (each name; below the threshold nothing is written), one record per
-    line with nothing else on stdout's stream, and jsonstr on its own: the
-    pieces it hands over, a sink that stops it, ill-formed UTF-8. */
+    (each name; below the threshold nothing is written), two records as two
+    whole lines, and jsonstr on its own: the pieces it hands over, a sink
+    that stops it, ill-formed UTF-8. RATIFY_LOG_LEVEL is cleared first: the
+    default threshold (info) is the one tested. */
 #include "check.h"
 #include "jsonstr.h"
 #include "log.h"
@@ -21,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MSG_KEPT 2047 /* log.c formats into 2,048 bytes */
 
@@ -75,9 +79,22 @@ s_expected(const char *line, const char *level, const char *text)
     return out;
 }
 
-/* The stamp is YYYY-MM-DDTHH:MM:SS.mmmZ. */
+/* The clock now, as log.c wrote it before it wrote its stamps itself. */
+static void
+s_clock_stamp(char stamp[80])
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    snprintf(stamp, 80, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+}
+
+/* The record's stamp is YYYY-MM-DDTHH:MM:SS.mmmZ and lies between the two
+   clock stamps (same-length texts in that form compare as times). */
 static int
-s_stamp_ok(const char *line)
+s_stamp_ok(const char *line, const char *before, const char *after)
 {
     const char *p = strstr(line, "{\"ts\":\"");
     if (p != line)
@@ -87,13 +104,17 @@ s_stamp_ok(const char *line)
     for (size_t i = 0; form[i]; i++)
         if (form[i] == 'd' ? !(p[i] >= '0' && p[i] <= '9') : p[i] != form[i])
             return 0;
-    return 1;
+    const size_t n = strlen(before);
+    return n == 24 && strncmp(before, p, n) <= 0 && strncmp(p, after, n) <= 0;
 }
 
 static void
 s_check_record(log_level_t level, const char *name, const char *text)
 {
+    char before[80], after[80];
+    s_clock_stamp(before);
     char *line = s_capture(level, text);
+    s_clock_stamp(after);
     CHECK(line != NULL);
     if (!line)
         return;
@@ -101,7 +122,7 @@ s_check_record(log_level_t level, const char *name, const char *text)
     CHECK(want != NULL);
     if (want)
         CHECK_STR(line, want);
-    CHECK(s_stamp_ok(line));
+    CHECK(s_stamp_ok(line, before, after));
     free(want);
     free(line);
 }
@@ -220,6 +241,7 @@ s_test_jsonstr(void)
 int
 main(void)
 {
+    unsetenv("RATIFY_LOG_LEVEL");
     log_init("test");
     s_test_messages();
     s_test_levels();
