@@ -100,6 +100,8 @@ s_publish(void *arg, const notifier_alert_t *alert)
     const msgpack_sbuffer body = {
         .size = alert->size, .data = (char *) alert->body, .alloc = alert->size};
     stream_publish(ctx->alerts, alert->type, alert->sequence, &body);
+    if (alert->last)
+        stream_yield(ctx->alerts); /* the alerts leave before their log lines */
 }
 
 /* Commits the open group, publishes its alerts, then wakes the webhooks.

@@ -178,7 +178,8 @@ notifier_commit(notifier_t *self, notifier_publish_fn *publish, void *ctx)
                                       .id = p->id,
                                       .body = self->bodies.data + p->body_start,
                                       .size = p->body_end - p->body_start,
-                                      .queued = p->queued};
+                                      .queued = p->queued,
+                                      .last = i + 1 == self->npending};
         publish(ctx, &out);
         queued += p->queued;
     }

@@ -39,6 +39,7 @@ typedef struct {
     const void *body;      /* its msgpack form, as stored */
     size_t size;
     int queued; /* webhook deliveries queued with it */
+    bool last;  /* the group's last: its log lines and webhook wake-up follow */
 } notifier_alert_t;
 
 /* Publishes one committed alert. */

@@ -142,6 +142,8 @@ s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *st
             stream_publish(events, "event", ev->seq, &body);
     }
     msgpack_sbuffer_destroy(&body);
+    if (committed && b->nstored > 0)
+        stream_yield(events); /* the events leave before the replies and the log line */
     for (int i = 0; i < n; i++) {
         event_t unused;
         if (b->read[i])

@@ -66,11 +66,13 @@ s_usage(FILE *out)
 }
 
 static void
-s_publish(void *ctx, int64_t seq, const void *data, size_t size)
+s_publish(void *ctx, int64_t seq, const void *data, size_t size, bool last)
 {
     /* stream_publish only reads the buffer */
     const msgpack_sbuffer body = {.size = size, .data = (char *) data, .alloc = size};
     stream_publish(ctx, "milestone", seq, &body);
+    if (last)
+        stream_yield(ctx); /* the milestones leave before their log lines */
 }
 
 /* Commits the open batch and publishes it. On a reload s_settle takes the

@@ -542,7 +542,7 @@ threshold_commit(threshold_t *self, threshold_publish_fn *publish, void *ctx)
         for (size_t i = 0; i < self->npending; i++)
             if (publish)
                 publish(ctx, self->pending[i].seq, self->pending[i].body.data,
-                        self->pending[i].body.size);
+                        self->pending[i].body.size, i + 1 == self->npending);
         /* after the publications: the log lines are not on a milestone's path */
         for (size_t i = 0; i < self->npending; i++)
             log_info("milestone %lld: %s", (long long) self->pending[i].seq, self->pending[i].id);

@@ -29,14 +29,17 @@
 #include "event.h"
 #include "msg.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 typedef struct _threshold_t threshold_t;
 
 /* Receives one new milestone after its commit: its stream sequence and its
-   encoded "milestone" frame (valid during the call only). */
-typedef void(threshold_publish_fn)(void *ctx, int64_t seq, const void *data, size_t size);
+   encoded "milestone" frame (valid during the call only); `last` is set on
+   the batch's last one, after which the milestones' log lines follow. */
+typedef void(threshold_publish_fn)(void *ctx, int64_t seq, const void *data, size_t size,
+                                   bool last);
 
 /* Opens the state file at path (creating it when missing), rebuilds every
    engine from its mirror of events and the announced state from its

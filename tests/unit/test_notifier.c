@@ -229,6 +229,8 @@ typedef struct {
     int count;            /* alerts published */
     int64_t seqs[8];      /* their sequences, in the order published */
     int not_committed;    /* published before its row was committed */
+    int lasts;            /* alerts marked as their group's last */
+    bool ended;           /* the latest one was so marked */
     msgpack_sbuffer last; /* the last body published */
 } s_published_t;
 
@@ -239,6 +241,8 @@ s_publish(void *ctx, const notifier_alert_t *a)
     if (p->count < 8)
         p->seqs[p->count] = a->sequence;
     p->count++;
+    p->lasts += a->last;
+    p->ended = a->last;
     if (p->peek) {
         sqlite3_stmt *st = NULL;
         sqlite3_prepare_v2(p->peek, "SELECT COUNT(*) FROM alerts WHERE seq = ?1", -1, &st, NULL);
@@ -517,6 +521,8 @@ test_group(void)
     /* the commit stores all, then publishes all, in sequence order */
     CHECK(notifier_commit(c.notifier, s_publish, &pub) >= 0);
     CHECK_INT(pub.count, 3);
+    CHECK_INT(pub.lasts, 1); /* the group's last alert, and only it */
+    CHECK(pub.ended);
     CHECK_INT(pub.not_committed, 0);
     CHECK_INT(pub.seqs[0], seq0 + 1);
     CHECK_INT(pub.seqs[1], seq0 + 2);
@@ -545,6 +551,7 @@ test_group(void)
 
     /* a long burst is cut at NOTIFIER_GROUP_MAX milestones */
     pub.count = 0;
+    pub.lasts = 0;
     int n = 0;
     for (; n < NOTIFIER_GROUP_MAX + 10 && !notifier_group_full(c.notifier); n++) {
         char id[64];
@@ -554,6 +561,8 @@ test_group(void)
     CHECK_INT(n, NOTIFIER_GROUP_MAX);
     CHECK(notifier_commit(c.notifier, s_publish, &pub) >= 0);
     CHECK_INT(pub.count, NOTIFIER_GROUP_MAX);
+    CHECK_INT(pub.lasts, 1);
+    CHECK(pub.ended);
     CHECK_INT(pub.not_committed, 0);
     CHECK_INT(alertlog_last_seq(c.log), seq0 + 4 + NOTIFIER_GROUP_MAX);
 

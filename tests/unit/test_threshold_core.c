@@ -45,7 +45,9 @@ typedef struct {
     char ids[IDS_MAX][MILESTONE_ID_MAX];
     int64_t seqs[IDS_MAX];
     size_t count;
-    int bad; /* frames that did not decode */
+    int bad;   /* frames that did not decode */
+    int lasts; /* milestones marked as their batch's last */
+    bool open; /* the latest was not so marked: its batch has not ended */
 } s_seen_t;
 
 static rdate_t
@@ -160,9 +162,11 @@ s_reverse(event_t *out)
 }
 
 static void
-s_publish(void *ctx, int64_t seq, const void *data, size_t size)
+s_publish(void *ctx, int64_t seq, const void *data, size_t size, bool last)
 {
     s_seen_t *seen = ctx;
+    seen->lasts += last;
+    seen->open = !last;
     wire_err_t err;
     msg_in_t *in = msg_in_parse(data, size, &err);
     milestone_t m;
@@ -200,6 +204,7 @@ s_apply(threshold_t *t, const event_t *events, size_t n, bool per_event, s_seen_
             CHECK_INT(threshold_commit(t, s_publish, seen), 0);
     }
     CHECK_INT(threshold_commit(t, s_publish, seen), 0);
+    CHECK(!seen->open); /* every batch's last milestone said so */
 }
 
 /* Sends one request and returns the parsed reply (caller destroys). */
@@ -380,6 +385,7 @@ test_reverse_and_batched(void)
     if (t) {
         s_apply(t, s_events, s_nevents, false, &batch, "2003-07-02");
         s_check_seed_ids(&batch);
+        CHECK_INT(batch.lasts, 1); /* one batch: only its last milestone */
     }
     threshold_destroy(&t);
 
