@@ -58,6 +58,7 @@ typedef struct {
     int64_t next_beat, next_tick; /* monotonic ms */
     service_idle_t idle;          /* heap trim after a burst of milestones */
     bool reset_follow;            /* a group was lost: resume from the stored cursor */
+    int queued;                   /* webhook deliveries of the group being published */
 } s_ctx_t;
 
 static void
@@ -91,7 +92,9 @@ s_usage(FILE *out)
             config_default(CONFIG_DATA_DIR));
 }
 
-/* notifier_commit's publisher: one committed alert on the stream. */
+/* notifier_commit's publisher: one committed alert on the stream. After
+   the group's last, wakes the webhooks if the group queued deliveries,
+   then lets the alerts leave before the group's log lines. */
 static void
 s_publish(void *arg, const notifier_alert_t *alert)
 {
@@ -100,19 +103,22 @@ s_publish(void *arg, const notifier_alert_t *alert)
     const msgpack_sbuffer body = {
         .size = alert->size, .data = (char *) alert->body, .alloc = alert->size};
     stream_publish(ctx->alerts, alert->type, alert->sequence, &body);
-    if (alert->last)
-        stream_yield(ctx->alerts); /* the alerts leave before their log lines */
+    ctx->queued += alert->queued;
+    if (!alert->last)
+        return;
+    if (ctx->queued > 0)
+        deliverer_wake(ctx->deliverer);
+    ctx->queued = 0;
+    stream_yield(ctx->alerts);
 }
 
-/* Commits the open group, publishes its alerts, then wakes the webhooks.
-   Returns 0, or -1 when the group was lost (the follower is then
-   taken back by s_settle). */
+/* Commits the open group and publishes its alerts (s_publish wakes the
+   webhooks). Returns 0, or -1 when the group was lost (the follower is
+   then taken back by s_settle). */
 static int
 s_commit(s_ctx_t *ctx)
 {
     const int queued = notifier_commit(ctx->notifier, s_publish, ctx);
-    if (queued > 0)
-        deliverer_wake(ctx->deliverer);
     if (queued < 0)
         ctx->reset_follow = true;
     return queued < 0 ? -1 : 0;

@@ -142,8 +142,6 @@ s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *st
             stream_publish(events, "event", ev->seq, &body);
     }
     msgpack_sbuffer_destroy(&body);
-    if (committed && b->nstored > 0)
-        stream_yield(events); /* the events leave before the replies and the log line */
     for (int i = 0; i < n; i++) {
         event_t unused;
         if (b->read[i])
@@ -152,6 +150,10 @@ s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *st
         msgpack_sbuffer_destroy(&b->reply[i]);
         rpc_req_destroy(&b->req[i]);
     }
+    /* the events and the replies leave before the log line (a client
+       waits for its reply: no yield between the two) */
+    if (n > 0)
+        stream_yield(events);
     /* one info line per commit, not per event (at thousands of deposits a
        second a line per event cost a tenth of the registry's time), and
        after the replies: it is not on a deposit's path */

@@ -268,6 +268,7 @@ s_ingest(s_core_t *c, int64_t seq, milestone_kind_t kind, const char *id, int *q
     *queued = notifier_commit(c->notifier, s_publish, &pub);
     CHECK(*queued >= 0);
     CHECK_INT(pub.count, rc == 1 ? 1 : 0);
+    CHECK_INT(pub.lasts, pub.count); /* a group of one: its alert is its last */
     if (rc == 1) {
         /* the bytes to publish are the stored alert, with its sequence */
         CHECK_INT(alertlog_last_seq(c->log), before + 1);
@@ -546,6 +547,7 @@ test_group(void)
     CHECK_INT(s_add_to_group(&c, cur0 + 5, MILESTONE_REVISED, "GRP/entry_into_force.revised/1"), 1);
     CHECK(notifier_commit(c.notifier, s_publish, &pub) >= 0);
     CHECK_INT(pub.count, 1);
+    CHECK(pub.ended);
     CHECK_INT(pub.seqs[0], seq0 + 4);
     CHECK_INT(pub.not_committed, 0);
 

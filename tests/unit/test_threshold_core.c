@@ -198,13 +198,23 @@ static void
 s_apply(threshold_t *t, const event_t *events, size_t n, bool per_event, s_seen_t *seen,
         const char *today)
 {
+    /* every commit that publishes marks its last milestone, and only it */
+    int publishing = 0;
+    const int lasts = seen->lasts;
     for (size_t i = 0; i < n; i++) {
         CHECK_INT(threshold_apply(t, &events[i], D(today)), 0);
-        if (per_event)
+        if (per_event) {
+            const size_t before = seen->count;
             CHECK_INT(threshold_commit(t, s_publish, seen), 0);
+            publishing += seen->count > before;
+            CHECK(!seen->open);
+        }
     }
+    const size_t before = seen->count;
     CHECK_INT(threshold_commit(t, s_publish, seen), 0);
-    CHECK(!seen->open); /* every batch's last milestone said so */
+    publishing += seen->count > before;
+    CHECK(!seen->open);
+    CHECK_INT(seen->lasts - lasts, publishing);
 }
 
 /* Sends one request and returns the parsed reply (caller destroys). */
