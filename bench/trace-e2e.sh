@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # bench/trace-e2e.sh: the end-to-end part of `make bench`, traced with perf:
 # prints where each sample's time goes, between the three commits on the
-# path, and which WAL checkpoints overlapped the slowest samples (see
-# bench/trace_e2e.py). A profiling aid for bench/RESULTS.md, not a figure
-# of the benchmark: the tracing itself costs a few microseconds a syscall.
+# path, and for the slowest samples which WAL checkpoints overlapped them and
+# what else held a CPU or wrote to the disk meanwhile (see bench/trace_e2e.py).
+# A profiling aid for bench/RESULTS.md, not a figure of the benchmark: the
+# tracing itself costs a few microseconds a syscall.
 #
 # Usage: bench/trace-e2e.sh [--help]
 # Needs perf (Debian: linux-perf), python3, and the right to trace every
@@ -57,7 +58,8 @@ perf record -q -a -o "$work/perf.data" \
   -e syscalls:sys_enter_fdatasync,syscalls:sys_exit_fdatasync \
   -e syscalls:sys_enter_fsync,syscalls:sys_exit_fsync \
   -e syscalls:sys_enter_sendto,syscalls:sys_exit_recvfrom \
-  -- sh -c "while kill -0 $e2e 2>/dev/null; do sleep 0.05; done" 2>"$work/perf.err" \
+  -e sched:sched_switch -e block:block_rq_issue \
+  -- sh -c "while kill -0 $e2e 2>/dev/null; do sleep 1; done" 2>"$work/perf.err" \
   || { echo "trace-e2e: perf record failed: $(tail -n 2 "$work/perf.err")" >&2; exit 1; }
 wait "$bench_pid"
 bench_pid=

@@ -27,12 +27,22 @@ A fsync or fdatasync by any other thread of these processes, or by a
 thread of another ratify-* process (the reporter), is a WAL checkpoint
 (common/db.c runs them on a thread of their own), or the reporter's
 commit; the slowest samples are listed with those that overlapped them.
+With the scheduler's and the block layer's tracepoints in the listing
+(sched:sched_switch, block:block_rq_issue), each of those samples also
+names the tasks outside the path (not bench-e2e, the registry, the
+threshold service or the notifier; idle excepted) that held a CPU for
+RAN_MIN_US or more during it, and the writers of WRITE_MIN_KIB or more
+issued to the disk during it (the issuing task as the block layer names
+it: a kernel worker may issue for another).
 
 Prints `name: value unit` lines, then commentary lines starting with '#'."""
 import re
 import sys
 
-LINE = re.compile(r"^\s*(.+?)\s+(\d+)/(\d+)\s+\[\d+\]\s+([\d.]+):\s+syscalls:(\S+):\s*(.*)$")
+LINE = re.compile(r"^\s*(.+?)\s+(\d+)/(\d+)\s+\[(\d+)\]\s+([\d.]+):\s+(\w+):(\S+):\s*(.*)$")
+SWITCH = re.compile(r"prev_pid=(\d+) .*==> next_comm=(.+?) next_pid=(\d+)")
+RAN_MIN_US = 300  # a task outside the path that held a CPU this long is listed
+WRITE_MIN_KIB = 64  # and a writer of this much
 LEN = re.compile(r"len: (0x[0-9a-f]+)")
 COMMAND_MAX = 64  # a ZMTP command (PING, PONG) is shorter; a message is longer
 
@@ -62,6 +72,40 @@ def pct(values, p):
     return v[min(len(v), k) - 1]
 
 
+def s_runs(switches, pid_of, path_pids):
+    """The stretches of time each task outside the path held a CPU, from
+    the sched_switch records: (start, end, comm)."""
+    runs, on = [], {}
+    for t, cpu, _, nxt, comm in switches:
+        if cpu in on:
+            start, tid, name = on.pop(cpu)
+            if tid != "0" and pid_of.get(tid) not in path_pids:
+                runs.append((start, t, name))
+        on[cpu] = (t, nxt, comm)
+    return runs
+
+
+def s_others(runs, writes, start, end):
+    """What else used a CPU or the disk between start and end: the tasks
+    that held a CPU for RAN_MIN_US or more, the writers of WRITE_MIN_KIB
+    or more, as one text ("" when none)."""
+    held, wrote = {}, {}
+    for a, b, name in runs:
+        if b > start and a < end:
+            held[name] = held.get(name, 0) + (min(b, end) - max(a, start)) * 1e6
+    for t, size, name in writes:
+        if start <= t < end:
+            wrote[name] = wrote.get(name, 0) + size
+    out = []
+    ran = sorted(((us, n) for n, us in held.items() if us >= RAN_MIN_US), reverse=True)
+    if ran:
+        out.append("ran: " + ", ".join("%s %.0f us" % (n, us) for us, n in ran))
+    big = sorted(((b, n) for n, b in wrote.items() if b >= WRITE_MIN_KIB * 1024), reverse=True)
+    if big:
+        out.append("wrote: " + ", ".join("%s %d KiB" % (n, b // 1024) for b, n in big))
+    return "  ".join(out)
+
+
 def main():
     if len(sys.argv) != 6 or not all(a.isdigit() for a in sys.argv[1:]):
         sys.stderr.write("usage: perf script ... | trace_e2e.py SAMPLES BENCH_PID REGISTRY_PID "
@@ -73,12 +117,26 @@ def main():
     role = {pid: r for r, pid in main_of.items()}
     role[bench] = "bench"
     records = []
+    switches = []  # (time, cpu, tid that stops, tid that starts, its comm)
+    writes = []  # (time, bytes, issuer)
+    pid_of = {"0": "0"}  # tid -> pid, from every record's header
     for line in sys.stdin:
         m = LINE.match(line)
         if not m:
             continue
-        comm, pid, tid, t, event, text = m.groups()
-        records.append((float(t), pid, tid, event, comm, size_of(event, text)))
+        comm, pid, tid, cpu, t, kind, event, text = m.groups()
+        pid_of[tid] = pid
+        if kind == "syscalls":
+            records.append((float(t), pid, tid, event, comm, size_of(event, text)))
+        elif kind == "sched" and event == "sched_switch":
+            w = SWITCH.search(text)
+            if w:
+                switches.append((float(t), cpu, w.group(1), w.group(3), w.group(2)))
+        elif kind == "block" and event == "block_rq_issue":
+            f = text.split()
+            if len(f) > 2 and "W" in f[1] and f[2].isdigit() and text.endswith("]"):
+                writes.append((float(t), int(f[2]), text[text.rindex("[") + 1:-1]))
+    ran = s_runs(switches, pid_of, set(role))
 
     starts = [i for i, r in enumerate(records)
               if r[1] == bench and r[3] == "sys_enter_sendto" and r[5] > COMMAND_MAX]
@@ -139,15 +197,23 @@ def main():
     worst = rows[:max(1, len(rows) // 50)]
     hit = 0
     print("# the slowest 2%%: total, then %s (us); segments over their median by"
-          " more than 100 us; checkpoints that overlapped" % " ".join(SEGMENTS))
+          " more than 100 us; checkpoints that overlapped; tasks outside the path that held a"
+          " CPU %d us or more, writers of %d KiB or more" % (" ".join(SEGMENTS), RAN_MIN_US,
+                                                            WRITE_MIN_KIB))
+    busy = 0
     for tot, segs, s in worst:
         over = ["%s+%.0f" % (SEGMENTS[i], segs[i] - medians[i])
                 for i in range(len(SEGMENTS)) if segs[i] - medians[i] > 100]
         ck = sorted({w for a, b, w in checkpoints if b > s["start"] and a < s["end"]})
         hit += bool(ck)
-        print("# %7.0f  %s  %s%s" % (tot, " ".join("%5.0f" % x for x in segs), " ".join(over),
-                                     "  checkpoint: " + ",".join(ck) if ck else ""))
+        other = s_others(ran, writes, s["start"], s["end"])
+        busy += "ran: " in other
+        print("# %7.0f  %s  %s%s%s" % (tot, " ".join("%5.0f" % x for x in segs), " ".join(over),
+                                       "  checkpoint: " + ",".join(ck) if ck else "",
+                                       "  " + other if other else ""))
     print("trace_worst_with_checkpoint: %d of %d" % (hit, len(worst)))
+    if switches:
+        print("trace_worst_with_other_task: %d of %d" % (busy, len(worst)))
     return 0
 
 
