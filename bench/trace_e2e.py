@@ -40,6 +40,7 @@ import re
 import sys
 
 LINE = re.compile(r"^\s*(.+?)\s+(\d+)/(\d+)\s+\[(\d+)\]\s+([\d.]+):\s+(\w+):(\S+):\s*(.*)$")
+SECTORS = re.compile(r"\s\+\s(\d+)\s")
 SWITCH = re.compile(r"prev_pid=(\d+) .*==> next_comm=(.+?) next_pid=(\d+)")
 RAN_MIN_US = 300  # a task outside the path that held a CPU this long is listed
 WRITE_MIN_KIB = 64  # and a writer of this much
@@ -72,23 +73,38 @@ def pct(values, p):
     return v[min(len(v), k) - 1]
 
 
+def s_write_size(text):
+    """The bytes a block_rq_issue record writes, from its sector count
+    (older kernels print 0 bytes for file system requests); 0 for a read,
+    a flush alone or a discard, or a text this script does not read."""
+    f = text.split()
+    if len(f) < 2 or "W" not in f[1] or "D" in f[1] or not text.endswith("]"):
+        return 0
+    m = SECTORS.search(text)
+    if m:
+        return int(m.group(1)) * 512
+    return int(f[2]) if len(f) > 2 and f[2].isdigit() else 0
+
+
 def s_runs(switches, pid_of, path_pids):
-    """The stretches of time each task outside the path held a CPU, from
-    the sched_switch records: (start, end, comm)."""
+    """The stretches of time each thread outside the path held a CPU, from
+    the sched_switch records: (start, end, "comm/tid"). A stretch whose end
+    names another thread than its start (perf lost records between the
+    two) is left out rather than charged to either."""
     runs, on = [], {}
-    for t, cpu, _, nxt, comm in switches:
+    for t, cpu, prev, nxt, comm in switches:
         if cpu in on:
             start, tid, name = on.pop(cpu)
-            if tid != "0" and pid_of.get(tid) not in path_pids:
-                runs.append((start, t, name))
+            if tid == prev and tid != "0" and pid_of.get(tid) not in path_pids:
+                runs.append((start, t, "%s/%s" % (name, tid)))
         on[cpu] = (t, nxt, comm)
     return runs
 
 
 def s_others(runs, writes, start, end):
-    """What else used a CPU or the disk between start and end: the tasks
-    that held a CPU for RAN_MIN_US or more, the writers of WRITE_MIN_KIB
-    or more, as one text ("" when none)."""
+    """What else used a CPU or the disk between start and end: the threads
+    that held a CPU for RAN_MIN_US or more (each thread on its own), the
+    writers of WRITE_MIN_KIB or more, as one text ("" when none)."""
     held, wrote = {}, {}
     for a, b, name in runs:
         if b > start and a < end:
@@ -120,6 +136,7 @@ def main():
     switches = []  # (time, cpu, tid that stops, tid that starts, its comm)
     writes = []  # (time, bytes, issuer)
     pid_of = {"0": "0"}  # tid -> pid, from every record's header
+    unparsed = 0  # sched_switch records not in the kernel's own format
     for line in sys.stdin:
         m = LINE.match(line)
         if not m:
@@ -128,14 +145,18 @@ def main():
         pid_of[tid] = pid
         if kind == "syscalls":
             records.append((float(t), pid, tid, event, comm, size_of(event, text)))
-        elif kind == "sched" and event == "sched_switch":
+        elif kind == "sched" and event == "sched_switch" and SWITCH.search(text):
             w = SWITCH.search(text)
-            if w:
-                switches.append((float(t), cpu, w.group(1), w.group(3), w.group(2)))
+            switches.append((float(t), cpu, w.group(1), w.group(3), w.group(2)))
+        elif kind == "sched" and event == "sched_switch":
+            unparsed += 1
         elif kind == "block" and event == "block_rq_issue":
-            f = text.split()
-            if len(f) > 2 and "W" in f[1] and f[2].isdigit() and text.endswith("]"):
-                writes.append((float(t), int(f[2]), text[text.rindex("[") + 1:-1]))
+            size = s_write_size(text)
+            if size > 0:
+                writes.append((float(t), size, text[text.rindex("[") + 1:-1]))
+    if unparsed and not switches:
+        sys.stderr.write("trace_e2e: %d sched_switch records in a format this script does not "
+                         "read (a libtraceevent plugin?): no task is named\n" % unparsed)
     ran = s_runs(switches, pid_of, set(role))
 
     starts = [i for i, r in enumerate(records)

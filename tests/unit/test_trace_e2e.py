@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """bench/trace_e2e.py against a made-up `perf script` listing of one
 end-to-end sample: its segments, the checkpoint that overlapped it, the
-task outside the path that held a CPU and the writer that wrote to the disk
-meanwhile; short runs, path threads and small writes are not named.
+threads outside the path that held a CPU (counted within the sample only)
+and the writers that wrote to the disk meanwhile (from the sector count, in
+the kernel's new and old formats). Not named: short runs, two short runs of
+one name, path threads, idle, a run whose records were lost, small writes,
+reads and flushes.
 
 Usage: test_trace_e2e.py PATH/TO/bench/trace_e2e.py"""
 import subprocess
@@ -21,9 +24,9 @@ def switch(comm, pid, tid, cpu, t, nxt, nxt_pid):
             % (comm, pid, tid, cpu, t, comm, tid, nxt, nxt_pid))
 
 
-def write(t, size, issuer):
-    return ("    kworker/1:0H 24/24 [001] %.6f: block:block_rq_issue: 254,0 WS %d () 321747136 + %d"
-            " 0x2,0,4 [%s]" % (t, size, size // 512, issuer))
+def write(t, size, issuer, rwbs="WS"):
+    return ("    kworker/1:0H 24/24 [001] %.6f: block:block_rq_issue: 254,0 %s %d () 321747136 + %d"
+            " 0x2,0,4 [%s]" % (t, rwbs, size, size // 512, issuer))
 
 
 LISTING = [
@@ -52,6 +55,25 @@ LISTING = [
     sc("ratify-notifier", NO, NO, 0, 1.000900, "sys_enter_fdatasync", "fd: 0x00000005"),
     sc("ratify-notifier", NO, NO, 0, 1.001100, "sys_exit_fdatasync", "0x0"),
     sc("ZMQbg/IO/0", BENCH, BENCH + 1, 0, 1.001200, "sys_exit_recvfrom", "0x90"),
+    # a kernel worker from before the sample into it: 400 us of it count
+    switch("ratify-reporte", REP, REP, 2, 0.999500, "kworker/0:2", 33),
+    switch("kworker/0:2", 33, 33, 2, 1.000400, "ratify-reporte", REP),
+    # idle for 900 us: not named
+    switch("ratify-reporte", REP, REP, 3, 1.000100, "swapper/3", 0),
+    switch("swapper/3", 0, 0, 3, 1.001000, "ratify-reporte", REP),
+    # two threads of one name, 200 us each on two CPUs: neither is named
+    switch("swapper/4", 0, 0, 4, 1.000100, "tokio-rt-worker", 68),
+    switch("tokio-rt-worker", 1, 68, 4, 1.000300, "swapper/4", 0),
+    switch("swapper/5", 0, 0, 5, 1.000100, "tokio-rt-worker", 70),
+    switch("tokio-rt-worker", 1, 70, 5, 1.000300, "swapper/5", 0),
+    # records lost between a thread's start and another's end: not charged
+    switch("swapper/6", 0, 0, 6, 1.000100, "lost-start", 900),
+    switch("lost-end", 901, 901, 6, 1.001000, "swapper/6", 0),
+    # a read, a flush; a write in the old format (0 bytes, the sectors count)
+    write(1.000610, 131072, "ratify-notifier", "RA"),
+    "    kworker/1:0H 24/24 [001] 1.000620: block:block_rq_issue: 254,0 FF 0 () 0 + 0 [kworker/1:0H]",
+    "    kworker/1:0H 24/24 [001] 1.000630: block:block_rq_issue: 254,0 WS 0 () 321747136 + 256"
+    " [ratify-threshol]",
 ]
 
 
@@ -79,10 +101,15 @@ def main():
                 "no_to_bench_us: p50 100 "):
         check("trace_" + seg in out, seg)
     check("checkpoint: ratify-reporter" in out, "the overlapping checkpoint")
-    check("ran: kdamond.0 500 us" in out, "the task that held a CPU")
-    check("ZMQbg" not in out and "ratify-reporte " not in out, "path threads and short runs")
-    check("wrote: ratify-reporter 128 KiB" in out, "the writer")
-    check("ratify-registry 4 KiB" not in out, "small writes")
+    check("ran: kdamond.0/78 500 us, kworker/0:2/33 400 us  " in out,
+          "the threads that held a CPU, within the sample")
+    for name in ("ZMQbg", "ratify-reporte/", "swapper", "tokio", "lost-"):
+        check(name not in out, "not named: " + name)
+    check("wrote: " in out and "ratify-reporter 128 KiB" in out.split("wrote: ")[-1],
+          "the writer")
+    check("ratify-threshol 128 KiB" in out, "a write in the old format")
+    for name in ("ratify-registry", "ratify-notifier", "kworker/1:0H"):
+        check(name not in out, "not named: " + name)
     check("trace_worst_with_other_task: 1 of 1" in out, "the count of such samples")
     if failed:
         sys.stderr.write(out)
