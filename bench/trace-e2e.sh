@@ -59,7 +59,7 @@ perf record -q -a -o "$work/perf.data" \
   -e syscalls:sys_enter_fsync,syscalls:sys_exit_fsync \
   -e syscalls:sys_enter_sendto,syscalls:sys_exit_recvfrom \
   -e sched:sched_switch -e block:block_rq_issue \
-  -- sh -c "while kill -0 $e2e 2>/dev/null; do sleep 1; done" 2>"$work/perf.err" \
+  -- tail --pid="$e2e" -f /dev/null 2>"$work/perf.err" \
   || { echo "trace-e2e: perf record failed: $(tail -n 2 "$work/perf.err")" >&2; exit 1; }
 wait "$bench_pid"
 bench_pid=
