@@ -60,6 +60,8 @@ def size_of(event, text):
     except ValueError:
         pass
     return -1
+
+
 MARKS = ["start", "reg0", "reg1", "thr0", "thr1", "no0", "no1", "end"]
 SEGMENTS = ["pre_reg", "fsync_reg", "reg->thr", "fsync_thr", "thr->no", "fsync_no", "no->bench"]
 
@@ -145,11 +147,12 @@ def main():
         pid_of[tid] = pid
         if kind == "syscalls":
             records.append((float(t), pid, tid, event, comm, size_of(event, text)))
-        elif kind == "sched" and event == "sched_switch" and SWITCH.search(text):
-            w = SWITCH.search(text)
-            switches.append((float(t), cpu, w.group(1), w.group(3), w.group(2)))
         elif kind == "sched" and event == "sched_switch":
-            unparsed += 1
+            w = SWITCH.search(text)
+            if w:
+                switches.append((float(t), cpu, w.group(1), w.group(3), w.group(2)))
+            else:
+                unparsed += 1
         elif kind == "block" and event == "block_rq_issue":
             size = s_write_size(text)
             if size > 0:
