@@ -1,9 +1,11 @@
 /*  ratify-hookserver: a webhook endpoint for the integration tests, a real
-    HTTP server (libmicrohttpd) on 127.0.0.1.
+    HTTP server (libmicrohttpd) on 127.0.0.1, or on --address (an IPv4
+    loopback address such as 127.0.0.2).
 
     Usage: ratify-hookserver --port P --log FILE [--secret whsec_...]
                              [--status CODE] [--fail-first N] [--delay-ms MS]
                              [--retry-after S] [--tls-cert PEM --tls-key PEM]
+                             [--address A]
 
     Every request gets one JSON line in FILE (created, empty, once the port
     is listening: a test waits for the file): n (request number), method,
@@ -17,6 +19,7 @@
     adds that header to non-2xx answers. With --tls-cert and --tls-key
     (PEM files) it speaks https (libmicrohttpd's GnuTLS) instead of http.
     SIGTERM or SIGINT stops it (exit 0). */
+#include <arpa/inet.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -209,7 +212,7 @@ s_usage(void)
 {
     fprintf(stderr, "Usage: ratify-hookserver --port P --log FILE [--secret whsec_...] "
                     "[--status CODE] [--fail-first N] [--delay-ms MS] [--retry-after S] "
-                    "[--tls-cert PEM --tls-key PEM]\n");
+                    "[--tls-cert PEM --tls-key PEM] [--address A]\n");
     return 2;
 }
 
@@ -217,7 +220,7 @@ int
 main(int argc, char **argv)
 {
     int port = 0;
-    const char *log_path = NULL, *cert_path = NULL, *key_path = NULL;
+    const char *log_path = NULL, *cert_path = NULL, *key_path = NULL, *address = "127.0.0.1";
     for (int i = 1; i + 1 < argc; i += 2) {
         const char *opt = argv[i], *val = argv[i + 1];
         if (strcmp(opt, "--port") == 0)
@@ -238,6 +241,8 @@ main(int argc, char **argv)
             cert_path = val;
         else if (strcmp(opt, "--tls-key") == 0)
             key_path = val;
+        else if (strcmp(opt, "--address") == 0)
+            address = val;
         else
             return s_usage();
     }
@@ -277,7 +282,12 @@ main(int argc, char **argv)
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t) port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (inet_pton(AF_INET, address, &addr.sin_addr) != 1) {
+        free(cert);
+        free(key);
+        fprintf(stderr, "ratify-hookserver: --address '%s' is not an IPv4 address\n", address);
+        return 2;
+    }
     const unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
     struct MHD_Daemon *d =
         cert ? MHD_start_daemon(flags | MHD_USE_TLS, (uint16_t) port, NULL, NULL, s_answer, NULL,
@@ -292,7 +302,7 @@ main(int argc, char **argv)
     if (!d) {
         free(cert);
         free(key);
-        fprintf(stderr, "ratify-hookserver: cannot listen on 127.0.0.1:%d\n", port);
+        fprintf(stderr, "ratify-hookserver: cannot listen on %s:%d\n", address, port);
         return 1;
     }
     /* the log appears only once the port listens */
