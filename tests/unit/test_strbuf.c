@@ -13,20 +13,28 @@
     an empty buffer never spills. A directory that does not exist fails
     the buffer (ENOENT), sticky, until strbuf_reset; a write that fails
     (a file size limit, RLIMIT_FSIZE: EFBIG, after a short write) fails it
-    too, and so does passing STRBUF_SPILL_MAX_BYTES. No descriptor leaks:
+    too, and so does passing STRBUF_SPILL_MAX_BYTES. The reserve: on a
+    tmpfs of 256 MiB + 256 KiB (mounted in a mount namespace of the test's
+    own: needs root, skipped elsewhere) a spilled buffer takes the 256 KiB
+    and fails with ENOSPC, leaving STRBUF_SPILL_RESERVE_BYTES free, and the
+    space is back once it is destroyed. No descriptor leaks:
     /proc/self/fd counts the same before and after destroy and reset of
     spilled buffers, failed or not. */
+#define _GNU_SOURCE /* unshare */
 #include "check.h"
 #include "strbuf.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define S_MEM_MAX 100
@@ -363,6 +371,58 @@ s_test_write_error(const char *dir)
     CHECK_INT(s_dir_entries(dir), 0);
 }
 
+/* The reserve, on a tmpfs mounted over dir with room for 256 KiB above
+   it. Returns after umounting it, or at once when no tmpfs can be mounted
+   here (not root). */
+static void
+s_test_reserve(const char *dir)
+{
+    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0
+        || mount("tmpfs", dir, "tmpfs", 0, "size=262400k,mode=0700") != 0) {
+        printf("# the reserve not tested: cannot mount a tmpfs here (%s)\n", strerror(errno));
+        return;
+    }
+    const int fds = s_open_fds();
+    strbuf_t *buf = strbuf_new_spill(dir, 0);
+    char chunk[1000];
+    memset(chunk, 'r', sizeof chunk);
+    int rc = 0;
+    size_t appended = 0;
+    for (int i = 0; i < 2000 && rc == 0; i++) {
+        rc = strbuf_appendn(buf, chunk, sizeof chunk);
+        if (rc == 0)
+            appended += sizeof chunk;
+    }
+    CHECK_INT(rc, -1);
+    CHECK(strbuf_failed(buf));
+    CHECK_INT(strbuf_errno(buf), ENOSPC);
+    /* whole write buffers reach the file: 256 KiB at most, and what waits
+       in the buffer when the next flush is refused */
+    CHECK(appended >= 192 * 1024 && appended <= 256 * 1024 + STRBUF_SPILL_WRITE_BYTES);
+    struct statvfs st;
+    CHECK(statvfs(dir, &st) == 0);
+    CHECK((uint64_t) st.f_bavail * st.f_frsize >= STRBUF_SPILL_RESERVE_BYTES);
+    strbuf_destroy(&buf);
+    CHECK_INT(s_open_fds(), fds);
+
+    /* the failed buffer's file is gone with it: the space is back */
+    buf = strbuf_new_spill(dir, 0);
+    rc = 0;
+    for (int i = 0; i < 200; i++)
+        rc |= strbuf_appendn(buf, chunk, sizeof chunk);
+    CHECK_INT(rc, 0);
+    int fd = -1;
+    size_t len = 0;
+    CHECK_INT(strbuf_detach_fd(buf, &fd, &len), 0);
+    CHECK_INT(len, 200000);
+    if (fd >= 0)
+        close(fd);
+    strbuf_destroy(&buf);
+    CHECK_INT(s_open_fds(), fds);
+    CHECK_INT(s_dir_entries(dir), 0);
+    CHECK(umount(dir) == 0);
+}
+
 int
 main(void)
 {
@@ -375,6 +435,7 @@ main(void)
     s_test_zero_and_caps(dir);
     s_test_no_dir(dir);
     s_test_write_error(dir);
+    s_test_reserve(dir);
     CHECK_INT(s_dir_entries(dir), 0);
     CHECK(rmdir(dir) == 0);
     return check_report("test_strbuf");
