@@ -1,6 +1,6 @@
 /*  ratify-hookserver: a webhook endpoint for the integration tests, a real
-    HTTP server (libmicrohttpd) on 127.0.0.1, or on --address (an IPv4
-    loopback address such as 127.0.0.2).
+    HTTP server (libmicrohttpd) on 127.0.0.1, or on the IPv4 address given
+    with --address (the tests use other loopback addresses, 127.0.0.2).
 
     Usage: ratify-hookserver --port P --log FILE [--secret whsec_...]
                              [--status CODE] [--fail-first N] [--delay-ms MS]
@@ -249,6 +249,14 @@ main(int argc, char **argv)
     if (argc % 2 == 0 || port <= 0 || port > 65535 || !log_path || s.status < 100 || s.status > 599
         || !cert_path != !key_path)
         return s_usage();
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t) port);
+    if (inet_pton(AF_INET, address, &addr.sin_addr) != 1) {
+        fprintf(stderr, "ratify-hookserver: --address '%s' is not an IPv4 address\n", address);
+        return 2;
+    }
     char *cert = NULL, *key = NULL;
     if (cert_path && (!(cert = s_slurp(cert_path)) || !(key = s_slurp(key_path)))) {
         fprintf(stderr, "ratify-hookserver: cannot read %s\n", cert ? key_path : cert_path);
@@ -261,13 +269,18 @@ main(int argc, char **argv)
         free(key);
         return 1;
     }
-    if (sodium_init() < 0)
+    if (sodium_init() < 0) {
+        free(cert);
+        free(key);
         return 1;
+    }
     if (s.secret && strncmp(s.secret, "whsec_", 6) == 0
         && sodium_base642bin(s.key, sizeof s.key, s.secret + 6, strlen(s.secret + 6), NULL,
                              &s.keylen, NULL, sodium_base64_VARIANT_ORIGINAL)
                != 0) {
         fprintf(stderr, "ratify-hookserver: --secret is not whsec_<base64>\n");
+        free(cert);
+        free(key);
         return 2;
     }
     /* SIGINT/SIGTERM are taken by sigwait below, in this thread only */
@@ -278,16 +291,6 @@ main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons((uint16_t) port);
-    if (inet_pton(AF_INET, address, &addr.sin_addr) != 1) {
-        free(cert);
-        free(key);
-        fprintf(stderr, "ratify-hookserver: --address '%s' is not an IPv4 address\n", address);
-        return 2;
-    }
     const unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
     struct MHD_Daemon *d =
         cert ? MHD_start_daemon(flags | MHD_USE_TLS, (uint16_t) port, NULL, NULL, s_answer, NULL,
