@@ -318,6 +318,25 @@ s_test_no_dir(const char *dir)
     CHECK_INT(s_open_fds(), fds);
 }
 
+/* Appends chunk to buf up to max times, until an append fails; CHECKs
+   that one does, leaving buf failed with want_errno. Returns the bytes
+   appended before the failure. */
+static size_t
+s_append_until_failure(strbuf_t *buf, const char *chunk, size_t len, int max, int want_errno)
+{
+    int rc = 0;
+    size_t appended = 0;
+    for (int i = 0; i < max && rc == 0; i++) {
+        rc = strbuf_appendn(buf, chunk, len);
+        if (rc == 0)
+            appended += len;
+    }
+    CHECK_INT(rc, -1);
+    CHECK(strbuf_failed(buf));
+    CHECK_INT(strbuf_errno(buf), want_errno);
+    return appended;
+}
+
 /* A write that fails: the file size limit (RLIMIT_FSIZE, with SIGXFSZ
    ignored) makes write(2) short, then EFBIG, as a full disk makes it
    short, then ENOSPC. */
@@ -334,16 +353,7 @@ s_test_write_error(const char *dir)
     strbuf_t *buf = strbuf_new_spill(dir, 1000);
     char chunk[1000];
     memset(chunk, 'q', sizeof chunk);
-    int rc = 0;
-    size_t appended = 0;
-    for (int i = 0; i < 1000 && rc == 0; i++) {
-        rc = strbuf_appendn(buf, chunk, sizeof chunk);
-        if (rc == 0)
-            appended += sizeof chunk;
-    }
-    CHECK_INT(rc, -1);
-    CHECK(strbuf_failed(buf));
-    CHECK_INT(strbuf_errno(buf), EFBIG);
+    const size_t appended = s_append_until_failure(buf, chunk, sizeof chunk, 1000, EFBIG);
     CHECK(appended > 3 * STRBUF_SPILL_WRITE_BYTES && appended < 5 * STRBUF_SPILL_WRITE_BYTES);
     CHECK_INT(strbuf_detach_fd(buf, &(int){0}, &(size_t){0}), -1);
     strbuf_destroy(&buf);
@@ -352,7 +362,7 @@ s_test_write_error(const char *dir)
        written 65 at a time (the 66th does not fit the write buffer), so
        the writes stop at 195,000 bytes, under the limit, and 5,000 wait */
     buf = strbuf_new_spill(dir, 0);
-    rc = 0;
+    int rc = 0;
     for (int i = 0; i < 200; i++)
         rc |= strbuf_appendn(buf, chunk, sizeof chunk);
     CHECK_INT(rc, 0);
@@ -387,16 +397,7 @@ s_test_reserve(const char *dir)
     strbuf_t *buf = strbuf_new_spill(dir, 0);
     char chunk[1000];
     memset(chunk, 'r', sizeof chunk);
-    int rc = 0;
-    size_t appended = 0;
-    for (int i = 0; i < 2000 && rc == 0; i++) {
-        rc = strbuf_appendn(buf, chunk, sizeof chunk);
-        if (rc == 0)
-            appended += sizeof chunk;
-    }
-    CHECK_INT(rc, -1);
-    CHECK(strbuf_failed(buf));
-    CHECK_INT(strbuf_errno(buf), ENOSPC);
+    const size_t appended = s_append_until_failure(buf, chunk, sizeof chunk, 2000, ENOSPC);
     /* whole write buffers reach the file: 256 KiB at most, and what waits
        in the buffer when the next flush is refused */
     CHECK(appended >= 192 * 1024 && appended <= 256 * 1024 + STRBUF_SPILL_WRITE_BYTES);
@@ -410,7 +411,7 @@ s_test_reserve(const char *dir)
 
     /* the failed buffer's file is gone with it: the space is back */
     buf = strbuf_new_spill(dir, 0);
-    rc = 0;
+    int rc = 0;
     for (int i = 0; i < 200; i++)
         rc |= strbuf_appendn(buf, chunk, sizeof chunk);
     CHECK_INT(rc, 0);
