@@ -17,7 +17,11 @@
     tmpfs of 256 MiB + 256 KiB (mounted in a mount namespace of the test's
     own: needs root, skipped elsewhere) a spilled buffer takes the 256 KiB
     and fails with ENOSPC, leaving STRBUF_SPILL_RESERVE_BYTES free, and the
-    space is back once it is destroyed. No descriptor leaks:
+    space is back once it is destroyed. Given a PARENT directory on a file
+    system without O_TMPFILE (test_reporter_notmpfile.sh, FUSE), the same
+    checks run there, and each spill file must have had a .ratify-spill-
+    name, unlinked at once (FUSE's own .fuse_hidden* names, kept until the
+    file is closed, are not counted). No descriptor leaks:
     /proc/self/fd counts the same before and after destroy and reset of
     spilled buffers, failed or not. */
 #define _GNU_SOURCE /* unshare */
@@ -69,7 +73,7 @@ s_dir_entries(const char *dir)
     struct dirent *e;
     while ((e = readdir(d)))
         if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0
-            && strncmp(e->d_name, ".fuse_hidden", 12) != 0)
+            && strncmp(e->d_name, ".fuse_hidden", sizeof ".fuse_hidden" - 1) != 0)
             n++;
     closedir(d);
     return n;
@@ -107,8 +111,13 @@ s_read_all(int fd, size_t *len)
     return buf;
 }
 
+/* Set when the spill files must be named and unlinked (the mkostemp
+   fallback: a file system without O_TMPFILE, test_reporter_notmpfile.sh). */
+static bool s_expect_named;
+
 /* Detaches the file of buf and checks that it holds exactly want (the
-   text of a plain buffer), from its start, mode 0600. */
+   text of a plain buffer), from its start, mode 0600; and, under
+   s_expect_named, that it had a .ratify-spill- name, now unlinked. */
 static void
 s_check_file(strbuf_t *buf, strbuf_t *want)
 {
@@ -119,6 +128,14 @@ s_check_file(strbuf_t *buf, strbuf_t *want)
     CHECK_INT(len, strbuf_len(want));
     if (fd < 0)
         return;
+    if (s_expect_named) {
+        char link[64], target[4096] = "";
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        const ssize_t n = readlink(link, target, sizeof target - 1);
+        if (n > 0)
+            target[n] = '\0';
+        CHECK(strstr(target, "/.ratify-spill-") != NULL);
+    }
     struct stat st;
     CHECK(fstat(fd, &st) == 0 && (st.st_mode & 0777) == 0600 && st.st_nlink == 0);
     CHECK_INT(st.st_size, strbuf_len(want));
@@ -432,32 +449,43 @@ s_test_reserve(const char *dir)
 }
 
 /* Usage: test_strbuf [PARENT]: the buffers spill into a fresh directory
-   under PARENT (default /tmp). With PARENT, the reserve's tmpfs is not
-   mounted: test_reporter_notmpfile.sh runs the rest on a file system
-   without O_TMPFILE. */
+   under PARENT (default /tmp). PARENT is a file system without O_TMPFILE
+   (test_reporter_notmpfile.sh): every spill file must then be named and
+   unlinked, and the reserve's tmpfs is not mounted. */
 int
 main(int argc, char **argv)
 {
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/ratify-strbuf.XXXXXX", argc > 1 ? argv[1] : "/tmp");
+    char dir[448]; /* the paths made from it have room in 512 bytes */
+    const int n = snprintf(dir, sizeof dir, "%s/ratify-strbuf.XXXXXX", argc > 1 ? argv[1] : "/tmp");
+    if (n < 0 || (size_t) n >= sizeof dir) {
+        fprintf(stderr, "test_strbuf: the directory name is too long\n");
+        return 1;
+    }
     if (!mkdtemp(dir)) {
         perror("mkdtemp");
         return 1;
     }
+    s_expect_named = argc > 1;
     s_test_spill(dir);
     s_test_zero_and_caps(dir);
     s_test_no_dir(dir);
     s_test_write_error(dir);
     if (argc <= 1)
         s_test_reserve(dir);
+    else
+        printf("# the reserve not tested: a PARENT was given\n");
     CHECK_INT(s_dir_entries(dir), 0);
     /* FUSE removes a hidden name when the file's release reaches it, after
        close(2) has returned */
     int rc = rmdir(dir);
-    for (int i = 0; i < 100 && rc != 0 && errno == ENOTEMPTY; i++) {
+    for (int i = 0; i < 100 && rc != 0 && (errno == ENOTEMPTY || errno == EEXIST); i++) {
         usleep(20 * 1000);
         rc = rmdir(dir);
     }
+    if (rc != 0)
+        fprintf(stderr, "test_strbuf: cannot remove %s: %s\n", dir, strerror(errno));
     CHECK_INT(rc, 0);
+    if (s_expect_named)
+        printf("# every spill file was named .ratify-spill-* and unlinked\n");
     return check_report("test_strbuf");
 }
