@@ -403,9 +403,10 @@ follow_handle(follow_t *self)
             self->behind = self->known_seq > self->last_seq;
     }
     void *socket = zsock_resolve(self->sub);
-    while (rc == 0 && (zsock_events(self->sub) & ZMQ_POLLIN)) {
+    /* what waits, without a zsock_events (a poll(2)) per message */
+    while (rc == 0) {
         zmq_msg_t part[2]; /* [topic][body] */
-        const size_t parts = sock_recv_parts(socket, part, 2);
+        const size_t parts = sock_try_recv_parts(socket, part, 2);
         if (parts == 0) {
             sock_close_parts(part, 2);
             break;

@@ -18,11 +18,12 @@ struct _rpc_req_t {
 /*  Raw libzmq parts rather than a zmsg_t (sock_recv_parts): czmq
     allocates a list, a node and a frame for each part, which at thousands
     of requests a second was a sixth of the registry's instructions. */
-rpc_req_t *
-rpc_recv(zsock_t *router)
+static rpc_req_t *
+s_recv(zsock_t *router, bool wait)
 {
     zmq_msg_t part[3]; /* identity, delimiter, body */
-    const size_t n = sock_recv_parts(zsock_resolve(router), part, 3);
+    void *socket = zsock_resolve(router);
+    const size_t n = wait ? sock_recv_parts(socket, part, 3) : sock_try_recv_parts(socket, part, 3);
     rpc_req_t *req = n > 0 ? calloc(1, sizeof *req) : NULL;
     if (!req) {
         sock_close_parts(part, 3);
@@ -49,6 +50,18 @@ rpc_recv(zsock_t *router)
     }
     sock_close_parts(part, 3);
     return req;
+}
+
+rpc_req_t *
+rpc_recv(zsock_t *router)
+{
+    return s_recv(router, true);
+}
+
+rpc_req_t *
+rpc_try_recv(zsock_t *router)
+{
+    return s_recv(router, false);
 }
 
 const msg_in_t *

@@ -31,6 +31,10 @@ typedef struct _rpc_req_t rpc_req_t;
    rpc_req_error(). */
 rpc_req_t *rpc_recv(zsock_t *router);
 
+/* As rpc_recv, but returns NULL at once when no request is waiting: for
+   draining a ROUTER without a zsock_events (a poll(2)) per request. */
+rpc_req_t *rpc_try_recv(zsock_t *router);
+
 /* Returns the parsed body, or NULL when it was malformed. Borrowed. */
 const msg_in_t *rpc_req_msg(const rpc_req_t *req);
 

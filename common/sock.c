@@ -55,8 +55,10 @@ s_is_numeric_host(const char *host, size_t len)
     return len > 0;
 }
 
-size_t
-sock_recv_parts(void *socket, zmq_msg_t *parts, size_t max)
+/* Receives one multipart message, its first part with `flags`: the others
+   are there once the first is (libzmq delivers a message whole). */
+static size_t
+s_recv_parts(void *socket, zmq_msg_t *parts, size_t max, int flags)
 {
     for (size_t i = 0; i < max; i++)
         zmq_msg_init(&parts[i]);
@@ -67,7 +69,7 @@ sock_recv_parts(void *socket, zmq_msg_t *parts, size_t max)
         zmq_msg_t *into = n < max ? &parts[n] : &dropped;
         if (into == &dropped)
             zmq_msg_init(&dropped);
-        const bool got = zmq_msg_recv(into, socket, 0) >= 0;
+        const bool got = zmq_msg_recv(into, socket, n == 0 ? flags : 0) >= 0;
         if (got) {
             n++;
             more = zmq_msg_more(into);
@@ -78,6 +80,18 @@ sock_recv_parts(void *socket, zmq_msg_t *parts, size_t max)
             break;
     }
     return n;
+}
+
+size_t
+sock_recv_parts(void *socket, zmq_msg_t *parts, size_t max)
+{
+    return s_recv_parts(socket, parts, max, 0);
+}
+
+size_t
+sock_try_recv_parts(void *socket, zmq_msg_t *parts, size_t max)
+{
+    return s_recv_parts(socket, parts, max, ZMQ_DONTWAIT);
 }
 
 void

@@ -67,6 +67,12 @@ zsock_t *sock_new_client(int type, const char *endpoint, const char *topic);
    (interrupted, or a receive timeout). */
 size_t sock_recv_parts(void *socket, zmq_msg_t *parts, size_t max);
 
+/* As sock_recv_parts, but returns 0 at once (errno EAGAIN) when no message
+   is waiting. A loop that drains a socket with it asks libzmq for its
+   pending commands, a poll(2), about once at the end; checking ZMQ_EVENTS
+   (zsock_events) before each message costs that poll(2) every time. */
+size_t sock_try_recv_parts(void *socket, zmq_msg_t *parts, size_t max);
+
 /* Closes parts[0..max) filled by sock_recv_parts. */
 void sock_close_parts(zmq_msg_t *parts, size_t max);
 

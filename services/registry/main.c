@@ -87,7 +87,9 @@ s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *st
     int n = 0;
     b->nstored = 0;
     do {
-        rpc_req_t *req = rpc_recv(api);
+        /* the first is there (the poller said so); the others are taken
+           while any wait, without a poll(2) each */
+        rpc_req_t *req = n == 0 ? rpc_recv(api) : rpc_try_recv(api);
         if (!req)
             break;
         msgpack_sbuffer_init(&b->reply[n]);
@@ -112,7 +114,7 @@ s_handle_batch(zsock_t *api, stream_t *events, registry_t *registry, store_t *st
                  && registry_handle(registry, in, today, &b->reply[n], &b->stored[b->nstored]) == 1)
             b->nstored++;
         n++;
-    } while (n < BATCH_MAX && (zsock_events(api) & ZMQ_POLLIN));
+    } while (n < BATCH_MAX);
     const int64_t handled_ms = service_clock_ms();
     bool committed = true;
     if (grouped && store_commit(store, err, sizeof err) != 0) {
