@@ -64,12 +64,20 @@ msg_type_parse(const char *name)
 
 /* ---- decoded frames ---------------------------------------------------- */
 
+/* A small frame's objects fit in a chunk of this size, which glibc serves
+   from its per-thread cache; msgpack_unpack_next would take a fresh 8 KiB
+   zone for each frame, a malloc and a free of that size per message. */
+#define S_ZONE_SMALL_FRAME 256
+#define S_ZONE_SMALL_CHUNK 1000
+
 struct _msg_in_t {
-    uint8_t *data; /* our copy: unpacked objects point into it */
-    size_t size;
-    msgpack_unpacked unpacked;
+    msgpack_zone zone; /* the unpacked objects */
+    bool zoned;        /* zone initialised */
+    msgpack_object root;
     msg_type_t type;
     char type_name[64];
+    size_t size;
+    uint8_t data[]; /* our copy: the objects' strings point into it */
 };
 
 msg_in_t *
@@ -82,26 +90,29 @@ msg_in_parse(const void *data, size_t size, wire_err_t *err)
     }
     if (wire_check(data, size, err) != 0)
         return NULL;
-    msg_in_t *self = calloc(1, sizeof *self);
+    msg_in_t *self = malloc(sizeof *self + size);
     if (!self) {
         wire_fail(err, "internal", "out of memory");
         return NULL;
     }
-    msgpack_unpacked_init(&self->unpacked);
-    self->data = malloc(size);
-    if (!self->data) {
+    memset(self, 0, sizeof *self);
+    memcpy(self->data, data, size);
+    self->size = size;
+    self->zoned = msgpack_zone_init(
+        &self->zone, size <= S_ZONE_SMALL_FRAME ? S_ZONE_SMALL_CHUNK : MSGPACK_ZONE_CHUNK_SIZE);
+    if (!self->zoned) {
         wire_fail(err, "internal", "out of memory");
         goto fail;
     }
-    memcpy(self->data, data, size);
-    self->size = size;
+    /* wire_check saw exactly one whole object: msgpack_unpack (into our
+       zone) then reads all of it, or the frame is refused */
     size_t off = 0;
-    if (msgpack_unpack_next(&self->unpacked, (const char *) self->data, size, &off)
+    if (msgpack_unpack((const char *) self->data, size, &off, &self->zone, &self->root)
         != MSGPACK_UNPACK_SUCCESS) {
         wire_fail(err, "bad_frame", "msgpack could not be unpacked");
         goto fail;
     }
-    const msgpack_object *root = &self->unpacked.data;
+    const msgpack_object *root = &self->root;
     if (root->type != MSGPACK_OBJECT_MAP) {
         wire_fail(err, "bad_envelope", "a message must be a msgpack map");
         goto fail;
@@ -134,8 +145,8 @@ msg_in_destroy(msg_in_t **self_p)
     if (!self_p || !*self_p)
         return;
     msg_in_t *self = *self_p;
-    msgpack_unpacked_destroy(&self->unpacked);
-    free(self->data);
+    if (self->zoned)
+        msgpack_zone_destroy(&self->zone);
     free(self);
     *self_p = NULL;
 }
@@ -155,7 +166,7 @@ msg_in_type_name(const msg_in_t *self)
 const msgpack_object *
 msg_in_root(const msg_in_t *self)
 {
-    return &self->unpacked.data;
+    return &self->root;
 }
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -182,7 +193,7 @@ msg_in_expect(const msg_in_t *in, msg_type_t type, wire_err_t *err)
                   in->type_name);
         return NULL;
     }
-    return &in->unpacked.data;
+    return &in->root;
 }
 
 static int

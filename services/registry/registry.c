@@ -117,6 +117,16 @@ s_unknown_participant(registry_t *self, const char *name, msgpack_sbuffer *reply
                            n ? "?" : "");
 }
 
+/* Copies src into dst[cap], cut to fit. Returns nothing. On every
+   deposit: snprintf with "%s" here took 2.4% of the registry's CPU. */
+static void
+s_copy(char *dst, size_t cap, const char *src)
+{
+    const size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 static int
 s_handle_deposit(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sbuffer *reply,
                  event_t *stored)
@@ -144,8 +154,8 @@ s_handle_deposit(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sb
     if (rdate_parse(req.date, &ev.date) != 0)
         return msg_reply_error(reply, "bad_date", "'%s' is not a real date written YYYY-MM-DD",
                                req.date);
-    snprintf(ev.instrument, sizeof ev.instrument, "%s", catalog_instrument_id(inst));
-    snprintf(ev.participant, sizeof ev.participant, "%s", catalog_participant_id(party));
+    s_copy(ev.instrument, sizeof ev.instrument, catalog_instrument_id(inst));
+    s_copy(ev.participant, sizeof ev.participant, catalog_participant_id(party));
 
     event_t found;
     int rc = store_find_same(self->store, &ev, &found);
