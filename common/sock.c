@@ -4,6 +4,7 @@
 #include "security.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,7 +57,9 @@ s_is_numeric_host(const char *host, size_t len)
 }
 
 /* Receives one multipart message, its first part with `flags`: the others
-   are there once the first is (libzmq delivers a message whole). */
+   are there once the first is (libzmq delivers a message whole), so a
+   signal that interrupts one of them is ridden out rather than leaving the
+   rest to be read as the next message. */
 static size_t
 s_recv_parts(void *socket, zmq_msg_t *parts, size_t max, int flags)
 {
@@ -69,7 +72,11 @@ s_recv_parts(void *socket, zmq_msg_t *parts, size_t max, int flags)
         zmq_msg_t *into = n < max ? &parts[n] : &dropped;
         if (into == &dropped)
             zmq_msg_init(&dropped);
-        const bool got = zmq_msg_recv(into, socket, n == 0 ? flags : 0) >= 0;
+        int rc;
+        do
+            rc = zmq_msg_recv(into, socket, n == 0 ? flags : 0);
+        while (rc < 0 && n > 0 && zmq_errno() == EINTR);
+        const bool got = rc >= 0;
         if (got) {
             n++;
             more = zmq_msg_more(into);

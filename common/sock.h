@@ -68,12 +68,14 @@ zsock_t *sock_new_client(int type, const char *endpoint, const char *topic);
 size_t sock_recv_parts(void *socket, zmq_msg_t *parts, size_t max);
 
 /* As sock_recv_parts, but returns 0 at once (errno EAGAIN) when no message
-   is waiting. A loop that drains a socket with it asks libzmq for its
-   pending commands, a poll(2), about once at the end; checking ZMQ_EVENTS
-   (zsock_events) before each message costs that poll(2) every time. */
+   is waiting, as well as when interrupted (EINTR) or the context ends
+   (ETERM). A loop that drains a socket with it has libzmq process its
+   pending commands (usually a poll(2)) at the end and every 100th message;
+   checking ZMQ_EVENTS (zsock_events) before each message costs that poll(2)
+   every time. */
 size_t sock_try_recv_parts(void *socket, zmq_msg_t *parts, size_t max);
 
-/* Closes parts[0..max) filled by sock_recv_parts. */
+/* Closes parts[0..max) filled by sock_recv_parts or sock_try_recv_parts. */
 void sock_close_parts(zmq_msg_t *parts, size_t max);
 
 /* Writes the address a server binds for `endpoint` into buf: the host part
