@@ -8,11 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A ROUTER's routing id is 1 to 255 bytes. */
+#define S_IDENTITY_MAX 255
+
 struct _rpc_req_t {
-    zframe_t *identity;
     msg_in_t *msg;
     wire_err_t err;
-    char *user_id; /* the connection's ZAP User-Id (CURVE: the client's key), or NULL */
+    char *user_id;        /* the connection's ZAP User-Id (CURVE: the client's key), or NULL */
+    size_t identity_size; /* 0: none, and the request cannot be answered */
+    uint8_t identity[S_IDENTITY_MAX]; /* held here: a zframe_t was two more allocations */
 };
 
 /*  Raw libzmq parts rather than a zmsg_t (sock_recv_parts): czmq
@@ -31,12 +35,16 @@ s_recv(zsock_t *router, bool wait)
     }
     /* the ROUTER makes the identity part; the peer's parts carry the
        connection's metadata */
-    req->identity = zframe_new(zmq_msg_data(&part[0]), zmq_msg_size(&part[0]));
+    const size_t identity_size = zmq_msg_size(&part[0]);
+    if (identity_size > 0 && identity_size <= sizeof req->identity) {
+        memcpy(req->identity, zmq_msg_data(&part[0]), identity_size);
+        req->identity_size = identity_size;
+    }
     const size_t rest = n - 1; /* parts after the identity */
     const char *user_id = rest > 0 ? zmq_msg_gets(&part[1], "User-Id") : NULL;
     if (user_id && *user_id)
         req->user_id = strdup(user_id);
-    if (!req->identity || rest != 2 || zmq_msg_size(&part[1]) != 0) {
+    if (!req->identity_size || rest != 2 || zmq_msg_size(&part[1]) != 0) {
         wire_fail(&req->err, "bad_frame",
                   "a request is one body frame after an empty delimiter frame "
                   "(got %zu frames)",
@@ -88,7 +96,6 @@ rpc_req_destroy(rpc_req_t **req_p)
     if (!req_p || !*req_p)
         return;
     rpc_req_t *req = *req_p;
-    zframe_destroy(&req->identity);
     msg_in_destroy(&req->msg);
     free(req->user_id);
     free(req);
@@ -98,10 +105,10 @@ rpc_req_destroy(rpc_req_t **req_p)
 int
 rpc_reply(zsock_t *router, const rpc_req_t *req, const msgpack_sbuffer *body)
 {
-    if (!req->identity)
+    if (!req->identity_size)
         return -1;
     void *socket = zsock_resolve(router);
-    if (zmq_send(socket, zframe_data(req->identity), zframe_size(req->identity), ZMQ_SNDMORE) < 0
+    if (zmq_send(socket, req->identity, req->identity_size, ZMQ_SNDMORE) < 0
         || zmq_send(socket, "", 0, ZMQ_SNDMORE) < 0
         || zmq_send(socket, body->data, body->size, 0) < 0)
         return -1;
