@@ -76,7 +76,6 @@ struct _msg_in_t {
     msgpack_object root;
     msg_type_t type;
     char type_name[64];
-    size_t size;
     uint8_t data[]; /* our copy: the objects' strings point into it */
 };
 
@@ -97,7 +96,6 @@ msg_in_parse(const void *data, size_t size, wire_err_t *err)
     }
     memset(self, 0, sizeof *self);
     memcpy(self->data, data, size);
-    self->size = size;
     self->zoned = msgpack_zone_init(
         &self->zone, size <= S_ZONE_SMALL_FRAME ? S_ZONE_SMALL_CHUNK : MSGPACK_ZONE_CHUNK_SIZE);
     if (!self->zoned) {

@@ -281,13 +281,12 @@ int
 main(void)
 {
     signal(SIGPIPE, SIG_IGN); /* as service_start does */
-    const int fds = s_open_fds();
-    s_fds_at_start = fds;
+    s_fds_at_start = s_open_fds();
     test_answer(S_ANSWER);
     test_answer(S_TRICKLE);
     test_deadline();
     test_no_answer();
     test_names();
-    CHECK_INT(s_fds_settle(fds, 30000), fds);
+    CHECK_INT(s_fds_settle(s_fds_at_start, 30000), s_fds_at_start);
     return check_report("test_httpc");
 }
