@@ -40,7 +40,6 @@ typedef struct {
     zpoller_t *poller;
     follow_config_t follow_cfg;
     size_t batched;    /* events in the open batch */
-    rdate_t today;     /* the open batch's day: read once, at its first event */
     bool reset_follow; /* the state was reloaded: resume from its cursor */
     bool fatal;        /* the state file can no longer be read */
 } s_app_t;
@@ -99,12 +98,12 @@ s_deliver(void *ctx, int64_t seq, const msgpack_object *item)
         log_error("registry event %lld is unreadable (%s): skipped", (long long) seq, err.message);
         return 0;
     }
-    /* one day for the whole batch, as the registry takes it for its
-       batch: config_today (a getenv and a parse) cost 3% of the service's
-       instructions when read for every event while catching up */
-    if (app->batched == 0)
-        app->today = config_today();
-    if (threshold_apply(app->core, &ev, app->today) != 0)
+    /* today is read at a batch's first event (config_today, a getenv and a
+       parse, cost 3% of the service's instructions when read for every
+       event while catching up); the batch's other events take the day the
+       state holds: that one, or a later one s_check_today found since */
+    const rdate_t today = app->batched == 0 ? config_today() : threshold_today(app->core);
+    if (threshold_apply(app->core, &ev, today) != 0)
         app->reset_follow = true; /* spoiled: s_commit reloads */
     else if (++app->batched >= BATCH_EVENTS_MAX)
         s_commit(app);
