@@ -137,9 +137,9 @@ alertlog_commit(alertlog_t *self, char *err, size_t errlen)
 {
     if (!self->open)
         return 0;
-    /* the cursor row once per group, in its transaction: a row per
-       milestone cost an upsert each (a fifth of the notifier's instructions
-       per alert) and only the last one counted */
+    /* the cursor row once per group, in its transaction: an upsert for
+       every milestone cost about 6 k instructions each (a sixth of an
+       alert's SQL), and only the group's last one counted */
     if (self->group_cursor != self->cursor) {
         sqlite3_bind_int64(self->st[ST_SET_CURSOR], 1, self->group_cursor);
         if (db_run(self->st[ST_SET_CURSOR], err, errlen) != 0) {

@@ -58,18 +58,19 @@ int64_t alertlog_cursor(const alertlog_t *self);
 int alertlog_append(alertlog_t *self, alert_t *alert, int64_t milestone_seq, int64_t now_ms,
                     msgpack_sbuffer *body, int *queued, char *err, size_t errlen);
 
-/* Moves the cursor past milestone_seq without storing an alert (for a
-   milestone that cannot be turned into one), in the open group (opening it
-   when none is). Returns 0, or -1 with err: the group is rolled back. */
+/* Moves the group's cursor past milestone_seq without storing an alert
+   (for a milestone that cannot be turned into one), in the open group
+   (opening it when none is); alertlog_commit stores it. Returns 0, or -1
+   with err when no group could be opened. */
 int alertlog_skip(alertlog_t *self, int64_t milestone_seq, char *err, size_t errlen);
 
 /* Returns the number of milestones (alerts, duplicates and skips) in the
    open group, 0 when none is open. */
 int alertlog_pending(const alertlog_t *self);
 
-/* Commits the open group (nothing to do when none is open). Returns 0:
-   its alerts are stored and may be published, alertlog_last_seq and
-   alertlog_cursor include them. Returns -1 with err: the group is rolled
+/* Commits the open group (nothing to do when none is open), with the
+   cursor past its last milestone. Returns 0: its alerts are stored and may
+   be published, alertlog_last_seq and alertlog_cursor include them. Returns -1 with err: the group is rolled
    back, nothing of it is stored. */
 int alertlog_commit(alertlog_t *self, char *err, size_t errlen);
 
