@@ -65,7 +65,9 @@ s_ckpt_run(void *arg)
         }
         self->due = false;
         pthread_mutex_unlock(&self->lock);
-        if (!db && sqlite3_open_v2(self->path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        if (!db
+            && sqlite3_open_v2(self->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL)
+                   != SQLITE_OK) {
             sqlite3_close(db);
             db = NULL;
         }
@@ -254,11 +256,25 @@ db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
     return 0;
 }
 
+/* Turns SQLite's memory statistics off, before its first use in the
+   process (sqlite3_config is refused once SQLite is initialised: then
+   they stay on, and nothing else changes). Nothing here reads them, and
+   they take a process-wide mutex at every allocation and free. */
+static void
+s_sqlite_setup(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 sqlite3 *
 db_open(const char *path, const char *schema, char *err, size_t errlen)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, s_sqlite_setup);
     sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL)
+        != SQLITE_OK) {
         snprintf(err, errlen, "cannot open %s: %s", path,
                  db ? sqlite3_errmsg(db) : "out of memory");
         goto fail;

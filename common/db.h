@@ -6,6 +6,13 @@
     write their own statements, and the helpers below only prepare, step
     and finalise them.
 
+    A handle is used by one thread at a time: it is opened without SQLite's
+    own mutexes (SQLITE_OPEN_NOMUTEX), and a thread that needs the database
+    opens its own handle (the notifier's deliverer does). The first db_open
+    also turns SQLite's memory statistics off for the process. The two cost
+    a mutex lock and unlock per SQLite call and per allocation: 6-13% of
+    a service's instructions while it takes events in batches.
+
     Checkpoints (copying the WAL back into the database file) never run in
     a commit: past 1,000 pages of WAL, a thread of the connection's own runs
     a PASSIVE checkpoint on a second connection, so the commit that crosses

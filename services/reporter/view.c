@@ -104,11 +104,10 @@ s_read_row(sqlite3_stmt *st, event_t *ev)
 
 /* Loads every stored event and the cursor. Returns 0 or -1 with err.
 
-   The scan reads each row with a step and six column calls, and each
-   takes the connection's mutex (db_open opens connections serialized):
-   a fifth of the instructions of view_open at 100 000 rows. So it runs on a
-   read-only connection of its own, without mutexes, used by this thread
-   only and closed when done (its page cache goes with it). */
+   The scan reads each row with a step and six column calls. It runs on a
+   read-only connection of its own, without mutexes (as db_open's are),
+   used by this thread only and closed when done, so that its page cache
+   goes with it. */
 static int
 s_load(view_t *self, const char *path, char *err, size_t errlen)
 {
