@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,10 +96,18 @@ s_ckpt_hook(void *arg, sqlite3 *db, const char *schema, int pages)
         return SQLITE_OK;
     pthread_mutex_lock(&self->lock);
     if (!self->started && !self->failed) {
+        /* the thread takes no SIGINT or SIGTERM: they go to the service's
+           own threads, whose wait they cut short */
+        sigset_t stop, old;
+        sigemptyset(&stop);
+        sigaddset(&stop, SIGINT);
+        sigaddset(&stop, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &stop, &old);
         if (pthread_create(&self->thread, NULL, s_ckpt_run, self) == 0)
             self->started = true;
         else
             self->failed = true;
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
     }
     const bool inline_ = self->failed || pages >= S_CKPT_INLINE_PAGES;
     if (!inline_) {
