@@ -70,8 +70,9 @@ int alertlog_pending(const alertlog_t *self);
 
 /* Commits the open group (nothing to do when none is open), with the
    cursor past its last milestone. Returns 0: its alerts are stored and may
-   be published, alertlog_last_seq and alertlog_cursor include them. Returns -1 with err: the group is rolled
-   back, nothing of it is stored. */
+   be published, alertlog_last_seq and alertlog_cursor include them.
+   Returns -1 with err: the group is rolled back, nothing of it is
+   stored. */
 int alertlog_commit(alertlog_t *self, char *err, size_t errlen);
 
 /* Rolls the open group back (nothing to do when none is open): nothing of
