@@ -14,6 +14,7 @@
     returns the previous argument. */
 #include "db.h"
 #include "log.h"
+#include "service.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -96,13 +97,8 @@ s_ckpt_hook(void *arg, sqlite3 *db, const char *schema, int pages)
         return SQLITE_OK;
     pthread_mutex_lock(&self->lock);
     if (!self->started && !self->failed) {
-        /* the thread takes no SIGINT or SIGTERM: they go to the service's
-           own threads, whose wait they cut short */
-        sigset_t stop, old;
-        sigemptyset(&stop);
-        sigaddset(&stop, SIGINT);
-        sigaddset(&stop, SIGTERM);
-        pthread_sigmask(SIG_BLOCK, &stop, &old);
+        sigset_t old; /* the thread takes no SIGINT or SIGTERM */
+        service_block_stop_signals(&old);
         if (pthread_create(&self->thread, NULL, s_ckpt_run, self) == 0)
             self->started = true;
         else

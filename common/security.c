@@ -14,10 +14,10 @@
 
 #include "config.h"
 #include "log.h"
+#include "service.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,11 +261,7 @@ static void
 s_zap_actor(zsock_t *pipe, void *args)
 {
     s_zap_t *self = args;
-    sigset_t set; /* SIGINT/SIGTERM belong to the main thread's loop */
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    service_block_stop_signals(NULL);
     zpoller_t *poller = zpoller_new(pipe, self->handler, NULL);
     if (poller)
         zpoller_set_nonstop(poller, true);

@@ -84,6 +84,16 @@ service_stopping(void)
     return s_stop != 0;
 }
 
+void
+service_block_stop_signals(sigset_t *old)
+{
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, old);
+}
+
 int64_t
 service_clock_ms(void)
 {

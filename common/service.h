@@ -20,6 +20,7 @@
 
 #include "catalog.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -51,6 +52,12 @@ int service_data_path(const char *file, char *path, size_t size);
 
 /* Returns true once SIGINT or SIGTERM was received. */
 bool service_stopping(void);
+
+/* Blocks SIGINT and SIGTERM in the calling thread: they belong to the main
+   thread, whose wait they cut short. A thread started while they are
+   blocked starts with them blocked. The mask before is stored in *old
+   unless old is NULL (to restore with pthread_sigmask(SIG_SETMASK)). */
+void service_block_stop_signals(sigset_t *old);
 
 /* Returns the monotonic clock in milliseconds. */
 int64_t service_clock_ms(void);

@@ -26,7 +26,6 @@
 
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -501,12 +500,7 @@ s_actor(zsock_t *pipe, void *args)
 {
     deliverer_t *self = args;
     s_worker_t w = {.pipe = pipe, .policy = &self->policy, .scan = true};
-    /* SIGINT/SIGTERM belong to the main thread's loop */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    service_block_stop_signals(NULL);
     zsock_set_sndtimeo(pipe, 0); /* never block on a log record */
 
     static const char *const http_names[] = {"http_proxy", "all_proxy", "ALL_PROXY", NULL};

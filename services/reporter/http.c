@@ -15,6 +15,7 @@
 #include "dashboard.h"
 #include "log.h"
 #include "reportreq.h"
+#include "service.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -528,13 +529,11 @@ http_new(const char *address, view_t *view, metrics_t *metrics, const char *spil
     const uint16_t port =
         ntohs(addr.ss_family == AF_INET6 ? ((struct sockaddr_in6 *) &addr)->sin6_port
                                          : ((struct sockaddr_in *) &addr)->sin_port);
-    /* The server thread inherits this thread's signal mask: block the stop
-       signals for it, so they interrupt the service loop's poll. */
-    sigset_t stop, old;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop, &old);
+    /* The server thread inherits this thread's signal mask: with the stop
+       signals blocked in it, they go to the service loop and cut its poll
+       short. */
+    sigset_t old;
+    service_block_stop_signals(&old);
     self->daemon = MHD_start_daemon(
         flags, port, NULL, NULL, s_answer, self, MHD_OPTION_EXTERNAL_LOGGER, s_mhd_log, self,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr, MHD_OPTION_LISTENING_ADDRESS_REUSE,
