@@ -1,6 +1,7 @@
 /*  event: action names and classes. */
 #include "event.h"
 
+#include <ctype.h>
 #include <strings.h>
 
 static const char *s_names[] = {
@@ -28,8 +29,11 @@ action_parse(const char *text)
 {
     if (!text)
         return ACTION_NONE;
+    /* the first letter picks the candidates: every follower parses every
+       event's action, and the names start with five different letters */
+    const int first = tolower((unsigned char) text[0]);
     for (int a = ACTION_SIGNATURE; a <= ACTION_RETRACTION; a++)
-        if (strcasecmp(text, s_names[a]) == 0)
+        if (first == s_names[a][0] && strcasecmp(text, s_names[a]) == 0)
             return (action_t) a;
     return ACTION_NONE;
 }

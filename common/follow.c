@@ -20,6 +20,8 @@
 struct _follow_t {
     char *name, *api, *stream, *topic, *since_type, *array_key, *seq_key;
     int timeout_ms;
+    bool deliver_reads; /* follow_config_t.deliver_reads */
+    bool replaying;     /* delivering the items of a replay */
     zsock_t *sub;
     rpc_client_t *client;
     follow_deliver_fn *deliver;
@@ -80,6 +82,7 @@ follow_new(const follow_config_t *cfg, int64_t last_seq, follow_deliver_fn *deli
     self->array_key = strdup(cfg->array_key);
     self->seq_key = strdup(cfg->seq_key);
     self->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 5000;
+    self->deliver_reads = cfg->deliver_reads;
     self->deliver = deliver;
     self->ctx = ctx;
     self->last_seq = self->known_seq = last_seq;
@@ -147,6 +150,12 @@ follow_owns(const follow_t *self, void *which)
     return which && (which == (void *) self->sub || which == (void *) self->polled);
 }
 
+bool
+follow_replaying(const follow_t *self)
+{
+    return self->replaying;
+}
+
 int64_t
 follow_last_seq(const follow_t *self)
 {
@@ -189,7 +198,18 @@ s_offer(follow_t *self, int64_t seq, const msgpack_object *item)
 {
     if (seq != self->last_seq + 1)
         return 0;
-    if (self->deliver(self->ctx, seq, item) != 0) {
+    const int rc = self->deliver(self->ctx, seq, item);
+    if (rc == FOLLOW_UNREADABLE && self->deliver_reads && !self->replaying) {
+        /* never taken, nor a sign of a gap: the owner's real item comes on
+           the stream or by replay all the same */
+        log_warn("%s: dropped an unreadable stream message (item %lld)", self->name,
+                 (long long) seq);
+        return 0;
+    }
+    if (rc == FOLLOW_UNREADABLE) /* a replayed item is the owner's: never refused */
+        log_error("%s: the consumer refused replayed item %lld: skipped", self->name,
+                  (long long) seq);
+    else if (rc != 0) {
         self->behind = true;
         return -1;
     }
@@ -289,7 +309,10 @@ s_replay_receive(follow_t *self)
             rc = -2;
             goto done;
         }
-        if (s_offer(self, seq, item) != 0) {
+        self->replaying = true;
+        const int offered = s_offer(self, seq, item);
+        self->replaying = false;
+        if (offered != 0) {
             rc = -1;
             goto done;
         }
@@ -378,13 +401,21 @@ follow_tick(follow_t *self)
    next sequence number would be delivered, found unreadable by the
    consumer and skipped, and the owner's real item with that number never
    asked for. Returns 0, or -1 with err filled. Costs one decode of the
-   item. */
+   item, except for the next item when the consumer reads it itself
+   (deliver_reads): it is delivered at once, and the consumer refuses it if
+   unreadable. Any other (a gap, a replay pending) is checked here, as it
+   only announces a sequence. */
 static int
-s_check_item(zmq_msg_t *topic, const msg_in_t *in, wire_err_t *err)
+s_check_item(const follow_t *self, zmq_msg_t *topic, const msg_in_t *in, wire_err_t *err)
 {
     const char *type = msg_in_type_name(in);
     if (zmq_msg_size(topic) != strlen(type) || memcmp(zmq_msg_data(topic), type, strlen(type)) != 0)
         return wire_fail(err, "bad_envelope", "a '%s' message under another topic", type);
+    int64_t seq = 0;
+    if (self->deliver_reads && !self->behind && strcmp(type, self->topic) == 0
+        && wire_get_int(msg_in_root(in), self->seq_key, &seq, true, NULL) == 0
+        && seq == self->last_seq + 1)
+        return 0;
     return codec_check(in, err);
 }
 
@@ -421,7 +452,7 @@ follow_handle(follow_t *self)
         if (!in)
             log_warn("%s: dropped a malformed stream message (%s)", self->name,
                      parts == 2 ? err.message : "not two frames");
-        else if (s_check_item(&part[0], in, &err) != 0) {
+        else if (s_check_item(self, &part[0], in, &err) != 0) {
             /* never delivered, nor taken as a sign of a gap: the owner's
                real item comes on the stream or by replay all the same */
             log_warn("%s: dropped an unreadable stream message (%s)", self->name, err.message);

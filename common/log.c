@@ -121,6 +121,12 @@ s_build(s_record_t *r, const char *stamp, const char *level, const char *msg)
     return s_record_sink(r, "}\n", 2) != 0 ? -2 : 0;
 }
 
+bool
+log_enabled(log_level_t level)
+{
+    return level >= s_threshold;
+}
+
 void
 log_write(log_level_t level, const char *fmt, ...)
 {

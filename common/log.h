@@ -8,6 +8,7 @@
 #ifndef RATIFY_LOG_H
 #define RATIFY_LOG_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 typedef enum { RLOG_DEBUG = 0, RLOG_INFO, RLOG_WARN, RLOG_ERROR } log_level_t;
@@ -23,7 +24,12 @@ void log_set_output(FILE *out);
 /* Writes one record when `level` is at or above the threshold. */
 void log_write(log_level_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-#define log_debug(...) log_write(RLOG_DEBUG, __VA_ARGS__)
+/* Returns true when a record of `level` would be written. */
+bool log_enabled(log_level_t level);
+
+/* A record below the threshold costs one comparison: its arguments (a
+   date formatted for a debug line, say) are not even evaluated. */
+#define log_debug(...) (log_enabled(RLOG_DEBUG) ? log_write(RLOG_DEBUG, __VA_ARGS__) : (void) 0)
 #define log_info(...)  log_write(RLOG_INFO, __VA_ARGS__)
 #define log_warn(...)  log_write(RLOG_WARN, __VA_ARGS__)
 #define log_error(...) log_write(RLOG_ERROR, __VA_ARGS__)

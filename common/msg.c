@@ -384,21 +384,32 @@ s_pack_event_fields(msgpack_packer *pk, const event_t *e)
 int
 msg_read_event(const msgpack_object *map, event_t *e, wire_err_t *err)
 {
+    /* every follower reads every event: one pass over the map for all
+       its fields, not one per field */
+    enum { F_SEQ, F_ACTION, F_INSTRUMENT, F_PARTICIPANT, F_DATE, F_RETRACTS, F_REASON, F_RECORDED };
+    static const wire_key_t keys[] = {WIRE_KEY("seq"),         WIRE_KEY("action"),
+                                      WIRE_KEY("instrument"),  WIRE_KEY("participant"),
+                                      WIRE_KEY("date"),        WIRE_KEY("retracts"),
+                                      WIRE_KEY("reason"),      WIRE_KEY("recorded_ms")};
+    const msgpack_object *f[sizeof keys / sizeof keys[0]];
+    wire_map_find(map, keys, sizeof keys / sizeof keys[0], f);
     char action[32];
     memset(e, 0, sizeof *e);
-    if (wire_get_int(map, "seq", &e->seq, true, err) < 0
-        || wire_get_str(map, "action", action, sizeof action, true, err) < 0
-        || wire_get_str(map, "instrument", e->instrument, sizeof e->instrument, true, err) < 0
-        || wire_get_str(map, "participant", e->participant, sizeof e->participant, true, err) < 0
-        || wire_get_date(map, "date", &e->date, true, err) < 0
-        || wire_get_int(map, "recorded_ms", &e->recorded_ms, true, err) < 0)
+    if (wire_field_int(f[F_SEQ], "seq", &e->seq, true, err) < 0
+        || wire_field_str(f[F_ACTION], "action", action, sizeof action, true, err) < 0
+        || wire_field_str(f[F_INSTRUMENT], "instrument", e->instrument, sizeof e->instrument, true,
+                          err) < 0
+        || wire_field_str(f[F_PARTICIPANT], "participant", e->participant, sizeof e->participant,
+                          true, err) < 0
+        || wire_field_date(f[F_DATE], "date", &e->date, true, err) < 0
+        || wire_field_int(f[F_RECORDED], "recorded_ms", &e->recorded_ms, true, err) < 0)
         return -1;
     e->action = action_parse(action);
     if (e->action == ACTION_NONE)
         return wire_fail(err, "bad_field", "field 'action': unknown action '%s'", action);
     if (e->action == ACTION_RETRACTION
-        && (wire_get_int(map, "retracts", &e->retracts, true, err) < 0
-            || wire_get_str(map, "reason", e->reason, sizeof e->reason, true, err) < 0))
+        && (wire_field_int(f[F_RETRACTS], "retracts", &e->retracts, true, err) < 0
+            || wire_field_str(f[F_REASON], "reason", e->reason, sizeof e->reason, true, err) < 0))
         return -1;
     return 0;
 }

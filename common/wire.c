@@ -144,11 +144,38 @@ wire_map_get(const msgpack_object *map, const char *key)
     return NULL;
 }
 
-/* Looks the field up; returns NULL and sets *rc when it is absent/nil. */
-static const msgpack_object *
-s_field(const msgpack_object *map, const char *key, bool required, wire_err_t *err, int *rc)
+void
+wire_map_find(const msgpack_object *map, const wire_key_t *keys, size_t n,
+              const msgpack_object **out)
 {
-    const msgpack_object *v = wire_map_get(map, key);
+    for (size_t j = 0; j < n; j++)
+        out[j] = NULL;
+    if (!map || map->type != MSGPACK_OBJECT_MAP)
+        return;
+    size_t next = 0; /* the key expected at this entry, in the encoders' order */
+    for (uint32_t i = 0; i < map->via.map.size; i++) {
+        const msgpack_object *k = &map->via.map.ptr[i].key;
+        if (k->type != MSGPACK_OBJECT_STR)
+            continue;
+        size_t j = next;
+        if (j >= n || k->via.str.size != keys[j].len
+            || memcmp(k->via.str.ptr, keys[j].name, keys[j].len) != 0)
+            for (j = 0; j < n; j++) /* out of the expected order: any key */
+                if (k->via.str.size == keys[j].len
+                    && memcmp(k->via.str.ptr, keys[j].name, keys[j].len) == 0)
+                    break;
+        if (j == n)
+            continue; /* a key not asked for ("v", "type", an extension) */
+        if (!out[j])
+            out[j] = &map->via.map.ptr[i].val; /* the first entry wins */
+        next = j + 1;
+    }
+}
+
+/* Returns the value, or NULL with *rc set when it is absent or nil. */
+static const msgpack_object *
+s_present(const msgpack_object *v, const char *key, bool required, wire_err_t *err, int *rc)
+{
     if (v && v->type != MSGPACK_OBJECT_NIL)
         return v;
     *rc = required ? wire_fail(err, "missing_field", "field '%s' is required", key) : 1;
@@ -156,11 +183,11 @@ s_field(const msgpack_object *map, const char *key, bool required, wire_err_t *e
 }
 
 int
-wire_get_str(const msgpack_object *map, const char *key, char *buf, size_t cap, bool required,
-             wire_err_t *err)
+wire_field_str(const msgpack_object *value, const char *key, char *buf, size_t cap, bool required,
+               wire_err_t *err)
 {
     int rc = 0;
-    const msgpack_object *v = s_field(map, key, required, err, &rc);
+    const msgpack_object *v = s_present(value, key, required, err, &rc);
     if (!v)
         return rc;
     if (v->type != MSGPACK_OBJECT_STR)
@@ -175,11 +202,18 @@ wire_get_str(const msgpack_object *map, const char *key, char *buf, size_t cap, 
 }
 
 int
-wire_get_int(const msgpack_object *map, const char *key, int64_t *out, bool required,
+wire_get_str(const msgpack_object *map, const char *key, char *buf, size_t cap, bool required,
              wire_err_t *err)
 {
+    return wire_field_str(wire_map_get(map, key), key, buf, cap, required, err);
+}
+
+int
+wire_field_int(const msgpack_object *value, const char *key, int64_t *out, bool required,
+               wire_err_t *err)
+{
     int rc = 0;
-    const msgpack_object *v = s_field(map, key, required, err, &rc);
+    const msgpack_object *v = s_present(value, key, required, err, &rc);
     if (!v)
         return rc;
     if (v->type == MSGPACK_OBJECT_POSITIVE_INTEGER && v->via.u64 <= INT64_MAX)
@@ -192,10 +226,17 @@ wire_get_int(const msgpack_object *map, const char *key, int64_t *out, bool requ
 }
 
 int
+wire_get_int(const msgpack_object *map, const char *key, int64_t *out, bool required,
+             wire_err_t *err)
+{
+    return wire_field_int(wire_map_get(map, key), key, out, required, err);
+}
+
+int
 wire_get_bool(const msgpack_object *map, const char *key, bool *out, bool required, wire_err_t *err)
 {
     int rc = 0;
-    const msgpack_object *v = s_field(map, key, required, err, &rc);
+    const msgpack_object *v = s_present(wire_map_get(map, key), key, required, err, &rc);
     if (!v)
         return rc;
     if (v->type != MSGPACK_OBJECT_BOOLEAN)
@@ -205,12 +246,12 @@ wire_get_bool(const msgpack_object *map, const char *key, bool *out, bool requir
 }
 
 int
-wire_get_date(const msgpack_object *map, const char *key, rdate_t *out, bool required,
-              wire_err_t *err)
+wire_field_date(const msgpack_object *value, const char *key, rdate_t *out, bool required,
+                wire_err_t *err)
 {
     *out = RDATE_NONE;
     int rc = 0;
-    const msgpack_object *v = s_field(map, key, required, err, &rc);
+    const msgpack_object *v = s_present(value, key, required, err, &rc);
     if (!v)
         return rc;
     if (v->type != MSGPACK_OBJECT_STR || rdate_parse_n(v->via.str.ptr, v->via.str.size, out) != 0)
@@ -219,11 +260,26 @@ wire_get_date(const msgpack_object *map, const char *key, rdate_t *out, bool req
 }
 
 int
+wire_get_date(const msgpack_object *map, const char *key, rdate_t *out, bool required,
+              wire_err_t *err)
+{
+    return wire_field_date(wire_map_get(map, key), key, out, required, err);
+}
+
+int
 wire_pack_str(msgpack_packer *pk, const char *s)
 {
     if (!s)
         return msgpack_pack_nil(pk);
     const size_t n = strlen(s);
+    if (n < 32) {
+        /* a fixstr: its header byte and body in one write (packing was
+           one call for each, the registry's most frequent call) */
+        char fix[32];
+        fix[0] = (char) (0xa0 | n);
+        memcpy(fix + 1, s, n);
+        return pk->callback(pk->data, fix, n + 1);
+    }
     int rc = msgpack_pack_str(pk, n);
     return rc ? rc : msgpack_pack_str_body(pk, s, n);
 }

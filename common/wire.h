@@ -47,6 +47,23 @@ int wire_check(const void *data, size_t size, wire_err_t *err);
    object is not a map or has no such key. Borrowed pointer. */
 const msgpack_object *wire_map_get(const msgpack_object *map, const char *key);
 
+/* A key to look up, with its length: WIRE_KEY("seq"). */
+typedef struct {
+    const char *name;
+    size_t len;
+} wire_key_t;
+#define WIRE_KEY(literal) {(literal), sizeof(literal) - 1}
+
+/* Finds the values of `n` keys in one pass over a map, for a decoder that
+   reads several fields of one map (wire_map_get scans the map once per
+   field). out[i] is what wire_map_get(map, keys[i].name) would return: the
+   value of the first entry with that key, or NULL. Listed in the order our
+   encoders write them, each key is found at its first comparison; any
+   order finds the same values. Borrowed pointers. A map that is not a map
+   finds nothing. */
+void wire_map_find(const msgpack_object *map, const wire_key_t *keys, size_t n,
+                   const msgpack_object **out);
+
 /* Field readers: each returns 0 when the field was read, 1 when it is absent
    (or nil) and not required, -1 with err filled ("missing_field" or
    "bad_field", naming the field) otherwise. */
@@ -59,6 +76,15 @@ int wire_get_bool(const msgpack_object *map, const char *key, bool *out, bool re
 /* A date travels as "YYYY-MM-DD" or nil; absent or nil reads RDATE_NONE. */
 int wire_get_date(const msgpack_object *map, const char *key, rdate_t *out, bool required,
                   wire_err_t *err);
+
+/* The same readers over a value already found (wire_map_find; NULL when
+   the field is absent), `key` naming it in errors. Same returns. */
+int wire_field_str(const msgpack_object *value, const char *key, char *buf, size_t cap,
+                   bool required, wire_err_t *err);
+int wire_field_int(const msgpack_object *value, const char *key, int64_t *out, bool required,
+                   wire_err_t *err);
+int wire_field_date(const msgpack_object *value, const char *key, rdate_t *out, bool required,
+                    wire_err_t *err);
 
 /* Packers: a string (NULL packs nil), and key/value pairs for maps. They
    return msgpack-c's result: 0, or negative when memory ran out. */

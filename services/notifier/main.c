@@ -132,7 +132,11 @@ s_on_milestone(void *arg, int64_t seq, const msgpack_object *item)
     s_ctx_t *ctx = arg;
     if (ctx->reset_follow)
         return -1; /* the group was lost: nothing more before s_settle */
-    if (notifier_ingest(ctx->notifier, seq, item, service_wall_ms()) < 0) {
+    const int rc = notifier_ingest(ctx->notifier, seq, item, service_wall_ms(),
+                                   !follow_replaying(ctx->follow));
+    if (rc == NOTIFIER_UNREADABLE)
+        return FOLLOW_UNREADABLE; /* a garbled stream item: the follower drops it */
+    if (rc < 0) {
         ctx->reset_follow = true;
         return -1;
     }
@@ -223,6 +227,7 @@ s_open(s_ctx_t *ctx, sqlite3 **db, hookstore_t **hooks, const char *path)
     }
     ctx->notifier = notifier_new(ctx->log, *hooks);
     ctx->follow_cfg = follow_config(FOLLOW_THRESHOLD, "threshold milestones", REPLAY_TIMEOUT_MSEC);
+    ctx->follow_cfg.deliver_reads = true; /* s_on_milestone refuses an unreadable stream item */
     ctx->follow = follow_new(&ctx->follow_cfg, alertlog_cursor(ctx->log), s_on_milestone, ctx);
     if (!ctx->notifier || !ctx->follow) {
         log_error("out of memory");

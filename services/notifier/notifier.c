@@ -76,7 +76,8 @@ s_forget_group(notifier_t *self)
 }
 
 int
-notifier_ingest(notifier_t *self, int64_t seq, const msgpack_object *item, int64_t now_ms)
+notifier_ingest(notifier_t *self, int64_t seq, const msgpack_object *item, int64_t now_ms,
+                bool refuse_unreadable)
 {
     milestone_t m;
     wire_err_t err;
@@ -90,7 +91,12 @@ notifier_ingest(notifier_t *self, int64_t seq, const msgpack_object *item, int64
         s_forget_group(self);
         return -1;
     }
-    if (milestone_read(item, &m, &err) != 0 || alert_from_milestone(&m, &alert, &err) != 0) {
+    const bool readable = milestone_read(item, &m, &err) == 0;
+    if (!readable && refuse_unreadable) {
+        milestone_clear(&m);
+        return NOTIFIER_UNREADABLE;
+    }
+    if (!readable || alert_from_milestone(&m, &alert, &err) != 0) {
         milestone_clear(&m);
         alert_clear(&alert);
         log_error("milestone %lld cannot become an alert (%s: %s); skipped", (long long) seq,

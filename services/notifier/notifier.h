@@ -60,8 +60,13 @@ void notifier_destroy(notifier_t **self_p);
    group, or the milestone cannot become an alert (logged and skipped; the
    cursor moves at the commit). Returns -1 when it could not be stored
    (logged): the whole group is rolled back, resume after
-   alertlog_cursor. */
-int notifier_ingest(notifier_t *self, int64_t seq, const msgpack_object *item, int64_t now_ms);
+   alertlog_cursor. With `refuse_unreadable` (a stream item, which the
+   follower has not checked: follow.h deliver_reads), a milestone that does
+   not decode is not skipped: returns NOTIFIER_UNREADABLE, having taken
+   nothing. */
+#define NOTIFIER_UNREADABLE 2
+int notifier_ingest(notifier_t *self, int64_t seq, const msgpack_object *item, int64_t now_ms,
+                    bool refuse_unreadable);
 
 /* Returns true when the open group should be committed before the next
    milestone (NOTIFIER_GROUP_MAX milestones or NOTIFIER_GROUP_MAX_BYTES). */

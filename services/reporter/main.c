@@ -99,6 +99,8 @@ s_deliver(void *ctx, int64_t seq, const msgpack_object *item)
     char err[256];
     int rc;
     if (msg_read_event(item, &ev, &werr) != 0) {
+        if (!follow_replaying(app->follow))
+            return FOLLOW_UNREADABLE; /* a garbled stream item: the follower drops it */
         log_error("registry event %lld is unreadable (%s): skipped", (long long) seq, werr.message);
         rc = view_skip(app->view, seq, err, sizeof err);
     }
@@ -296,6 +298,7 @@ main(int argc, char **argv)
         log_error("%s", err);
         goto done;
     }
+    app.follow_cfg.deliver_reads = true; /* s_deliver refuses an unreadable stream item */
     app.follow = follow_new(&app.follow_cfg, view_last_seq(app.view), s_deliver, &app);
     app.poller = app.follow ? zpoller_new(api, NULL) : NULL;
     if (!app.poller || follow_attach(app.follow, app.poller) != 0) {

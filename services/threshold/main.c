@@ -96,6 +96,8 @@ s_deliver(void *ctx, int64_t seq, const msgpack_object *item)
     event_t ev;
     wire_err_t err;
     if (msg_read_event(item, &ev, &err) != 0) {
+        if (!follow_replaying(app->follow))
+            return FOLLOW_UNREADABLE; /* a garbled stream item: the follower drops it */
         log_error("registry event %lld is unreadable (%s): skipped", (long long) seq, err.message);
         return 0;
     }
@@ -206,6 +208,7 @@ main(int argc, char **argv)
         goto done;
     }
     s_commit(&app); /* milestones due at start (a new day) */
+    app.follow_cfg.deliver_reads = true; /* s_deliver refuses an unreadable stream item */
     app.follow = follow_new(&app.follow_cfg, threshold_cursor(app.core), s_deliver, &app);
     app.poller = app.follow ? zpoller_new(api, NULL) : NULL;
     if (!app.poller || follow_attach(app.follow, app.poller) != 0 || app.fatal) {

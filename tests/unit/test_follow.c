@@ -11,7 +11,9 @@
     follower notices the silence and subscribes again; taken back to an
     earlier sequence, it replays from there; an item published while a
     replay is out is asked for again; an owner whose API never answers
-    never makes the follower's loop wait. */
+    never makes the follower's loop wait. A consumer that reads the items
+    itself (deliver_reads) gets the next stream item unchecked and refuses
+    it when unreadable: the same outcome, one decode fewer. */
 #include "check.h"
 #include "follow.h"
 #include "log.h"
@@ -97,6 +99,33 @@ s_deliver(void *ctx, int64_t seq, const msgpack_object *item)
     return 0;
 }
 
+/* A consumer that reads items itself (follow_config_t.deliver_reads): it
+   refuses a stream item it cannot read, and notes how each came. */
+typedef struct {
+    s_got_t got;
+    bool replayed[S_LOG_MAX * 4];
+    int refused;
+    follow_t *follow;
+} s_reader_t;
+
+static int
+s_deliver_reading(void *ctx, int64_t seq, const msgpack_object *item)
+{
+    s_reader_t *r = ctx;
+    event_t ev;
+    wire_err_t err;
+    if (msg_read_event(item, &ev, &err) != 0) {
+        CHECK(!follow_replaying(r->follow)); /* the owner's replay is readable */
+        r->refused++;
+        return FOLLOW_UNREADABLE;
+    }
+    if (r->got.n < (int) (sizeof r->got.seqs / sizeof *r->got.seqs)) {
+        r->replayed[r->got.n] = follow_replaying(r->follow);
+        r->got.seqs[r->got.n++] = seq;
+    }
+    return 0;
+}
+
 /* Publishes [topic][body]. */
 static void
 s_publish(zsock_t *pub, const char *topic, const void *body, size_t size)
@@ -164,6 +193,61 @@ s_config(const char *name, const char *api, const char *stream, int timeout_ms)
     cfg.api_endpoint = api;
     cfg.stream_endpoint = stream;
     return cfg;
+}
+
+/* A follower whose consumer reads the items itself: the next stream item
+   is not decoded a second time to be checked, but one the consumer
+   refuses is dropped all the same, and the owner's real item still comes;
+   a garbled item that is not the next is checked, and announces nothing.
+   The owner's log holds 1..6 when this starts. */
+static void
+test_deliver_reads(const char *api, const char *stream, zsock_t *pub)
+{
+    s_reader_t r = {0};
+    follow_config_t cfg = s_config("reading", api, stream, 2000);
+    cfg.deliver_reads = true;
+    r.follow = follow_new(&cfg, 0, s_deliver_reading, &r);
+    s_poller = zpoller_new(NULL);
+    CHECK(r.follow && s_poller && follow_attach(r.follow, s_poller) == 0);
+    if (!r.follow || !s_poller)
+        return;
+    follow_t *f = r.follow;
+    for (int i = 0; i < 100 && r.got.n < 6; i++)
+        s_pump(f, 20);
+    CHECK_INT(r.got.n, 6);
+    for (int i = 0; i < r.got.n; i++)
+        CHECK(r.replayed[i] && r.got.seqs[i] == i + 1); /* by replay, in order */
+    s_connect(pub, f, 6);
+
+    /* the next sequence, unreadable: refused by the consumer, dropped */
+    const char bad7[] = "\x83\xa1v\x01\xa4type\xa5"
+                        "event\xa3seq\x07";
+    s_publish(pub, "event", bad7, sizeof bad7 - 1);
+    s_pump(f, 300);
+    CHECK_INT(r.refused, 1);
+    CHECK_INT(r.got.n, 6);
+    CHECK_INT(follow_last_seq(f), 6);
+    CHECK_INT(follow_known_seq(f), 6);
+    CHECK(!follow_behind(f));
+
+    /* beyond the next, unreadable: checked by the follower, not delivered,
+       not taken as a sign of a gap */
+    const char bad9[] = "\x83\xa1v\x01\xa4type\xa5"
+                        "event\xa3seq\x09";
+    s_publish(pub, "event", bad9, sizeof bad9 - 1);
+    s_pump(f, 300);
+    CHECK_INT(r.refused, 1);
+    CHECK_INT(follow_known_seq(f), 6);
+
+    /* the owner's real item 7, on the stream */
+    atomic_store(&s_owner_last, 7);
+    s_publish_event(pub, 7);
+    for (int i = 0; i < 50 && follow_last_seq(f) < 7; i++)
+        s_pump(f, 20);
+    CHECK_INT(r.got.n, 7);
+    CHECK(r.got.seqs[6] == 7 && !r.replayed[6]);
+    zpoller_destroy(&s_poller);
+    follow_destroy(&r.follow);
 }
 
 /* An owner whose API takes requests and never answers (a ROUTER nobody
@@ -325,6 +409,7 @@ main(void)
 
     zpoller_destroy(&s_poller);
     follow_destroy(&f);
+    test_deliver_reads(api, stream, pub);
     test_owner_silent(stream);
     zactor_destroy(&owner);
     zsock_destroy(&pub);

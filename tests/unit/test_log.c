@@ -172,6 +172,11 @@ s_test_levels(void)
     char *line = s_capture(RLOG_DEBUG, "hidden");
     CHECK_STR(line, ""); /* the default threshold is info */
     free(line);
+    CHECK(!log_enabled(RLOG_DEBUG) && log_enabled(RLOG_INFO) && log_enabled(RLOG_ERROR));
+    /* below the threshold, a debug record's arguments are not evaluated */
+    int evaluated = 0;
+    log_debug("costly %d", ++evaluated);
+    CHECK_INT(evaluated, 0);
     s_check_record(RLOG_ERROR, "error", "e");
     /* two records: two lines, each whole */
     FILE *f = tmpfile();

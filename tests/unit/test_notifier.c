@@ -263,7 +263,7 @@ s_ingest(s_core_t *c, int64_t seq, milestone_kind_t kind, const char *id, int *q
     msg_in_t *in = s_milestone(seq, kind, id, 1, 7);
     s_published_t pub = {0};
     msgpack_sbuffer_init(&pub.last);
-    int rc = in ? notifier_ingest(c->notifier, seq, msg_in_root(in), 1057017600000LL + seq) : -1;
+    int rc = in ? notifier_ingest(c->notifier, seq, msg_in_root(in), 1057017600000LL + seq, false) : -1;
     const int64_t before = alertlog_last_seq(c->log);
     *queued = notifier_commit(c->notifier, s_publish, &pub);
     CHECK(*queued >= 0);
@@ -399,7 +399,13 @@ test_alertlog(void)
     msg_in_t *in = msg_in_parse(junk.data, junk.size, &err);
     s_published_t pub = {0};
     msgpack_sbuffer_init(&pub.last);
-    CHECK_INT(notifier_ingest(c.notifier, 4, msg_in_root(in), 0), 0);
+    /* from the stream (the follower has not checked it): refused, nothing
+       taken, nothing to commit */
+    CHECK_INT(notifier_ingest(c.notifier, 4, msg_in_root(in), 0, true), NOTIFIER_UNREADABLE);
+    CHECK_INT(notifier_commit(c.notifier, s_publish, &pub), 0);
+    CHECK_INT(alertlog_cursor(c.log), 3);
+    /* from a replay (the owner's log holds it so): skipped */
+    CHECK_INT(notifier_ingest(c.notifier, 4, msg_in_root(in), 0, false), 0);
     CHECK_INT(alertlog_cursor(c.log), 3); /* moves at the commit */
     CHECK_INT(notifier_commit(c.notifier, s_publish, &pub), 0);
     CHECK_INT(pub.count, 0);
@@ -447,7 +453,7 @@ test_alertlog(void)
         char id[64];
         snprintf(id, sizeof id, "BIG/threshold.reached/%d", i);
         msg_in_t *m = s_milestone(10 + i, MILESTONE_REACHED, id, MILESTONE_PARTICIPANTS_MAX, 100);
-        CHECK_INT(notifier_ingest(c.notifier, 10 + i, msg_in_root(m), 1057017600010LL + i), 1);
+        CHECK_INT(notifier_ingest(c.notifier, 10 + i, msg_in_root(m), 1057017600010LL + i, false), 1);
         if (notifier_group_full(c.notifier)) /* ~100 kB each: the bytes bound the group */
             CHECK(notifier_commit(c.notifier, s_publish, &pub) >= 0);
         msg_in_destroy(&m);
@@ -472,7 +478,7 @@ s_add_to_group(s_core_t *c, int64_t seq, milestone_kind_t kind, const char *id)
 {
     msg_in_t *in = s_milestone(seq, kind, id, 1, 7);
     const int rc =
-        in ? notifier_ingest(c->notifier, seq, msg_in_root(in), 1057017600000LL + seq) : -1;
+        in ? notifier_ingest(c->notifier, seq, msg_in_root(in), 1057017600000LL + seq, false) : -1;
     msg_in_destroy(&in);
     return rc;
 }

@@ -478,6 +478,22 @@ test_getters(void)
     CHECK(wire_map_get(wire_map_get(map, "name"), "name") == NULL); /* not a map */
     CHECK_INT(wire_map_get(map, "nothing")->type, MSGPACK_OBJECT_NIL);
 
+    /* wire_map_find: what wire_map_get finds, key by key, in one pass */
+    static const wire_key_t keys[] = {WIRE_KEY("five"),    WIRE_KEY("name"), WIRE_KEY("nam"),
+                                      WIRE_KEY("nothing"), WIRE_KEY(""),     WIRE_KEY("5"),
+                                      WIRE_KEY("bin")};
+    const msgpack_object *found[7];
+    wire_map_find(map, keys, 7, found);
+    for (int i = 0; i < 7; i++)
+        CHECK(found[i] == wire_map_get(map, keys[i].name));
+    CHECK(found[1] != NULL && found[2] == NULL && found[5] == NULL);
+    found[0] = map;
+    wire_map_find(NULL, keys, 1, found);
+    CHECK(found[0] == NULL);
+    found[0] = map;
+    wire_map_find(wire_map_get(map, "name"), keys, 1, found); /* not a map */
+    CHECK(found[0] == NULL);
+
     /* strings */
     memset(&err, 0, sizeof err);
     CHECK_INT(wire_get_str(map, "name", buf, sizeof buf, true, &err), 0);
@@ -582,7 +598,67 @@ test_getters(void)
     msgpack_sbuffer_destroy(&f.buf);
 }
 
+/* A key given twice: wire_map_get and wire_map_find both take the first. */
+static void
+test_duplicate_keys(void)
+{
+    s_frame_t f;
+    s_frame_init(&f);
+    msgpack_pack_map(&f.pk, 4);
+    wire_pack_kv_int(&f.pk, "a", 1);
+    wire_pack_kv_int(&f.pk, "b", 2);
+    wire_pack_kv_int(&f.pk, "a", 3);
+    wire_pack_kv_int(&f.pk, "b", 4);
+    msgpack_unpacked u;
+    const msgpack_object *map = s_unpack(&f, &u);
+    static const wire_key_t keys[] = {WIRE_KEY("b"), WIRE_KEY("a"), WIRE_KEY("c")};
+    const msgpack_object *found[3];
+    wire_map_find(map, keys, 3, found);
+    CHECK(found[0] && found[0]->via.u64 == 2);
+    CHECK(found[1] && found[1]->via.u64 == 1);
+    CHECK(found[2] == NULL);
+    CHECK(wire_map_get(map, "a") == found[1] && wire_map_get(map, "b") == found[0]);
+    /* in the map's own order, each key at its expected place: still the first */
+    wire_map_find(map, keys + 1, 1, found);
+    CHECK(found[0] && found[0]->via.u64 == 1);
+    static const wire_key_t ordered[] = {WIRE_KEY("a"), WIRE_KEY("b")};
+    wire_map_find(map, ordered, 2, found);
+    CHECK(found[0] && found[0]->via.u64 == 1 && found[1] && found[1]->via.u64 == 2);
+    msgpack_unpacked_destroy(&u);
+    msgpack_sbuffer_destroy(&f.buf);
+}
+
 /* ---- packers and wire_fail --------------------------------------------- */
+
+/* wire_pack_str writes what msgpack-c's own str packer writes, at every
+   width: fixstr (up to 31 bytes, which it packs in one write), str8, str16. */
+static void
+test_pack_str_widths(void)
+{
+    static const size_t lens[] = {0, 1, 30, 31, 32, 33, 255, 256, 70000};
+    char *text = malloc(70001);
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    memset(text, 'x', 70000);
+    s_frame_t ours, theirs;
+    s_frame_init(&ours);
+    s_frame_init(&theirs);
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        text[lens[i]] = '\0';
+        s_frame_reset(&ours);
+        s_frame_reset(&theirs);
+        CHECK_INT(wire_pack_str(&ours.pk, text), 0);
+        msgpack_pack_str(&theirs.pk, lens[i]);
+        msgpack_pack_str_body(&theirs.pk, text, lens[i]);
+        CHECK(ours.buf.size == theirs.buf.size
+              && memcmp(ours.buf.data, theirs.buf.data, ours.buf.size) == 0);
+        text[lens[i]] = 'x';
+    }
+    msgpack_sbuffer_destroy(&ours.buf);
+    msgpack_sbuffer_destroy(&theirs.buf);
+    free(text);
+}
 
 static void
 test_packers(void)
@@ -659,6 +735,8 @@ main(void)
     test_rejects();
     test_mutations();
     test_getters();
+    test_duplicate_keys();
+    test_pack_str_widths();
     test_packers();
     return check_report("test_wire");
 }
