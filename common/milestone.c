@@ -81,12 +81,11 @@ milestone_make_id(const char *instrument, milestone_kind_t kind, int level, rdat
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* Returns the array under key, checking its type and size; NULL with err
-   filled otherwise. */
+/* Returns arr, the value of field `key` (NULL: absent), once its type and
+   size are checked; NULL with err filled otherwise. */
 static const msgpack_object *
-s_get_array(const msgpack_object *map, const char *key, size_t max, wire_err_t *err)
+s_array_field(const msgpack_object *arr, const char *key, size_t max, wire_err_t *err)
 {
-    const msgpack_object *arr = wire_map_get(map, key);
     if (!arr || arr->type != MSGPACK_OBJECT_ARRAY) {
         wire_fail(err, "missing_field", "field '%s' must be an array", key);
         return NULL;
@@ -100,10 +99,10 @@ s_get_array(const msgpack_object *map, const char *key, size_t max, wire_err_t *
 }
 
 static int
-s_get_stage(const msgpack_object *map, rules_stage_t *out, wire_err_t *err)
+s_stage_field(const msgpack_object *value, rules_stage_t *out, wire_err_t *err)
 {
     char name[16];
-    if (wire_get_str(map, "stage", name, sizeof name, true, err) < 0)
+    if (wire_field_str(value, "stage", name, sizeof name, true, err) < 0)
         return -1;
     if (milestone_stage_parse(name, out) != 0)
         return wire_fail(err, "bad_field", "field 'stage': unknown stage '%s'", name);
@@ -112,16 +111,35 @@ s_get_stage(const msgpack_object *map, rules_stage_t *out, wire_err_t *err)
 
 /* Reads an optional integer that fits an int (nil/absent reads 0). */
 static int
-s_get_small_int(const msgpack_object *map, const char *key, int64_t *out, bool required,
-                wire_err_t *err)
+s_small_int_field(const msgpack_object *value, const char *key, int64_t *out, bool required,
+                  wire_err_t *err)
 {
     *out = 0;
-    const int rc = wire_get_int(map, key, out, required, err);
+    const int rc = wire_field_int(value, key, out, required, err);
     if (rc < 0)
         return -1;
     if (*out < 0 || *out > INT32_MAX)
         return wire_fail(err, "bad_field", "field '%s' is out of range", key);
     return 0;
+}
+
+static const msgpack_object *
+s_get_array(const msgpack_object *map, const char *key, size_t max, wire_err_t *err)
+{
+    return s_array_field(wire_map_get(map, key), key, max, err);
+}
+
+static int
+s_get_stage(const msgpack_object *map, rules_stage_t *out, wire_err_t *err)
+{
+    return s_stage_field(wire_map_get(map, "stage"), out, err);
+}
+
+static int
+s_get_small_int(const msgpack_object *map, const char *key, int64_t *out, bool required,
+                wire_err_t *err)
+{
+    return s_small_int_field(wire_map_get(map, key), key, out, required, err);
 }
 
 static int
@@ -179,32 +197,77 @@ milestone_encode(const milestone_t *m, msgpack_sbuffer *out)
 int
 milestone_read(const msgpack_object *map, milestone_t *out, wire_err_t *err)
 {
+    /* the notifier reads every milestone on the alert's path: one pass
+       over the map for all its fields, in the order s_pack_milestone
+       writes them */
+    enum {
+        F_SEQ,
+        F_ID,
+        F_KIND,
+        F_INSTRUMENT,
+        F_REFERENCE,
+        F_TITLE,
+        F_THRESHOLD,
+        F_COUNT,
+        F_LEVEL,
+        F_DATE,
+        F_THRESHOLD_DATE,
+        F_EIF,
+        F_WAITING,
+        F_STAGE,
+        F_PARTICIPANTS,
+        F_N
+    };
+    static const wire_key_t keys[F_N] = {WIRE_KEY("seq"),
+                                         WIRE_KEY("id"),
+                                         WIRE_KEY("kind"),
+                                         WIRE_KEY("instrument"),
+                                         WIRE_KEY("reference"),
+                                         WIRE_KEY("title"),
+                                         WIRE_KEY("threshold"),
+                                         WIRE_KEY("count"),
+                                         WIRE_KEY("level"),
+                                         WIRE_KEY("date"),
+                                         WIRE_KEY("threshold_date"),
+                                         WIRE_KEY("entry_into_force"),
+                                         WIRE_KEY("waiting_for"),
+                                         WIRE_KEY("stage"),
+                                         WIRE_KEY("participants")};
+    const msgpack_object *f[F_N];
     char kind[32];
     memset(out, 0, sizeof *out);
     if (map->type != MSGPACK_OBJECT_MAP)
         return wire_fail(err, "bad_field", "a milestone must be a map");
-    if (wire_get_int(map, "seq", &out->seq, true, err) < 0
-        || wire_get_str(map, "id", out->id, sizeof out->id, true, err) < 0
-        || wire_get_str(map, "kind", kind, sizeof kind, true, err) < 0
-        || wire_get_str(map, "instrument", out->instrument, sizeof out->instrument, true, err) < 0
-        || wire_get_str(map, "reference", out->reference, sizeof out->reference, true, err) < 0
-        || wire_get_str(map, "title", out->title, sizeof out->title, true, err) < 0
-        || s_get_small_int(map, "threshold", &out->threshold, true, err) < 0
-        || s_get_small_int(map, "count", &out->count, true, err) < 0
-        || s_get_small_int(map, "level", &out->level, false, err) < 0
-        || wire_get_date(map, "date", &out->date, false, err) < 0
-        || wire_get_date(map, "threshold_date", &out->threshold_date, false, err) < 0
-        || wire_get_date(map, "entry_into_force", &out->entry_into_force, false, err) < 0
-        || wire_get_str(map, "waiting_for", out->waiting_for, sizeof out->waiting_for, false, err)
+    wire_map_find(map, keys, F_N, f);
+    if (wire_field_int(f[F_SEQ], "seq", &out->seq, true, err) < 0
+        || wire_field_str(f[F_ID], "id", out->id, sizeof out->id, true, err) < 0
+        || wire_field_str(f[F_KIND], "kind", kind, sizeof kind, true, err) < 0
+        || wire_field_str(f[F_INSTRUMENT], "instrument", out->instrument, sizeof out->instrument,
+                          true, err)
                < 0
-        || s_get_stage(map, &out->stage, err) < 0)
+        || wire_field_str(f[F_REFERENCE], "reference", out->reference, sizeof out->reference, true,
+                          err)
+               < 0
+        || wire_field_str(f[F_TITLE], "title", out->title, sizeof out->title, true, err) < 0
+        || s_small_int_field(f[F_THRESHOLD], "threshold", &out->threshold, true, err) < 0
+        || s_small_int_field(f[F_COUNT], "count", &out->count, true, err) < 0
+        || s_small_int_field(f[F_LEVEL], "level", &out->level, false, err) < 0
+        || wire_field_date(f[F_DATE], "date", &out->date, false, err) < 0
+        || wire_field_date(f[F_THRESHOLD_DATE], "threshold_date", &out->threshold_date, false, err)
+               < 0
+        || wire_field_date(f[F_EIF], "entry_into_force", &out->entry_into_force, false, err) < 0
+        || wire_field_str(f[F_WAITING], "waiting_for", out->waiting_for, sizeof out->waiting_for,
+                          false, err)
+               < 0
+        || s_stage_field(f[F_STAGE], &out->stage, err) < 0)
         return -1;
     out->kind = milestone_kind_parse(kind);
     if (out->kind == MILESTONE_NONE)
         return wire_fail(err, "bad_field", "field 'kind': unknown kind '%s'", kind);
     if (out->seq < 1)
         return wire_fail(err, "bad_field", "field 'seq' must be at least 1");
-    const msgpack_object *arr = s_get_array(map, "participants", MILESTONE_PARTICIPANTS_MAX, err);
+    const msgpack_object *arr =
+        s_array_field(f[F_PARTICIPANTS], "participants", MILESTONE_PARTICIPANTS_MAX, err);
     if (!arr)
         return -1;
     if (arr->via.array.size == 0)

@@ -387,10 +387,9 @@ msg_read_event(const msgpack_object *map, event_t *e, wire_err_t *err)
     /* every follower reads every event: one pass over the map for all
        its fields, not one per field */
     enum { F_SEQ, F_ACTION, F_INSTRUMENT, F_PARTICIPANT, F_DATE, F_RETRACTS, F_REASON, F_RECORDED };
-    static const wire_key_t keys[] = {WIRE_KEY("seq"),         WIRE_KEY("action"),
-                                      WIRE_KEY("instrument"),  WIRE_KEY("participant"),
-                                      WIRE_KEY("date"),        WIRE_KEY("retracts"),
-                                      WIRE_KEY("reason"),      WIRE_KEY("recorded_ms")};
+    static const wire_key_t keys[] = {
+        WIRE_KEY("seq"),  WIRE_KEY("action"),   WIRE_KEY("instrument"), WIRE_KEY("participant"),
+        WIRE_KEY("date"), WIRE_KEY("retracts"), WIRE_KEY("reason"),     WIRE_KEY("recorded_ms")};
     const msgpack_object *f[sizeof keys / sizeof keys[0]];
     wire_map_find(map, keys, sizeof keys / sizeof keys[0], f);
     char action[32];
@@ -398,9 +397,11 @@ msg_read_event(const msgpack_object *map, event_t *e, wire_err_t *err)
     if (wire_field_int(f[F_SEQ], "seq", &e->seq, true, err) < 0
         || wire_field_str(f[F_ACTION], "action", action, sizeof action, true, err) < 0
         || wire_field_str(f[F_INSTRUMENT], "instrument", e->instrument, sizeof e->instrument, true,
-                          err) < 0
+                          err)
+               < 0
         || wire_field_str(f[F_PARTICIPANT], "participant", e->participant, sizeof e->participant,
-                          true, err) < 0
+                          true, err)
+               < 0
         || wire_field_date(f[F_DATE], "date", &e->date, true, err) < 0
         || wire_field_int(f[F_RECORDED], "recorded_ms", &e->recorded_ms, true, err) < 0)
         return -1;

@@ -52,7 +52,9 @@ typedef struct {
     const char *name;
     size_t len;
 } wire_key_t;
+/* clang-format off */
 #define WIRE_KEY(literal) {(literal), sizeof(literal) - 1}
+/* clang-format on */
 
 /* Finds the values of `n` keys in one pass over a map, for a decoder that
    reads several fields of one map (wire_map_get scans the map once per

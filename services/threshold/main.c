@@ -207,7 +207,7 @@ main(int argc, char **argv)
         log_error("%s", err);
         goto done;
     }
-    s_commit(&app); /* milestones due at start (a new day) */
+    s_commit(&app);                      /* milestones due at start (a new day) */
     app.follow_cfg.deliver_reads = true; /* s_deliver refuses an unreadable stream item */
     app.follow = follow_new(&app.follow_cfg, threshold_cursor(app.core), s_deliver, &app);
     app.poller = app.follow ? zpoller_new(api, NULL) : NULL;

@@ -263,7 +263,8 @@ s_ingest(s_core_t *c, int64_t seq, milestone_kind_t kind, const char *id, int *q
     msg_in_t *in = s_milestone(seq, kind, id, 1, 7);
     s_published_t pub = {0};
     msgpack_sbuffer_init(&pub.last);
-    int rc = in ? notifier_ingest(c->notifier, seq, msg_in_root(in), 1057017600000LL + seq, false) : -1;
+    int rc =
+        in ? notifier_ingest(c->notifier, seq, msg_in_root(in), 1057017600000LL + seq, false) : -1;
     const int64_t before = alertlog_last_seq(c->log);
     *queued = notifier_commit(c->notifier, s_publish, &pub);
     CHECK(*queued >= 0);
@@ -453,7 +454,8 @@ test_alertlog(void)
         char id[64];
         snprintf(id, sizeof id, "BIG/threshold.reached/%d", i);
         msg_in_t *m = s_milestone(10 + i, MILESTONE_REACHED, id, MILESTONE_PARTICIPANTS_MAX, 100);
-        CHECK_INT(notifier_ingest(c.notifier, 10 + i, msg_in_root(m), 1057017600010LL + i, false), 1);
+        CHECK_INT(notifier_ingest(c.notifier, 10 + i, msg_in_root(m), 1057017600010LL + i, false),
+                  1);
         if (notifier_group_full(c.notifier)) /* ~100 kB each: the bytes bound the group */
             CHECK(notifier_commit(c.notifier, s_publish, &pub) >= 0);
         msg_in_destroy(&m);
