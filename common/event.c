@@ -30,7 +30,7 @@ action_parse(const char *text)
     if (!text)
         return ACTION_NONE;
     /* the first letter picks the candidates: every follower parses every
-       event's action, and the names start with five different letters */
+       event's action, and the names start with four different letters */
     const int first = tolower((unsigned char) text[0]);
     for (int a = ACTION_SIGNATURE; a <= ACTION_RETRACTION; a++)
         if (first == s_names[a][0] && strcasecmp(text, s_names[a]) == 0)

@@ -206,10 +206,7 @@ s_offer(follow_t *self, int64_t seq, const msgpack_object *item)
                  (long long) seq);
         return 0;
     }
-    if (rc == FOLLOW_UNREADABLE) /* a replayed item is the owner's: never refused */
-        log_error("%s: the consumer refused replayed item %lld: skipped", self->name,
-                  (long long) seq);
-    else if (rc != 0) {
+    if (rc != 0) { /* a failure; so is a replayed item refused: the owner's */
         self->behind = true;
         return -1;
     }

@@ -66,9 +66,11 @@ typedef struct {
        codec_check runs) and, when that decoder refuses a stream item (not
        follow_replaying), returns FOLLOW_UNREADABLE having taken nothing;
        a replayed item it cannot read it skips, as the owner's log holds it
-       so. Then the follower does not decode a stream item of its topic's
-       type a second time to check it (the check was 8% of a follower's
-       instructions). false: the follower checks every stream message. */
+       so. Then the follower does not decode the next stream item (the one
+       it delivers at once, not behind) a second time to check it (the
+       check was 8% of a follower's instructions); any other stream message
+       it still checks. false: the follower checks every stream message, and
+       FOLLOW_UNREADABLE is a failure like -1. */
     bool deliver_reads;
 } follow_config_t;
 

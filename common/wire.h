@@ -62,7 +62,7 @@ typedef struct {
    value of the first entry with that key, or NULL. Listed in the order our
    encoders write them, each key is found at its first comparison; any
    order finds the same values. Borrowed pointers. A map that is not a map
-   finds nothing. */
+   finds nothing. The keys must be distinct. */
 void wire_map_find(const msgpack_object *map, const wire_key_t *keys, size_t n,
                    const msgpack_object **out);
 

@@ -94,6 +94,8 @@ notifier_ingest(notifier_t *self, int64_t seq, const msgpack_object *item, int64
     const bool readable = milestone_read(item, &m, &err) == 0;
     if (!readable && refuse_unreadable) {
         milestone_clear(&m);
+        log_warn("milestone %lld on the stream is unreadable (%s: %s)", (long long) seq, err.code,
+                 err.message);
         return NOTIFIER_UNREADABLE;
     }
     if (!readable || alert_from_milestone(&m, &alert, &err) != 0) {

@@ -99,8 +99,11 @@ s_deliver(void *ctx, int64_t seq, const msgpack_object *item)
     char err[256];
     int rc;
     if (msg_read_event(item, &ev, &werr) != 0) {
-        if (!follow_replaying(app->follow))
-            return FOLLOW_UNREADABLE; /* a garbled stream item: the follower drops it */
+        if (!follow_replaying(app->follow)) {
+            log_warn("registry event %lld on the stream is unreadable (%s)", (long long) seq,
+                     werr.message);
+            return FOLLOW_UNREADABLE; /* the follower drops it; the registry's comes by replay */
+        }
         log_error("registry event %lld is unreadable (%s): skipped", (long long) seq, werr.message);
         rc = view_skip(app->view, seq, err, sizeof err);
     }

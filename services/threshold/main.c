@@ -96,8 +96,11 @@ s_deliver(void *ctx, int64_t seq, const msgpack_object *item)
     event_t ev;
     wire_err_t err;
     if (msg_read_event(item, &ev, &err) != 0) {
-        if (!follow_replaying(app->follow))
-            return FOLLOW_UNREADABLE; /* a garbled stream item: the follower drops it */
+        if (!follow_replaying(app->follow)) {
+            log_warn("registry event %lld on the stream is unreadable (%s)", (long long) seq,
+                     err.message);
+            return FOLLOW_UNREADABLE; /* the follower drops it; the registry's comes by replay */
+        }
         log_error("registry event %lld is unreadable (%s): skipped", (long long) seq, err.message);
         return 0;
     }

@@ -198,8 +198,9 @@ s_config(const char *name, const char *api, const char *stream, int timeout_ms)
 /* A follower whose consumer reads the items itself: the next stream item
    is not decoded a second time to be checked, but one the consumer
    refuses is dropped all the same, and the owner's real item still comes;
-   a garbled item that is not the next is checked, and announces nothing.
-   The owner's log holds 1..6 when this starts. */
+   a garbled item that is not the next is checked, and announces nothing;
+   a good one beyond the next brings the missing ones by replay. The
+   owner's log holds 1..6 when this starts. */
 static void
 test_deliver_reads(const char *api, const char *stream, zsock_t *pub)
 {
@@ -239,13 +240,22 @@ test_deliver_reads(const char *api, const char *stream, zsock_t *pub)
     CHECK_INT(r.refused, 1);
     CHECK_INT(follow_known_seq(f), 6);
 
-    /* the owner's real item 7, on the stream */
-    atomic_store(&s_owner_last, 7);
-    s_publish_event(pub, 7);
-    for (int i = 0; i < 50 && follow_last_seq(f) < 7; i++)
+    /* the owner's items 7 and 8; 8 on the stream: a gap (checked, then
+       announced), so both come by replay */
+    atomic_store(&s_owner_last, 8);
+    s_publish_event(pub, 8);
+    for (int i = 0; i < 50 && follow_last_seq(f) < 8; i++)
         s_pump(f, 20);
-    CHECK_INT(r.got.n, 7);
-    CHECK(r.got.seqs[6] == 7 && !r.replayed[6]);
+    CHECK_INT(r.got.n, 8);
+    CHECK(r.got.seqs[6] == 7 && r.replayed[6] && r.got.seqs[7] == 8 && r.replayed[7]);
+    /* then the next, 9, on the stream: delivered as it comes */
+    atomic_store(&s_owner_last, 9);
+    s_publish_event(pub, 9);
+    for (int i = 0; i < 50 && follow_last_seq(f) < 9; i++)
+        s_pump(f, 20);
+    CHECK_INT(r.got.n, 9);
+    CHECK(r.got.seqs[8] == 9 && !r.replayed[8]);
+    CHECK_INT(r.refused, 1);
     zpoller_destroy(&s_poller);
     follow_destroy(&r.follow);
 }
