@@ -32,15 +32,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define RELAYS           3
-#define DEFAULT_SAMPLES  1000
-#define WARMUP           100
-#define GAP_USEC         2000
-#define PAYLOAD_BYTES    200
-#define CONNECT_TRIES    100 /* probes, RECV_TIMEOUT_MSEC apart */
-#define RECV_TIMEOUT_MSEC 100
+#define RELAYS              3
+#define DEFAULT_SAMPLES     1000
+#define WARMUP              100
+#define GAP_USEC            2000
+#define PAYLOAD_BYTES       200
+#define CONNECT_TRIES       100 /* probes, RECV_TIMEOUT_MSEC apart */
+#define RECV_TIMEOUT_MSEC   100
 #define SAMPLE_TIMEOUT_MSEC 5000
-#define ENDPOINT_MAX     128
+#define ENDPOINT_MAX        128
 
 static volatile sig_atomic_t s_stop; /* a relay was told to end (SIGTERM) */
 
@@ -84,7 +84,8 @@ s_relay(int stage, const char *dir, const char *in_ep, int report_fd)
         fprintf(stderr, "bench-path-floor: %s: %s\n", path, err);
         goto done;
     }
-    if (sqlite3_prepare_v2(db, "INSERT INTO m (body) VALUES (?1)", -1, &insert, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "INSERT INTO m (body) VALUES (?1)", -1, &insert, NULL)
+        != SQLITE_OK) {
         fprintf(stderr, "bench-path-floor: %s\n", sqlite3_errmsg(db));
         goto done;
     }
@@ -177,8 +178,8 @@ s_await(zsock_t *sub, uint32_t want, int timeout_msec)
         if (!f)
             continue; /* RECV_TIMEOUT_MSEC passed */
         uint32_t n = 0;
-        const bool match = zframe_size(f) >= sizeof n
-                           && (memcpy(&n, zframe_data(f), sizeof n), n == want);
+        const bool match =
+            zframe_size(f) >= sizeof n && (memcpy(&n, zframe_data(f), sizeof n), n == want);
         zframe_destroy(&f);
         if (match)
             return true;
