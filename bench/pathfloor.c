@@ -1,7 +1,7 @@
 /*  bench-path-floor: the end-to-end path's shape with nothing of Ratify in
     it, measured as a whole, in the same run as the services.
 
-    Usage: bench-path-floor DIR [SAMPLES]
+    Usage: bench-path-floor DIR [SAMPLES [COMMITS]]
     Three relay processes stand where the registry, the threshold service
     and the notifier stand: the first takes a message on a ROUTER, commits
     it as one row in its own database, answers the sender (the body back)
@@ -12,7 +12,9 @@
     SUB on the third relay has it: three durable commits and four hops, in
     four processes with their own libzmq I/O threads, as on the path. One
     message at a time, each GAP_USEC after the previous one arrived (the
-    bench-e2e rate), WARMUP unmeasured first.
+    bench-e2e rate), WARMUP unmeasured first. COMMITS (0-3, default 3) lets
+    only the first COMMITS relays commit, the others only forward: what the
+    path would cost with fewer commits on it (not used by make bench).
 
     Prints path_floor_p50_us, path_floor_p90_us, path_floor_p99_us and
     path_floor_max_us. Where e2e_floor_us adds up medians measured apart,
@@ -68,10 +70,10 @@ s_commit(sqlite3 *db, sqlite3_stmt *insert, zframe_t *body)
 
 /* Relay number `stage` (0 takes from a ROUTER, the others from a SUB on
    in_ep): writes its two endpoints ("in out\n") to report_fd, then commits
-   and forwards every message until it is killed or a failure. Returns the
-   process's exit status. */
+   (when `commit`) and forwards every message until SIGTERM or a failure.
+   Returns the process's exit status. */
 static int
-s_relay(int stage, const char *dir, const char *in_ep, int report_fd)
+s_relay(int stage, bool commit, const char *dir, const char *in_ep, int report_fd)
 {
     static const char *schema = "CREATE TABLE IF NOT EXISTS m (id INTEGER PRIMARY KEY, body BLOB)";
     char path[4096], err[256];
@@ -112,7 +114,7 @@ s_relay(int stage, const char *dir, const char *in_ep, int report_fd)
         if (!msg)
             continue;
         zframe_t *body = zmsg_last(msg);
-        if (!body || s_commit(db, insert, body) != 0) {
+        if (!body || (commit && s_commit(db, insert, body) != 0)) {
             zmsg_destroy(&msg);
             goto done;
         }
@@ -135,10 +137,11 @@ done:
     return status;
 }
 
-/* Starts relay `stage` in a child process; its endpoints go to in_ep and
-   out_ep (ENDPOINT_MAX each). Returns the child's pid, or -1. */
+/* Starts relay `stage` in a child process (committing when `commit`); its
+   endpoints go to in_ep and out_ep (ENDPOINT_MAX each). Returns the
+   child's pid, or -1. */
 static pid_t
-s_start(int stage, const char *dir, const char *prev_out, char *in_ep, char *out_ep)
+s_start(int stage, bool commit, const char *dir, const char *prev_out, char *in_ep, char *out_ep)
 {
     int fds[2];
     if (pipe(fds) != 0)
@@ -147,7 +150,7 @@ s_start(int stage, const char *dir, const char *prev_out, char *in_ep, char *out
     const pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        _exit(s_relay(stage, dir, prev_out, fds[1]));
+        _exit(s_relay(stage, commit, dir, prev_out, fds[1]));
     }
     close(fds[1]);
     char line[2 * ENDPOINT_MAX + 2] = "";
@@ -218,16 +221,23 @@ int
 main(int argc, char **argv)
 {
     const bool help = argc == 2 && strcmp(argv[1], "--help") == 0;
-    if (help || argc < 2 || argc > 3) {
+    if (help || argc < 2 || argc > 4) {
         fprintf(help ? stdout : stderr,
-                "usage: bench-path-floor DIR [SAMPLES]\n"
-                "  three relay processes, each committing every message in DIR,\n"
-                "  timed end to end (see the top of bench/pathfloor.c)\n");
+                "usage: bench-path-floor DIR [SAMPLES [COMMITS]]\n"
+                "  three relay processes, each committing every message in DIR (or\n"
+                "  only the first COMMITS of them), timed end to end (see the top of\n"
+                "  bench/pathfloor.c)\n");
         return help ? 0 : 2;
     }
-    const int samples = argc == 3 ? atoi(argv[2]) : DEFAULT_SAMPLES;
+    const int samples = argc >= 3 ? atoi(argv[2]) : DEFAULT_SAMPLES;
     if (samples < 1 || samples > 1000000) {
         fprintf(stderr, "bench-path-floor: SAMPLES must be 1..1000000, not '%s'\n", argv[2]);
+        return 2;
+    }
+    const int commits = argc == 4 ? atoi(argv[3]) : RELAYS;
+    if (commits < 0 || commits > RELAYS
+        || (argc == 4 && strspn(argv[3], "0123456789") != strlen(argv[3]))) {
+        fprintf(stderr, "bench-path-floor: COMMITS must be 0..%d, not '%s'\n", RELAYS, argv[3]);
         return 2;
     }
     int status = 1;
@@ -239,7 +249,7 @@ main(int argc, char **argv)
         goto done;
     /* the relays first: this process has no libzmq context to fork yet */
     for (int i = 0; i < RELAYS; i++) {
-        pids[i] = s_start(i, argv[1], i ? out_ep[i - 1] : "", in_ep[i], out_ep[i]);
+        pids[i] = s_start(i, i < commits, argv[1], i ? out_ep[i - 1] : "", in_ep[i], out_ep[i]);
         if (pids[i] < 0) {
             pids[i] = 0;
             fprintf(stderr, "bench-path-floor: relay %d did not start\n", i);
@@ -276,6 +286,8 @@ main(int argc, char **argv)
         if (i >= WARMUP)
             t[i - WARMUP] = bench_now_ns() - start;
     }
+    if (commits != RELAYS)
+        printf("# %d of the %d relays commit\n", commits, RELAYS);
     const int pct[] = {50, 90, 99, 100};
     const char *name[] = {"p50", "p90", "p99", "max"};
     for (int i = 0; i < 4; i++)
