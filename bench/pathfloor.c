@@ -6,8 +6,9 @@
     and the notifier stand: the first takes a message on a ROUTER, commits
     it as one row in its own database, answers the sender (the body back)
     and publishes it on a PUB; the second and the third take it on a SUB,
-    commit it the same way and publish it. Each database is opened as the services open theirs
-    (db_open: WAL, synchronous=FULL, the WAL preallocated) in DIR. This
+    commit it the same way and publish it. Each database is opened as the
+    services open theirs (db_open: WAL, synchronous=FULL, the WAL
+    preallocated) in DIR. This
     program sends a 200-byte message on a DEALER and stops the clock when a
     SUB on the third relay has it: three durable commits and four hops, in
     four processes with their own libzmq I/O threads, as on the path. One
@@ -21,16 +22,21 @@
     this is the distribution of the whole path, tail included: a slow spell
     of the disk or a wake-up that costs more than the median shows here as
     it shows in e2e_p99_us. For comparison; the targets stay against
-    e2e_floor_us. Exits 0, or 1 when the path could not be measured. */
+    e2e_floor_us. A relay ends on SIGTERM, or when this program has gone
+    (Linux's parent-death signal). Exits 0; 1 when the path could not be
+    measured; 2 on a usage error. */
 #include "benchutil.h"
 #include "db.h"
 #include "sock.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +52,7 @@
 
 static volatile sig_atomic_t s_stop; /* a relay was told to end (SIGTERM) */
 
+/* SIGTERM in a relay: ends its loop (within RECV_TIMEOUT_MSEC). */
 static void
 s_on_term(int sig)
 {
@@ -69,19 +76,35 @@ s_commit(sqlite3 *db, sqlite3_stmt *insert, zframe_t *body)
 }
 
 /* Relay number `stage` (0 takes from a ROUTER, the others from a SUB on
-   in_ep): writes its two endpoints ("in out\n") to report_fd, then commits
-   (when `commit`) and forwards every message until SIGTERM or a failure.
-   Returns the process's exit status. */
+   in_ep), a child of `parent`: writes its two endpoints ("in out\n") to
+   report_fd, then commits (when `commit`) and forwards every message until
+   SIGTERM, its parent's end or a failure. Returns the process's exit
+   status. */
 static int
-s_relay(int stage, bool commit, const char *dir, const char *in_ep, int report_fd)
+s_relay(int stage, bool commit, const char *dir, const char *in_ep, int report_fd, pid_t parent)
 {
     static const char *schema = "CREATE TABLE IF NOT EXISTS m (id INTEGER PRIMARY KEY, body BLOB)";
-    char path[4096], err[256];
+    char path[4096], err[256] = "";
     int status = 1;
     zsock_t *in = NULL, *out = NULL;
     sqlite3_stmt *insert = NULL;
+    sqlite3 *db = NULL;
+    /* SIGTERM from the start (the parent may stop the relays before this
+       one has reported); SIGTERM too when the parent ends, however it
+       ends, and no hold on its standard output (a pipe run.sh reads) */
+    struct sigaction term = {.sa_handler = s_on_term};
+    const int devnull = open("/dev/null", O_WRONLY);
+    if (sigaction(SIGTERM, &term, NULL) != 0 || prctl(PR_SET_PDEATHSIG, SIGTERM) != 0
+        || getppid() != parent || devnull < 0 || dup2(devnull, STDOUT_FILENO) < 0) {
+        fprintf(stderr, "bench-path-floor: relay %d: %s\n", stage,
+                getppid() != parent ? "its parent has gone" : strerror(errno));
+        if (devnull >= 0)
+            close(devnull);
+        goto done;
+    }
+    close(devnull);
     snprintf(path, sizeof path, "%s/path-floor-%d.db", dir, stage);
-    sqlite3 *db = db_open(path, schema, err, sizeof err);
+    db = db_open(path, schema, err, sizeof err);
     if (!db) {
         fprintf(stderr, "bench-path-floor: %s: %s\n", path, err);
         goto done;
@@ -94,9 +117,11 @@ s_relay(int stage, bool commit, const char *dir, const char *in_ep, int report_f
     sock_init();
     in = stage == 0 ? sock_new_server(ZMQ_ROUTER, "tcp://127.0.0.1:*", err, sizeof err)
                     : sock_new_client(ZMQ_SUB, in_ep, "");
-    out = sock_new_server(ZMQ_PUB, "tcp://127.0.0.1:*", err, sizeof err);
+    if (in)
+        out = sock_new_server(ZMQ_PUB, "tcp://127.0.0.1:*", err, sizeof err);
     if (!in || !out) {
-        fprintf(stderr, "bench-path-floor: relay %d: cannot open its sockets\n", stage);
+        fprintf(stderr, "bench-path-floor: relay %d: cannot open its %s socket%s%s\n", stage,
+                in ? "outgoing" : "incoming", err[0] ? ": " : "", err);
         goto done;
     }
     char line[2 * ENDPOINT_MAX + 2];
@@ -105,9 +130,7 @@ s_relay(int stage, bool commit, const char *dir, const char *in_ep, int report_f
     if (n <= 0 || (size_t) n >= sizeof line || write(report_fd, line, (size_t) n) != n)
         goto done;
     close(report_fd);
-    /* SIGTERM ends the loop within RECV_TIMEOUT_MSEC, then the cleanup */
-    struct sigaction term = {.sa_handler = s_on_term};
-    sigaction(SIGTERM, &term, NULL);
+    report_fd = -1;
     zsock_set_rcvtimeo(in, RECV_TIMEOUT_MSEC);
     while (!s_stop) {
         zmsg_t *msg = zmsg_recv(in);
@@ -134,12 +157,14 @@ done:
     sqlite3_finalize(insert);
     db_close(&db);
     zsys_shutdown(); /* the child leaves by _exit: no atexit handler runs */
+    if (report_fd >= 0)
+        close(report_fd);
     return status;
 }
 
 /* Starts relay `stage` in a child process (committing when `commit`); its
-   endpoints go to in_ep and out_ep (ENDPOINT_MAX each). Returns the
-   child's pid, or -1. */
+   endpoints go to in_ep and out_ep (ENDPOINT_MAX each: the %127s below).
+   Returns the child's pid, or -1. */
 static pid_t
 s_start(int stage, bool commit, const char *dir, const char *prev_out, char *in_ep, char *out_ep)
 {
@@ -147,10 +172,11 @@ s_start(int stage, bool commit, const char *dir, const char *prev_out, char *in_
     if (pipe(fds) != 0)
         return -1;
     fflush(NULL);
+    const pid_t parent = getpid();
     const pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        _exit(s_relay(stage, commit, dir, prev_out, fds[1]));
+        _exit(s_relay(stage, commit, dir, prev_out, fds[1], parent));
     }
     close(fds[1]);
     char line[2 * ENDPOINT_MAX + 2] = "";
@@ -190,7 +216,8 @@ s_await(zsock_t *sub, uint32_t want, int timeout_msec)
     return false;
 }
 
-/* Sends message number n (PAYLOAD_BYTES, n first) on dealer. */
+/* Sends message number n (PAYLOAD_BYTES, n first) on dealer. Returns 0,
+   or -1 when it could not be sent. */
 static int
 s_send(zsock_t *dealer, uint32_t n)
 {
@@ -217,6 +244,20 @@ s_drain(zsock_t *dealer)
     }
 }
 
+/* Sets *out to text read as a whole decimal number in [lo, hi]. Returns
+   0, or -1 (anything else: empty, trailing characters, out of range). */
+static int
+s_parse_int(const char *text, long lo, long hi, int *out)
+{
+    char *end = NULL;
+    errno = 0;
+    const long v = strtol(text, &end, 10);
+    if (end == text || *end != '\0' || errno != 0 || v < lo || v > hi)
+        return -1;
+    *out = (int) v;
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -229,14 +270,12 @@ main(int argc, char **argv)
                 "  bench/pathfloor.c)\n");
         return help ? 0 : 2;
     }
-    const int samples = argc >= 3 ? atoi(argv[2]) : DEFAULT_SAMPLES;
-    if (samples < 1 || samples > 1000000) {
+    int samples = DEFAULT_SAMPLES, commits = RELAYS;
+    if (argc >= 3 && s_parse_int(argv[2], 1, 1000000, &samples) != 0) {
         fprintf(stderr, "bench-path-floor: SAMPLES must be 1..1000000, not '%s'\n", argv[2]);
         return 2;
     }
-    const int commits = argc == 4 ? atoi(argv[3]) : RELAYS;
-    if (commits < 0 || commits > RELAYS
-        || (argc == 4 && strspn(argv[3], "0123456789") != strlen(argv[3]))) {
+    if (argc == 4 && s_parse_int(argv[3], 0, RELAYS, &commits) != 0) {
         fprintf(stderr, "bench-path-floor: COMMITS must be 0..%d, not '%s'\n", RELAYS, argv[3]);
         return 2;
     }
@@ -279,8 +318,13 @@ main(int argc, char **argv)
         usleep(GAP_USEC);
         s_drain(dealer);
         const int64_t start = bench_now_ns();
-        if (s_send(dealer, ++n) != 0 || !s_await(sub, n, SAMPLE_TIMEOUT_MSEC)) {
-            fprintf(stderr, "bench-path-floor: message %u was lost\n", n);
+        if (s_send(dealer, ++n) != 0) {
+            fprintf(stderr, "bench-path-floor: message %u could not be sent\n", n);
+            goto done;
+        }
+        if (!s_await(sub, n, SAMPLE_TIMEOUT_MSEC)) {
+            fprintf(stderr, "bench-path-floor: message %u did not come through in %d ms\n", n,
+                    SAMPLE_TIMEOUT_MSEC);
             goto done;
         }
         if (i >= WARMUP)
@@ -300,7 +344,14 @@ done:
     for (int i = 0; i < RELAYS; i++)
         if (pids[i] > 0) {
             kill(pids[i], SIGTERM);
-            waitpid(pids[i], NULL, 0);
+            int how = 0;
+            if (waitpid(pids[i], &how, 0) == pids[i]
+                && !(WIFEXITED(how) && WEXITSTATUS(how) == 0)) {
+                fprintf(stderr, "bench-path-floor: relay %d failed (%s %d)\n", i,
+                        WIFEXITED(how) ? "exit status" : "signal",
+                        WIFEXITED(how) ? WEXITSTATUS(how) : WTERMSIG(how));
+                status = 1;
+            }
         }
     free(t);
     return status;

@@ -285,7 +285,7 @@ fi
 if part e2e; then
 # the same path with nothing of Ratify on it, just before the real one
 mkdir -p "$tmp/path-floor"
-"$bb/bench-path-floor" "$tmp/path-floor" "$e2e_samples" | relay
+RATIFY_CURVE=0 "$bb/bench-path-floor" "$tmp/path-floor" "$e2e_samples" | relay
 echo "#   path_floor_<pct>_us: the path's shape alone (three processes that each commit one row as the services commit, then publish; client DEALER -> ROUTER, PUB/SUB after), timed end to end at the e2e rate: its distribution, tail included, where e2e_floor_us adds up medians (for comparison)"
 "$bb/bench-e2e" --write-catalog "$tmp" $((e2e_samples + 100)) || exit 1
 start_stack 20 "$tmp/e2e" "$tmp/instruments.ini" _e2e
@@ -314,16 +314,23 @@ echo "#   e2e_floor_prealloc_us: the floor with commits as they cost in a preall
 figure e2e_floor_prealloc_idle_us "$(awk -v c="$(fig floor_commit_prealloc_idle_us)" -v h="$(fig floor_hop_idle_us)" 'BEGIN { printf "%.0f", 3 * c + 4 * h }')" us
 fi
 if part e2e; then
-  pf50=$(fig path_floor_p50_us) pf99=$(fig path_floor_p99_us)
-  if [ -n "$pf50" ] && [ -n "$pf99" ] && [ -n "$(fig e2e_p50_us)" ]; then
+  # set and not 0 (a percentile of no sample is 0)
+  measured() { for v in "$@"; do awk -v v="$v" 'BEGIN { exit !(v != "" && v + 0 > 0) }' || return 1; done; }
+  pf50=$(fig path_floor_p50_us) pf99=$(fig path_floor_p99_us) ef=$(fig e2e_floor_us)
+  e50=$(fig e2e_p50_us) e99=$(fig e2e_p99_us)
+  if measured "$pf50" "$pf99" "$e50" "$e99"; then
     echo "# e2e against the path floor (comparison, not a target):" \
-      "$(awk -v a="$(fig e2e_p50_us)" -v b="$pf50" -v c="$(fig e2e_p99_us)" -v d="$pf99" \
+      "$(awk -v a="$e50" -v b="$pf50" -v c="$e99" -v d="$pf99" \
         'BEGIN { printf "p50 %.2fx (%d vs %d us), p99 %.2fx (%d vs %d us)", a / b, a, b, c / d, c, d }')"
-    [ -n "$(fig e2e_floor_us)" ] && echo "# the path floor against the e2e targets' bars (what the path alone reaches here):" \
-      "$(awk -v b="$pf50" -v d="$pf99" -v f="$(fig e2e_floor_us)" \
-        'BEGIN { printf "p50 %d vs %.0f us (%.2fx the bar), p99 %d vs %.0f us (%.2fx the bar)", b, 1.5 * f, b / (1.5 * f), d, 2 * f, d / (2 * f) }')"
   else
     echo "# e2e against the path floor (comparison, not a target): NOT MEASURED"
+  fi
+  if measured "$pf50" "$pf99" "$ef"; then
+    echo "# the path floor against the e2e targets' bars (what the path alone reaches here):" \
+      "$(awk -v b="$pf50" -v d="$pf99" -v f="$ef" \
+        'BEGIN { printf "p50 %d vs %.0f us (%.2fx the bar), p99 %d vs %.0f us (%.2fx the bar)", b, 1.5 * f, b / (1.5 * f), d, 2 * f, d / (2 * f) }')"
+  else
+    echo "# the path floor against the e2e targets' bars: NOT MEASURED (needs the floor part too)"
   fi
 fi
 
