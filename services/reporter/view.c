@@ -11,10 +11,13 @@
 
     The cursor lives in a one-row table beside the events, written in the
     same transaction, so an event skipped as unreadable is not asked for
-    again after a restart. */
+    again after a restart. An appended event is always new (its seq above
+    the cursor), so its row waits in the mirror's queue (evmirror.h:
+    several events to an INSERT) until the commit flushes it. */
 #include "view.h"
 
 #include "db.h"
+#include "evmirror.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -27,24 +30,13 @@
    the default (2 MB) would stay resident. */
 #define VIEW_CACHE_KIB 512
 
-static const char *s_schema = "CREATE TABLE IF NOT EXISTS events ("
-                              "  seq INTEGER PRIMARY KEY,"
-                              "  action TEXT NOT NULL,"
-                              "  instrument TEXT NOT NULL,"
-                              "  participant TEXT NOT NULL,"
-                              "  date TEXT,"
-                              "  retracts INTEGER,"
-                              "  reason TEXT,"
-                              "  recorded_ms INTEGER NOT NULL);"
-                              "CREATE TABLE IF NOT EXISTS cursor ("
-                              "  id INTEGER PRIMARY KEY CHECK (id = 1),"
-                              "  seq INTEGER NOT NULL);";
+static const char *s_schema = EVMIRROR_SCHEMA "CREATE TABLE IF NOT EXISTS cursor ("
+                                              "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+                                              "  seq INTEGER NOT NULL);";
 
-enum { ST_INSERT, ST_CURSOR, ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_COUNT };
+enum { ST_CURSOR, ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_COUNT };
 
 static const char *s_sql[ST_COUNT] = {
-    [ST_INSERT] = ("INSERT OR IGNORE INTO events (seq, action, instrument, participant, date,"
-                   " retracts, reason, recorded_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
     [ST_CURSOR] = "INSERT OR REPLACE INTO cursor (id, seq) VALUES (1, ?1)",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
@@ -55,6 +47,7 @@ struct _view_t {
     const catalog_t *catalog;
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
+    evmirror_t *mirror; /* the staged events' rows not inserted yet */
     pthread_mutex_t lock;
     bool lock_ready;
     evtab_t *events; /* [0, count) visible, [count, count + staged) staged */
@@ -201,6 +194,7 @@ view_open(const char *path, const catalog_t *catalog, char *err, size_t errlen)
         goto fail;
     }
     if (db_prepare(self->db, s_sql, self->st, ST_COUNT, err, errlen) != 0
+        || !(self->mirror = evmirror_new(self->db, err, errlen))
         || s_load(self, path, err, errlen) != 0)
         goto fail;
     return self;
@@ -218,6 +212,7 @@ view_destroy(view_t **self_p)
     if (self->in_tx)
         db_run(self->st[ST_ROLLBACK], NULL, 0);
     db_finalize(self->st, ST_COUNT);
+    evmirror_destroy(&self->mirror);
     db_close(&self->db);
     if (self->lock_ready)
         pthread_mutex_destroy(&self->lock);
@@ -263,6 +258,7 @@ view_pending(const view_t *self)
 static void
 s_rollback(view_t *self)
 {
+    evmirror_drop(self->mirror);
     if (self->in_tx) {
         db_run(self->st[ST_ROLLBACK], NULL, 0);
         /* a failed COMMIT may already have ended the transaction */
@@ -294,30 +290,7 @@ view_append(view_t *self, const event_t *ev, char *err, size_t errlen)
 {
     if (ev->seq <= self->staged_seq)
         return 0;
-    char date[RDATE_ISO_SIZE];
-    sqlite3_stmt *st = self->st[ST_INSERT];
-    if (s_begin(self, err, errlen) != 0)
-        goto fail;
-    sqlite3_bind_int64(st, 1, ev->seq);
-    sqlite3_bind_text(st, 2, action_name(ev->action), -1, SQLITE_STATIC);
-    /* SQLITE_STATIC: every buffer outlives the step, and db_run clears the
-       bindings right after it */
-    sqlite3_bind_text(st, 3, ev->instrument, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, ev->participant, -1, SQLITE_STATIC);
-    if (ev->date == RDATE_NONE || !rdate_format(ev->date, date)[0])
-        sqlite3_bind_null(st, 5);
-    else
-        sqlite3_bind_text(st, 5, date, -1, SQLITE_STATIC);
-    if (ev->action == ACTION_RETRACTION) {
-        sqlite3_bind_int64(st, 6, ev->retracts);
-        sqlite3_bind_text(st, 7, ev->reason, -1, SQLITE_STATIC);
-    }
-    else {
-        sqlite3_bind_null(st, 6);
-        sqlite3_bind_null(st, 7);
-    }
-    sqlite3_bind_int64(st, 8, ev->recorded_ms);
-    if (db_run(st, err, errlen) != 0)
+    if (s_begin(self, err, errlen) != 0 || evmirror_queue(self->mirror, ev, err, errlen) != 0)
         goto fail;
     pthread_mutex_lock(&self->lock);
     const int added = evtab_append(self->events, ev);
@@ -353,7 +326,8 @@ view_commit(view_t *self, char *err, size_t errlen)
     if (!self->in_tx)
         return 0;
     sqlite3_bind_int64(self->st[ST_CURSOR], 1, self->staged_seq);
-    if (db_run(self->st[ST_CURSOR], err, errlen) != 0
+    if (evmirror_flush(self->mirror, err, errlen) != 0
+        || db_run(self->st[ST_CURSOR], err, errlen) != 0
         || db_run(self->st[ST_COMMIT], err, errlen) != 0) {
         s_rollback(self);
         return -1;

@@ -1,30 +1,29 @@
 /*  thstore: SQLite mirror and milestones. Statements are prepared once at
-    open; every function resets its statement before returning. */
+    open; every function resets its statement before returning.
+
+    Inside a transaction, an event whose seq is above every seq held is
+    new, so it is counted as stored at once and queued in the mirror
+    (evmirror.h: several events to an INSERT), which is flushed before the
+    COMMIT; any other event is inserted at once, after the queue, and the
+    table says whether it was new, as before. Nothing stays queued across
+    a COMMIT or ROLLBACK. */
 #include "thstore.h"
 
 #include "db.h"
+#include "evmirror.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *s_schema = "CREATE TABLE IF NOT EXISTS events ("
-                              "  seq INTEGER PRIMARY KEY,"
-                              "  action TEXT NOT NULL,"
-                              "  instrument TEXT NOT NULL,"
-                              "  participant TEXT NOT NULL,"
-                              "  date TEXT,"
-                              "  retracts INTEGER,"
-                              "  reason TEXT,"
-                              "  recorded_ms INTEGER NOT NULL);"
-                              "CREATE TABLE IF NOT EXISTS milestones ("
-                              "  seq INTEGER PRIMARY KEY,"
-                              "  id TEXT NOT NULL UNIQUE,"
-                              "  kind TEXT NOT NULL,"
-                              "  instrument TEXT NOT NULL,"
-                              "  level INTEGER,"
-                              "  date TEXT,"
-                              "  body BLOB NOT NULL);";
+static const char *s_schema = EVMIRROR_SCHEMA "CREATE TABLE IF NOT EXISTS milestones ("
+                                              "  seq INTEGER PRIMARY KEY,"
+                                              "  id TEXT NOT NULL UNIQUE,"
+                                              "  kind TEXT NOT NULL,"
+                                              "  instrument TEXT NOT NULL,"
+                                              "  level INTEGER,"
+                                              "  date TEXT,"
+                                              "  body BLOB NOT NULL);";
 
 /* The page cache holds what the service touches after start: the events
    table's last pages (appends) and the milestones table and its id index
@@ -39,7 +38,6 @@ enum {
     ST_ROLLBACK,
     ST_CURSOR,
     ST_LAST_MILESTONE,
-    ST_ADD_EVENT,
     ST_EVENTS,
     ST_ADD_MILESTONE,
     ST_MILESTONES,
@@ -53,8 +51,6 @@ static const char *s_sql[ST_COUNT] = {
     [ST_ROLLBACK] = "ROLLBACK",
     [ST_CURSOR] = "SELECT COALESCE(MAX(seq), 0) FROM events",
     [ST_LAST_MILESTONE] = "SELECT COALESCE(MAX(seq), 0) FROM milestones",
-    [ST_ADD_EVENT] = "INSERT OR IGNORE INTO events (seq, action, instrument, participant, date,"
-                     " retracts, reason, recorded_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [ST_EVENTS] = "SELECT seq, action, instrument, participant, date, retracts, reason,"
                   " recorded_ms FROM events ORDER BY seq",
     [ST_ADD_MILESTONE] = "INSERT INTO milestones (seq, id, kind, instrument, level, date, body)"
@@ -67,6 +63,8 @@ static const char *s_sql[ST_COUNT] = {
 struct _thstore_t {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
+    evmirror_t *mirror;
+    int64_t max_seq; /* the largest seq held, queued ones included; -1: not read yet */
 };
 
 thstore_t *
@@ -77,8 +75,10 @@ thstore_open(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    self->max_seq = -1;
     self->db = db_open_cached(path, s_schema, THSTORE_CACHE_KIB, err, errlen);
-    if (!self->db || db_prepare(self->db, s_sql, self->st, ST_COUNT, err, errlen) != 0)
+    if (!self->db || db_prepare(self->db, s_sql, self->st, ST_COUNT, err, errlen) != 0
+        || !(self->mirror = evmirror_new(self->db, err, errlen)))
         goto fail;
     return self;
 fail:
@@ -95,6 +95,7 @@ thstore_destroy(thstore_t **self_p)
     if (self->db && !sqlite3_get_autocommit(self->db))
         thstore_rollback(self);
     db_finalize(self->st, ST_COUNT);
+    evmirror_destroy(&self->mirror);
     db_close(&self->db);
     free(self);
     *self_p = NULL;
@@ -109,7 +110,8 @@ thstore_begin(thstore_t *self, char *err, size_t errlen)
 int
 thstore_commit(thstore_t *self, char *err, size_t errlen)
 {
-    if (db_run(self->st[ST_COMMIT], err, errlen) == 0)
+    if (evmirror_flush(self->mirror, err, errlen) == 0
+        && db_run(self->st[ST_COMMIT], err, errlen) == 0)
         return 0;
     thstore_rollback(self);
     return -1;
@@ -118,6 +120,9 @@ thstore_commit(thstore_t *self, char *err, size_t errlen)
 void
 thstore_rollback(thstore_t *self)
 {
+    if (self->mirror) /* NULL when thstore_open failed */
+        evmirror_drop(self->mirror);
+    self->max_seq = -1;
     if (!sqlite3_get_autocommit(self->db))
         db_run(self->st[ST_ROLLBACK], NULL, 0);
 }
@@ -133,7 +138,8 @@ s_scalar(thstore_t *self, int which)
 int64_t
 thstore_cursor(thstore_t *self)
 {
-    return s_scalar(self, ST_CURSOR);
+    /* the queued events are above every seq in the table */
+    return evmirror_queued(self->mirror) > 0 ? self->max_seq : s_scalar(self, ST_CURSOR);
 }
 
 int64_t
@@ -165,25 +171,28 @@ s_column_date(sqlite3_stmt *st, int col)
 int
 thstore_add_event(thstore_t *self, const event_t *ev, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = self->st[ST_ADD_EVENT];
-    sqlite3_bind_int64(st, 1, ev->seq);
-    sqlite3_bind_text(st, 2, action_name(ev->action), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, ev->instrument, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, ev->participant, -1, SQLITE_STATIC);
-    s_bind_date(st, 5, ev->date);
-    if (ev->action == ACTION_RETRACTION) {
-        sqlite3_bind_int64(st, 6, ev->retracts);
-        sqlite3_bind_text(st, 7, ev->reason, -1, SQLITE_STATIC);
+    if (sqlite3_get_autocommit(self->db)) { /* no transaction: nothing may wait */
+        self->max_seq = -1;                 /* read again in the next one */
+        return evmirror_insert(self->mirror, ev, err, errlen);
     }
-    sqlite3_bind_int64(st, 8, ev->recorded_ms);
-    if (db_run(st, err, errlen) != 0)
+    if (self->max_seq < 0 && (self->max_seq = s_scalar(self, ST_CURSOR)) < 0) {
+        snprintf(err, errlen, "cannot read the last event mirrored: %s", sqlite3_errmsg(self->db));
         return -1;
-    return sqlite3_changes(self->db) > 0 ? 1 : 0;
+    }
+    if (ev->seq > self->max_seq) { /* new: it may wait in the queue */
+        self->max_seq = ev->seq;
+        return evmirror_queue(self->mirror, ev, err, errlen) == 0 ? 1 : -1;
+    }
+    /* at or below a seq held: the table says whether it is there */
+    return evmirror_insert(self->mirror, ev, err, errlen);
 }
 
 int
 thstore_each_event(thstore_t *self, thstore_event_fn *fn, void *ctx)
 {
+    char err[256];
+    if (evmirror_flush(self->mirror, err, sizeof err) != 0)
+        return -1;
     sqlite3_stmt *st = self->st[ST_EVENTS];
     int rc, result = 0;
     char action[32];
