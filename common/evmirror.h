@@ -49,7 +49,8 @@ void evmirror_destroy(evmirror_t **self_p);
 
 /* Inserts ev now (INSERT OR IGNORE), after the queued events. Returns 1
    when it was stored, 0 when an event with its seq was there already, -1
-   with the reason in err (the queue is then dropped). */
+   with the reason in err (the queue is then dropped, some of it maybe
+   inserted: roll the transaction back). */
 int evmirror_insert(evmirror_t *self, const event_t *ev, char *err, size_t errlen);
 
 /* Queues a copy of ev, which the caller knows to be new, and inserts the
@@ -58,7 +59,8 @@ int evmirror_insert(evmirror_t *self, const event_t *ev, char *err, size_t errle
 int evmirror_queue(evmirror_t *self, const event_t *ev, char *err, size_t errlen);
 
 /* Inserts the queued events. Returns 0, or -1 with the reason in err
-   (the queue is dropped either way). */
+   (the queue is dropped either way, some of it maybe inserted: roll the
+   transaction back). */
 int evmirror_flush(evmirror_t *self, char *err, size_t errlen);
 
 /* Forgets the queued events (their transaction was rolled back). */

@@ -6,12 +6,16 @@
     (evmirror.h: several events to an INSERT), which is flushed before the
     COMMIT; any other event is inserted at once, after the queue, and the
     table says whether it was new, as before. Nothing stays queued across
-    a COMMIT or ROLLBACK. */
+    a COMMIT or ROLLBACK. A failed mirror write may have dropped queued
+    events the caller was told were stored, so it marks the transaction
+    failed: its COMMIT is refused and it must be rolled back. The file has
+    one writer, this store: the largest seq is read once a transaction. */
 #include "thstore.h"
 
 #include "db.h"
 #include "evmirror.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +69,7 @@ struct _thstore_t {
     sqlite3_stmt *st[ST_COUNT];
     evmirror_t *mirror;
     int64_t max_seq; /* the largest seq held, queued ones included; -1: not read yet */
+    bool failed;     /* a mirror write of this transaction failed */
 };
 
 thstore_t *
@@ -104,14 +109,18 @@ thstore_destroy(thstore_t **self_p)
 int
 thstore_begin(thstore_t *self, char *err, size_t errlen)
 {
+    self->max_seq = -1; /* read in this transaction, at its first event */
+    self->failed = false;
     return db_run(self->st[ST_BEGIN], err, errlen);
 }
 
 int
 thstore_commit(thstore_t *self, char *err, size_t errlen)
 {
-    if (evmirror_flush(self->mirror, err, errlen) == 0
-        && db_run(self->st[ST_COMMIT], err, errlen) == 0)
+    if (self->failed)
+        snprintf(err, errlen, "an event of this transaction could not be written");
+    else if (evmirror_flush(self->mirror, err, errlen) == 0
+             && db_run(self->st[ST_COMMIT], err, errlen) == 0)
         return 0;
     thstore_rollback(self);
     return -1;
@@ -123,6 +132,7 @@ thstore_rollback(thstore_t *self)
     if (self->mirror) /* NULL when thstore_open failed */
         evmirror_drop(self->mirror);
     self->max_seq = -1;
+    self->failed = false;
     if (!sqlite3_get_autocommit(self->db))
         db_run(self->st[ST_ROLLBACK], NULL, 0);
 }
@@ -172,27 +182,39 @@ int
 thstore_add_event(thstore_t *self, const event_t *ev, char *err, size_t errlen)
 {
     if (sqlite3_get_autocommit(self->db)) { /* no transaction: nothing may wait */
-        self->max_seq = -1;                 /* read again in the next one */
+        if (evmirror_queued(self->mirror) > 0) {
+            /* SQLite ended the transaction (an I/O error) and nobody
+               rolled it back: its queued events are not in the file */
+            evmirror_drop(self->mirror);
+            snprintf(err, errlen, "the transaction ended before its events were written");
+            return -1;
+        }
         return evmirror_insert(self->mirror, ev, err, errlen);
     }
+    int rc;
     if (self->max_seq < 0 && (self->max_seq = s_scalar(self, ST_CURSOR)) < 0) {
         snprintf(err, errlen, "cannot read the last event mirrored: %s", sqlite3_errmsg(self->db));
-        return -1;
+        rc = -1;
     }
-    if (ev->seq > self->max_seq) { /* new: it may wait in the queue */
+    else if (ev->seq > self->max_seq) { /* new: it may wait in the queue */
         self->max_seq = ev->seq;
-        return evmirror_queue(self->mirror, ev, err, errlen) == 0 ? 1 : -1;
+        rc = evmirror_queue(self->mirror, ev, err, errlen) == 0 ? 1 : -1;
     }
-    /* at or below a seq held: the table says whether it is there */
-    return evmirror_insert(self->mirror, ev, err, errlen);
+    else /* at or below a seq held: the table says whether it is there */
+        rc = evmirror_insert(self->mirror, ev, err, errlen);
+    if (rc < 0)
+        self->failed = true;
+    return rc;
 }
 
 int
 thstore_each_event(thstore_t *self, thstore_event_fn *fn, void *ctx)
 {
     char err[256];
-    if (evmirror_flush(self->mirror, err, sizeof err) != 0)
+    if (evmirror_flush(self->mirror, err, sizeof err) != 0) {
+        self->failed = true;
         return -1;
+    }
     sqlite3_stmt *st = self->st[ST_EVENTS];
     int rc, result = 0;
     char action[32];

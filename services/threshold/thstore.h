@@ -40,7 +40,8 @@ void thstore_destroy(thstore_t **self_p);
 int thstore_begin(thstore_t *self, char *err, size_t errlen);
 
 /* Commits the open transaction (durable on return). Returns 0, or -1
-   with the reason in err; the transaction is then rolled back. */
+   with the reason in err; the transaction is then rolled back. A
+   transaction in which thstore_add_event failed is never committed. */
 int thstore_commit(thstore_t *self, char *err, size_t errlen);
 
 /* Rolls back the open transaction, if any. */
@@ -53,8 +54,11 @@ int64_t thstore_cursor(thstore_t *self);
 /* Returns the last milestone sequence (0 when none), or -1 on error. */
 int64_t thstore_last_milestone(thstore_t *self);
 
-/* Mirrors one registry event. Returns 1 when stored, 0 when an event
-   with that seq is already there, -1 with the reason in err. */
+/* Mirrors one registry event. Inside a transaction the row may be
+   written only at the commit (several to a statement). Returns 1 when
+   stored, 0 when an event with that seq is already there, -1 with the
+   reason in err: then events this transaction was told were stored may
+   be lost, and its commit is refused (roll it back). */
 int thstore_add_event(thstore_t *self, const event_t *ev, char *err, size_t errlen);
 
 /* Calls fn for each mirrored event in sequence order; stops early when fn

@@ -9,10 +9,14 @@
     already there (0) or new (1, a gap filled); the cursor counts events
     not yet inserted; a rolled-back transaction keeps none of its events
     and the same seqs are new again; an event stored outside a transaction
-    is known as a duplicate in the next one; and everything survives
-    closing and reopening the file. */
+    is known as a duplicate in the next one; everything survives closing
+    and reopening the file; and a failed write (a trigger refusing one
+    event, met at the flush a replay makes) refuses the commit, leaving
+    nothing of the transaction in the file. */
 #include "check.h"
 #include "thstore.h"
+
+#include <sqlite3.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,10 +187,45 @@ main(void)
         thstore_destroy(&store);
     }
 
+    /* a failed write refuses the commit: 104 is refused by a trigger, and
+       its failure (at the flush a replay makes) loses 104 and 105, which
+       were reported as stored */
+    char refusing[600];
+    snprintf(refusing, sizeof refusing, "%s/refusing.db", s_dir);
+    store = thstore_open(refusing, err, sizeof err);
+    CHECK(store != NULL);
+    sqlite3 *other = NULL;
+    CHECK_INT(sqlite3_open(refusing, &other), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(other,
+                           "CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.seq = 104"
+                           " BEGIN SELECT RAISE(ABORT, 'refused 104'); END;",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    sqlite3_close(other);
+    if (store) {
+        CHECK_INT(thstore_begin(store, err, sizeof err), 0);
+        for (int64_t n = 101; n <= 105; n++)
+            CHECK_INT(s_add(store, n), 1);
+        const event_t replay = s_event(102);
+        CHECK_INT(thstore_add_event(store, &replay, err, sizeof err), -1);
+        CHECK(strstr(err, "refused 104") != NULL);
+        CHECK_INT(thstore_commit(store, err, sizeof err), -1);
+        CHECK(strstr(err, "could not be written") != NULL);
+        CHECK_INT(thstore_cursor(store), 0);
+        /* the next transaction starts clean */
+        CHECK_INT(thstore_begin(store, err, sizeof err), 0);
+        CHECK_INT(s_add(store, 101), 1);
+        CHECK_INT(thstore_commit(store, err, sizeof err), 0);
+        CHECK_INT(thstore_cursor(store), 101);
+        thstore_destroy(&store);
+    }
+
     static const char *sides[] = {"", "-wal", "-shm"};
     for (int i = 0; i < 3; i++) {
-        char side[600];
+        char side[700];
         snprintf(side, sizeof side, "%s%s", s_path, sides[i]);
+        unlink(side);
+        snprintf(side, sizeof side, "%s%s", refusing, sides[i]);
         unlink(side);
     }
     rmdir(s_dir);
