@@ -9,7 +9,8 @@
     a COMMIT or ROLLBACK. A failed mirror write may have dropped queued
     events the caller was told were stored, so it marks the transaction
     failed: its COMMIT is refused and it must be rolled back. The file has
-    one writer, this store: the largest seq is read once a transaction. */
+    one writer, this store, so the largest seq, read at the first event, is
+    kept from one transaction to the next (read again after a rollback). */
 #include "thstore.h"
 
 #include "db.h"
@@ -109,7 +110,6 @@ thstore_destroy(thstore_t **self_p)
 int
 thstore_begin(thstore_t *self, char *err, size_t errlen)
 {
-    self->max_seq = -1; /* read in this transaction, at its first event */
     self->failed = false;
     return db_run(self->st[ST_BEGIN], err, errlen);
 }
@@ -189,6 +189,7 @@ thstore_add_event(thstore_t *self, const event_t *ev, char *err, size_t errlen)
             snprintf(err, errlen, "the transaction ended before its events were written");
             return -1;
         }
+        self->max_seq = -1; /* read again in the next transaction */
         return evmirror_insert(self->mirror, ev, err, errlen);
     }
     int rc;
