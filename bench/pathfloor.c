@@ -62,14 +62,12 @@ s_on_term(int sig)
 
 /* Commits body as one row of db. Returns 0, or -1 (reason printed). */
 static int
-s_commit(sqlite3 *db, sqlite3_stmt *insert, zframe_t *body)
+s_commit(sqlite3_stmt *insert, zframe_t *body)
 {
+    char err[256];
     sqlite3_bind_blob(insert, 1, zframe_data(body), (int) zframe_size(body), SQLITE_STATIC);
-    const int rc = sqlite3_step(insert);
-    sqlite3_reset(insert);
-    sqlite3_clear_bindings(insert);
-    if (rc != SQLITE_DONE) {
-        fprintf(stderr, "bench-path-floor: commit: %s\n", sqlite3_errmsg(db));
+    if (db_run(insert, err, sizeof err) != 0) {
+        fprintf(stderr, "bench-path-floor: commit: %s\n", err);
         return -1;
     }
     return 0;
@@ -137,7 +135,7 @@ s_relay(int stage, bool commit, const char *dir, const char *in_ep, int report_f
         if (!msg)
             continue;
         zframe_t *body = zmsg_last(msg);
-        if (!body || (commit && s_commit(db, insert, body) != 0)) {
+        if (!body || (commit && s_commit(insert, body) != 0)) {
             zmsg_destroy(&msg);
             goto done;
         }

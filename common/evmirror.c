@@ -1,6 +1,7 @@
 /*  evmirror: see evmirror.h. */
 #include "evmirror.h"
 
+#include "db.h"
 #include "rdate.h"
 
 #include <stdio.h>
@@ -91,27 +92,13 @@ s_bind(sqlite3_stmt *st, int base, const event_t *ev, char *date)
     sqlite3_bind_int64(st, base + 8, ev->recorded_ms);
 }
 
-/* Steps st once and clears it. Returns 0, or -1 with the reason in err. */
-static int
-s_run(sqlite3_stmt *st, char *err, size_t errlen)
-{
-    const int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    if (rc != SQLITE_DONE) {
-        snprintf(err, errlen, "%s", sqlite3_errmsg(sqlite3_db_handle(st)));
-        return -1;
-    }
-    return 0;
-}
-
 /* Inserts ev alone. Returns 1 when stored, 0 when its seq was there, -1. */
 static int
 s_insert_one(evmirror_t *self, const event_t *ev, char *err, size_t errlen)
 {
     char date[RDATE_ISO_SIZE];
     s_bind(self->one, 0, ev, date);
-    if (s_run(self->one, err, errlen) != 0)
+    if (db_run(self->one, err, errlen) != 0)
         return -1;
     return sqlite3_changes(self->db) > 0 ? 1 : 0;
 }
@@ -124,7 +111,7 @@ evmirror_flush(evmirror_t *self, char *err, size_t errlen)
     if (n == EVMIRROR_ROWS) {
         for (size_t i = 0; i < n; i++)
             s_bind(self->rows, (int) i * EVMIRROR_FIELDS, &self->queue[i], self->dates[i]);
-        return s_run(self->rows, err, errlen);
+        return db_run(self->rows, err, errlen);
     }
     for (size_t i = 0; i < n; i++)
         if (s_insert_one(self, &self->queue[i], err, errlen) < 0)

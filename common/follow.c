@@ -401,17 +401,17 @@ follow_tick(follow_t *self)
    item, except for the next item when the consumer reads it itself
    (deliver_reads): it is delivered at once, and the consumer refuses it if
    unreadable. Any other (a gap, a replay pending) is checked here, as it
-   only announces a sequence. */
+   only announces a sequence. `seq`: the item's sequence, NULL when it has
+   none. */
 static int
-s_check_item(const follow_t *self, zmq_msg_t *topic, const msg_in_t *in, wire_err_t *err)
+s_check_item(const follow_t *self, zmq_msg_t *topic, const msg_in_t *in, const int64_t *seq,
+             wire_err_t *err)
 {
     const char *type = msg_in_type_name(in);
     if (zmq_msg_size(topic) != strlen(type) || memcmp(zmq_msg_data(topic), type, strlen(type)) != 0)
         return wire_fail(err, "bad_envelope", "a '%s' message under another topic", type);
-    int64_t seq = 0;
-    if (self->deliver_reads && !self->behind && strcmp(type, self->topic) == 0
-        && wire_get_int(msg_in_root(in), self->seq_key, &seq, true, NULL) == 0
-        && seq == self->last_seq + 1)
+    if (self->deliver_reads && !self->behind && seq && *seq == self->last_seq + 1
+        && strcmp(type, self->topic) == 0)
         return 0;
     return codec_check(in, err);
 }
@@ -446,10 +446,13 @@ follow_handle(follow_t *self)
         wire_err_t err;
         msg_in_t *in =
             parts == 2 ? msg_in_parse(zmq_msg_data(&part[1]), zmq_msg_size(&part[1]), &err) : NULL;
+        int64_t seq = 0; /* read once, for the check and the delivery */
+        const bool has_seq =
+            in && wire_get_int(msg_in_root(in), self->seq_key, &seq, true, NULL) == 0;
         if (!in)
             log_warn("%s: dropped a malformed stream message (%s)", self->name,
                      parts == 2 ? err.message : "not two frames");
-        else if (s_check_item(self, &part[0], in, &err) != 0) {
+        else if (s_check_item(self, &part[0], in, has_seq ? &seq : NULL, &err) != 0) {
             /* never delivered, nor taken as a sign of a gap: the owner's
                real item comes on the stream or by replay all the same */
             log_warn("%s: dropped an unreadable stream message (%s)", self->name, err.message);
@@ -460,8 +463,7 @@ follow_handle(follow_t *self)
                 s_announce(self, last);
         }
         else {
-            int64_t seq = 0;
-            if (wire_get_int(msg_in_root(in), self->seq_key, &seq, true, &err) != 0)
+            if (!has_seq)
                 log_warn("%s: stream item without '%s'", self->name, self->seq_key);
             else if (seq > self->last_seq + 1 || self->behind)
                 s_announce(self, seq); /* a gap, or a replay pending: replay covers it */
