@@ -7,7 +7,7 @@
 # It prints figures; it is not a test: it exits 0 even when a target is
 # missed (non-zero only when something could not be measured at all).
 #
-# Usage: bench/run.sh
+# Usage: bench/run.sh [--help]
 # Environment (all optional):
 #   RATIFY_BENCH_BUILD      build tree              (default: <repo>/build-bench)
 #   RATIFY_BENCH_PORT_BASE  first of the ports used (default: 24100, below the
@@ -27,6 +27,11 @@
 #                           NOT MEASURED)
 # The services run without CURVE (RATIFY_CURVE=0), as by default.
 set -u
+case ${1:-} in
+  -h | --help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  "") ;;
+  *) echo "bench: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${RATIFY_BENCH_BUILD:-$root/build-bench}
 base=${RATIFY_BENCH_PORT_BASE:-24100}
