@@ -39,6 +39,8 @@
 #define S_WAL_PAGES        (S_CKPT_PAGES + 64LL)
 #define S_WAL_HEADER       32
 #define S_WAL_FRAME_HEADER 24
+/* A database db_open creates is its owner's alone (db.h) */
+#define S_DB_MODE 0600
 
 typedef struct {
     char *path;
@@ -271,12 +273,61 @@ s_sqlite_setup(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* Creates the database file at path, empty and readable by its owner
+   only, when there is none (SQLite reads an empty file as an empty
+   database, and gives its WAL and shared-memory files the database's
+   mode). Returns 0, or -1 with errno set; an existing file is left as it
+   is. */
+static int
+s_create_private(const char *path)
+{
+    const int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_DB_MODE);
+    if (fd < 0)
+        return errno == EEXIST ? 0 : -1;
+    close(fd);
+    return 0;
+}
+
+int
+db_make_private(const char *path, char *err, size_t errlen)
+{
+    static const char *const suffix[] = {"", "-wal", "-shm"};
+    int changed = 0;
+    for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+        char file[4096];
+        if (snprintf(file, sizeof file, "%s%s", path, suffix[i]) >= (int) sizeof file) {
+            snprintf(err, errlen, "path too long");
+            return -1;
+        }
+        struct stat sb;
+        if (stat(file, &sb) != 0) {
+            if (errno == ENOENT)
+                continue;
+            snprintf(err, errlen, "cannot read the mode of %s: %s", file, strerror(errno));
+            return -1;
+        }
+        if ((sb.st_mode & 077) == 0)
+            continue;
+        if (chmod(file, sb.st_mode & 0700) != 0) {
+            snprintf(err, errlen, "cannot make %s readable by its owner only (mode %04o): %s", file,
+                     (unsigned) (sb.st_mode & 07777), strerror(errno));
+            return -1;
+        }
+        changed++;
+    }
+    return changed;
+}
+
 sqlite3 *
 db_open(const char *path, const char *schema, char *err, size_t errlen)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, s_sqlite_setup);
     sqlite3 *db = NULL;
+    if (s_create_private(path) != 0) {
+        snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+        return NULL;
+    }
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL)
         != SQLITE_OK) {

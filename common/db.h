@@ -28,7 +28,13 @@
     SQLite ignores the zeros: a frame is read only up to the first that
     does not carry the current header's salt and checksum. The closing of
     the last connection still removes the WAL, and the next db_open
-    writes it again. */
+    writes it again.
+
+    A database db_open creates is readable and writable by its owner only
+    (mode 0600, whatever the umask), and so are its WAL and shared-memory
+    files, which SQLite creates with the database's mode: the notifier's
+    holds webhook secrets, and no service's is anyone else's business. An
+    existing file keeps its mode; db_make_private narrows it. */
 #ifndef RATIFY_DB_H
 #define RATIFY_DB_H
 
@@ -36,12 +42,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Opens (creating when missing) the database at path, sets the pragmas,
+/* Opens (creating when missing, mode 0600) the database at path, sets the pragmas,
    runs `schema` (a script of CREATE ... IF NOT EXISTS statements, may be
    NULL) and preallocates the WAL (a warning is logged when it cannot: the
    database works without). Returns the handle, or NULL with a reason in
    err. Caller closes it with db_close. */
 sqlite3 *db_open(const char *path, const char *schema, char *err, size_t errlen);
+
+/* Takes the group's and others' permissions off the database at path and
+   its -wal and -shm files, those that exist (the owner's stay). Returns
+   how many files it changed (0 when none needed it), or -1 with a reason
+   in err. */
+int db_make_private(const char *path, char *err, size_t errlen);
 
 /* db_open, then the page cache capped at cache_kib KiB (db_set_cache_kib).
    Returns the handle, or NULL with a reason in err. Caller closes it with

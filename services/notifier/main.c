@@ -207,6 +207,27 @@ s_handle_timers(s_ctx_t *ctx)
     }
 }
 
+/* The database holds the webhooks' secrets, with which anyone can sign a
+   forged alert: one that the group or others may read (a database from
+   before db_open created them 0600, or copied in) is narrowed to its
+   owner. Returns 0, or -1 when it cannot be (logged: the notifier does
+   not start rather than keep secrets open to others). */
+static int
+s_make_private(const char *path)
+{
+    char err[512];
+    const int changed = db_make_private(path, err, sizeof err);
+    if (changed < 0) {
+        log_error("%s: it holds the webhooks' secrets", err);
+        return -1;
+    }
+    if (changed > 0)
+        log_warn("%s holds the webhooks' secrets and could be read by others than its owner: "
+                 "made it and its -wal and -shm files readable by their owner only",
+                 path);
+    return 0;
+}
+
 /* Opens everything the loop needs. Returns 0, or -1 (logged). */
 static int
 s_open(s_ctx_t *ctx, sqlite3 **db, hookstore_t **hooks, const char *path)
@@ -259,6 +280,8 @@ main(int argc, char **argv)
     sqlite3 *db = NULL;
     hookstore_t *hooks = NULL;
     if (service_data_path("notifier.db", path, sizeof path) != 0)
+        goto done;
+    if (s_make_private(path) != 0)
         goto done;
     if (s_open(&ctx, &db, &hooks, path) != 0)
         goto done;

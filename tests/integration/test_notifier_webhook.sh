@@ -149,9 +149,17 @@ expect_reject unknown_delivery redeliver 9999
 set +e; ctl webhook remove 2>/dev/null; rc=$?; set -e
 assert_eq "$rc" 2 "remove without an id is a usage error"
 
+# the secrets' database is its owner's only: created so, and narrowed at
+# start when it is not (a database from an older notifier, or copied in)
+assert_eq "$(stat -c %a "$d/notifier.db") $(stat -c %a "$d/notifier.db-wal")" "600 600" "notifier.db and its WAL are created mode 0600"
 # subscriptions and their state survive a restart; remove drops one
 stop_service notifier
+chmod 0644 "$d/notifier.db"
 start_service notifier
+assert_eq "$(stat -c %a "$d/notifier.db")" 600 "a notifier.db others could read is made 0600 at start"
+grep -q '"level":"warn".*notifier.db holds the webhooks.* secrets and could be read by others' "$d/notifier.log" \
+  || fail "the narrowing is logged as a warning"
+echo "ok - notifier.db and its WAL are readable by their owner only"
 assert_eq "$(ctl webhook list --json | wc -l)" 8 "eight webhooks after a restart"
 ctl webhook list | grep -q "^   3  gone " || fail "webhook 3 still gone after a restart"
 ctl webhook remove 8 | grep -q "webhook 8 removed" || fail "remove"

@@ -103,6 +103,59 @@ test_pragmas_and_close(const char *dir)
     CHECK(strstr(err, "schema") != NULL);
 }
 
+/* The mode bits of path, or -1 when it cannot be read. */
+static int
+s_mode(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (int) (st.st_mode & 07777) : -1;
+}
+
+/* A database db_open creates is its owner's only, with its WAL and shm,
+   whatever the umask; an existing one keeps its mode until
+   db_make_private narrows it. */
+static void
+test_private_files(const char *dir)
+{
+    char path[512], wal[520], shm[520], err[256];
+    snprintf(path, sizeof path, "%s/m.db", dir);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    snprintf(shm, sizeof shm, "%s-shm", path);
+    const mode_t old = umask(0); /* a umask that would leave it open to all */
+    sqlite3 *db = db_open(path, "CREATE TABLE IF NOT EXISTS t (b BLOB)", err, sizeof err);
+    CHECK(db != NULL);
+    CHECK_INT(db_exec(db, "INSERT INTO t VALUES (x'00')", err, sizeof err), 0);
+    CHECK_INT(s_mode(path), 0600);
+    CHECK_INT(s_mode(wal), 0600);
+    CHECK_INT(s_mode(shm), 0600);
+    CHECK_INT(db_make_private(path, err, sizeof err), 0); /* nothing to narrow */
+    db_close(&db);
+
+    /* an existing database keeps its mode; db_make_private narrows it and
+       its WAL and shm, which SQLite then keeps */
+    CHECK_INT(chmod(path, 0664), 0);
+    db = db_open(path, NULL, err, sizeof err);
+    CHECK(db != NULL);
+    CHECK_INT(s_mode(path), 0664);
+    CHECK_INT(s_mode(wal), 0664);
+    CHECK_INT(db_make_private(path, err, sizeof err), 3);
+    CHECK_INT(s_mode(path), 0600);
+    CHECK_INT(s_mode(wal), 0600);
+    CHECK_INT(s_mode(shm), 0600);
+    CHECK_INT(db_exec(db, "INSERT INTO t VALUES (x'01')", err, sizeof err), 0);
+    db_close(&db);
+    CHECK_INT(s_mode(path), 0600);
+    umask(old);
+
+    /* no database yet: nothing changed; an unreadable directory: a reason */
+    snprintf(path, sizeof path, "%s/none.db", dir);
+    CHECK_INT(db_make_private(path, err, sizeof err), 0);
+    snprintf(path, sizeof path, "%s/no-such-dir/x.db", dir);
+    err[0] = '\0';
+    CHECK(db_open(path, NULL, err, sizeof err) == NULL);
+    CHECK(strstr(err, "cannot create") != NULL && strstr(err, "x.db") != NULL);
+}
+
 static void
 test_checkpoint_off_the_commit(const char *dir)
 {
@@ -315,6 +368,7 @@ main(void)
         return 1;
     }
     test_pragmas_and_close(dir);
+    test_private_files(dir);
     test_checkpoint_off_the_commit(dir);
     test_wal_preallocated(dir);
     test_statement_table(dir);
