@@ -391,9 +391,23 @@ follow_tick(follow_t *self)
     return 1;
 }
 
+/* Returns whether `type` is that of the stream's items: the topic itself
+   ("event", "milestone"), or, for a topic that names a family of types
+   (ends with a dot: "org.ratify."), any type in it (the subscription's
+   prefix let in no other). A message of another type whose name starts
+   with the topic ("events" under "event") is no item, whatever it
+   carries. */
+static bool
+s_item_type(const follow_t *self, const char *type)
+{
+    const size_t n = strlen(self->topic);
+    return strcmp(type, self->topic) == 0 || (n > 0 && self->topic[n - 1] == '.');
+}
+
 /* Checks a stream message before anything is taken from it: its topic
    frame names its type (every stream publishes each message under its own
-   type: "event", "milestone", "heartbeat", an alert's type), and the typed
+   type: "event", "milestone", "heartbeat", an alert's type), that type is
+   the stream's items' (s_item_type) or a heartbeat, and the typed
    decoder of that type accepts it. Otherwise a garbled item carrying the
    next sequence number would be delivered, found unreadable by the
    consumer and skipped, and the owner's real item with that number never
@@ -410,6 +424,8 @@ s_check_item(const follow_t *self, zmq_msg_t *topic, const msg_in_t *in, const i
     const char *type = msg_in_type_name(in);
     if (zmq_msg_size(topic) != strlen(type) || memcmp(zmq_msg_data(topic), type, strlen(type)) != 0)
         return wire_fail(err, "bad_envelope", "a '%s' message under another topic", type);
+    if (msg_in_type(in) != MSG_HEARTBEAT && !s_item_type(self, type))
+        return wire_fail(err, "bad_envelope", "a '%s' message, not a '%s' item", type, self->topic);
     if (self->deliver_reads && !self->behind && seq && *seq == self->last_seq + 1
         && strcmp(type, self->topic) == 0)
         return 0;

@@ -57,7 +57,9 @@ typedef struct {
     const char *name;            /* for logs: "registry events" */
     const char *api_endpoint;    /* where "since" requests go */
     const char *stream_endpoint; /* the PUB socket */
-    const char *topic;           /* item topic, e.g. "event"; heartbeats are always taken */
+    const char *topic;           /* item topic, e.g. "event": the items' type, or ending with
+                                    a dot, their family ("org.ratify."); heartbeats are
+                                    always taken, no other type */
     const char *since_type;      /* request type, e.g. "events.since" */
     const char *array_key;       /* key of the batch array in the reply, e.g. "events" */
     const char *seq_key;         /* key of the sequence in each item, e.g. "seq" */

@@ -3,8 +3,9 @@
     PUB the test publishes on, garbage included.
 
     Checked: the replay at start delivers the log in order; a stream item
-    carrying the next sequence number but unreadable, or published under
-    another type's topic, is dropped, not delivered, and the owner's real
+    carrying the next sequence number but unreadable, published under
+    another type's topic, or of another type than the stream's items
+    (under a topic the subscription's prefix takes in), is dropped, not delivered, and the owner's real
     item still comes; a heartbeat announcing INT64_MAX is forgotten once the
     owner's replay shows less, instead of leaving the follower behind; after
     a frame over ZMQ_MAXMSGSIZE (libzmq then gives the endpoint up), the
@@ -353,6 +354,12 @@ main(void)
     msg_encode_heartbeat(&(msg_heartbeat_t){.service = "registry", .last_seq = 3}, &hb);
     s_publish(pub, "event", hb.data, hb.size); /* a heartbeat under "event" */
     msgpack_sbuffer_destroy(&hb);
+    /* a readable message of another type whose topic starts with the
+       stream's ("events" under "event"), carrying the next seq */
+    const char other[] = "\x86\xa1v\x01\xa4type\xa6"
+                         "events\xa3seq\x04\xa8last_seq\x04\xa4more\xc2\xa6"
+                         "events\x90";
+    s_publish(pub, "events", other, sizeof other - 1);
     s_pump(f, 300);
     CHECK_INT(got.n, 3);
     CHECK_INT(follow_last_seq(f), 3);
