@@ -339,6 +339,26 @@ s_fill(const threshold_t *self, const s_inst_t *x, milestone_t *m)
     return 0;
 }
 
+/* Turns id (a revision's, in a buffer of cap bytes) into the first of
+   "<id>", "<id>/2", "<id>/3", ... not yet published. Returns 0, or -1 when
+   none fits (never, with ids of MILESTONE_ID_MAX). */
+static int
+s_repeat_id(const threshold_t *self, char *id, size_t cap)
+{
+    if (!strmap_get(self->published, id, NULL))
+        return 0;
+    const size_t len = strlen(id);
+    for (long n = 2; n < 1000000; n++) {
+        const int w = snprintf(id + len, cap - len, "/%ld", n);
+        if (w < 0 || (size_t) w >= cap - len)
+            break;
+        if (!strmap_get(self->published, id, NULL))
+            return 0;
+    }
+    id[len] = '\0';
+    return -1;
+}
+
 /* Stores and queues the milestones x's current result makes due. Returns 0
    or -1 (storage or memory). */
 static int
@@ -357,7 +377,17 @@ s_emit(threshold_t *self, s_inst_t *x)
             log_error("%s: cannot make a milestone id", x->id);
             return -1;
         }
-        if (strmap_get(self->published, m.id, NULL))
+        if (m.kind == MILESTONE_REVISED) {
+            /* a revision is always news (the tracker makes one due only
+               when the date differs from the last announced): back to a
+               date an earlier revision announced, it takes that id's next
+               repetition, or subscribers would keep the date in between */
+            if (s_repeat_id(self, m.id, sizeof m.id) != 0) {
+                log_error("%s: cannot make an id for revision %s", x->id, m.id);
+                return -1;
+            }
+        }
+        else if (strmap_get(self->published, m.id, NULL))
             continue; /* published once already: never again */
         if (s_begin_batch(self) != 0)
             return -1;

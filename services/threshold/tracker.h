@@ -29,7 +29,12 @@
     retraction and a new deposit, say): an id is emitted once, so a restart, a replay, a repeated
     event or a change of mind (retract, deposit again) never produces a
     second milestone with the same id, nor one with a new id for the same
-    fact. Cost: O(RULES_APPROACHING_MAX), no allocation. */
+    fact. A revision is the exception: it is due only when the EIF differs
+    from the last one announced, so it is always news, and one back to a
+    date (or "none") an earlier revision announced gets that id's next
+    repetition ("<id>/2", ...; threshold.c) instead of being dropped, which
+    would leave subscribers with the date in between. Cost:
+    O(RULES_APPROACHING_MAX), no allocation. */
 #ifndef RATIFY_THRESHOLD_TRACKER_H
 #define RATIFY_THRESHOLD_TRACKER_H
 

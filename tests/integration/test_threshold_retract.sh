@@ -2,7 +2,9 @@
 # A retraction of Armenia's deposit (the Convention's 40th) publishes
 # entry_into_force.revised (to "none") and the status goes back to 39 and
 # pending; Armenia depositing again publishes a revision back to 2003-09-29
-# (no second threshold.reached: that id was published); and when today
+# (no second threshold.reached: that id was published); retracting and
+# depositing once more publishes both revisions again, under their ids'
+# second repetition (/2), and subscribers get all four; and when today
 # reaches 2003-09-29, entry_into_force.effective is published once.
 source "$(dirname "$0")/lib.sh"
 mt() { "$RATIFY_TOOLS/ratify-milestones" "$@"; }
@@ -44,6 +46,26 @@ assert_eq "$(ids | tail -1)" "UNTOC/entry_into_force.revised/2003-09-29" "deposi
 assert_eq "$(db_query threshold.db "SELECT COUNT(*) FROM milestones WHERE kind='threshold.reached'")" 1 "still one threshold.reached"
 assert_eq "$(untoc .counted,.stage)" '[40,"scheduled"]' "40, scheduled again"
 
+# retracted again: "none" again is news (subscribers last heard
+# 2003-09-29), published under the id's second repetition, and the
+# notifier's subscribers get it; numbering goes on across a restart
+start_service notifier
+again=$(db_query registry.db "SELECT MAX(seq) FROM events WHERE instrument='UNTOC' AND participant='ARM' AND action='ratification'")
+ctl retract "$again" --reason "recorded in error again" >/dev/null || fail "retract again"
+wait_threshold
+assert_eq "$(ids | tail -1)" "UNTOC/entry_into_force.revised/none/2" "retracted again: a second revision to none"
+assert_eq "$(untoc .counted,.stage)" '[39,"pending"]' "39, pending again"
+stop_service threshold
+start_service threshold
+ctl deposit UNTOC Armenia ratification 2003-07-01 >/dev/null || fail "deposit a third time"
+wait_threshold
+assert_eq "$(ids | tail -1)" "UNTOC/entry_into_force.revised/2003-09-29/2" "deposited again after a restart: 2003-09-29's second revision"
+wait_seq notifier 8 >/dev/null
+assert_eq "$(ctl subscribe --from 0 --json --timeout 2 | jq -r .id | grep revised | tr '\n' ' ')" \
+  "UNTOC/entry_into_force.revised/none UNTOC/entry_into_force.revised/2003-09-29 UNTOC/entry_into_force.revised/none/2 UNTOC/entry_into_force.revised/2003-09-29/2 " \
+  "subscribers get every revision, in order"
+stop_service notifier
+
 # the day comes: effective, once, also across a restart
 stop_service threshold
 RATIFY_TODAY=2003-09-29 start_service threshold
@@ -52,6 +74,6 @@ assert_eq "$(RATIFY_TODAY=2003-09-29 ctl status UNTOC --json | jq -r .stage)" in
 stop_service threshold
 RATIFY_TODAY=2003-09-30 start_service threshold
 assert_eq "$(ids | grep -c effective)" 1 "effective published once"
-assert_eq "$(ids | wc -l)" 7 "seven milestones in all"
+assert_eq "$(ids | wc -l)" 9 "nine milestones in all"
 stop_service threshold
 stop_service registry

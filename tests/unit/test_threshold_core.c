@@ -458,6 +458,30 @@ test_retraction(void)
     CHECK_INT(threshold_commit(t, s_publish, &seen), 0);
     CHECK_INT(seen.count, 2);
     CHECK_STR(seen.ids[1], "UNTOC/entry_into_force.revised/2003-09-29");
+
+    /* retracted again: a revision to "none" again is news, not a repeat
+       to drop (subscribers last heard 2003-09-29): the id's second
+       repetition; and after a restart, deposited again, the third date */
+    event_t r2 = r;
+    r2.seq = again.seq + 1;
+    r2.retracts = again.seq;
+    CHECK_INT(threshold_apply(t, &r2, D("2003-07-02")), 0);
+    CHECK_INT(threshold_commit(t, s_publish, &seen), 0);
+    CHECK_INT(seen.count, 3);
+    CHECK_STR(seen.ids[2], "UNTOC/entry_into_force.revised/none/2");
+    threshold_destroy(&t);
+    t = s_open("fwd.db", "2003-07-02");
+    CHECK(t != NULL);
+    if (!t)
+        return;
+    CHECK_INT(threshold_commit(t, s_publish, &seen), 0);
+    CHECK_INT(seen.count, 3); /* the restart announces nothing */
+    event_t again2 = again;
+    again2.seq = r2.seq + 1;
+    CHECK_INT(threshold_apply(t, &again2, D("2003-07-02")), 0);
+    CHECK_INT(threshold_commit(t, s_publish, &seen), 0);
+    CHECK_INT(seen.count, 4);
+    CHECK_STR(seen.ids[3], "UNTOC/entry_into_force.revised/2003-09-29/2");
     threshold_destroy(&t);
 }
 
