@@ -15,7 +15,9 @@
          for a Protocol, it follows the participant's
          own instrument for the parent on or before the same date
          (no_parent_consent);
-      6. a denunciation comes from a party (not_a_party).
+      6. a denunciation comes from a party: the participant's last
+         consent or denunciation, whatever its date, is a consent dated on
+         or before it, so a consent is denounced once (not_a_party).
     Each check is an indexed lookup: O(log n) in the size of the log. */
 #include "registry.h"
 
@@ -225,11 +227,20 @@ s_handle_deposit(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sb
         }
     }
     else if (ev.action == ACTION_DENUNCIATION) {
+        /* the participant's last consent or denunciation, whatever its
+           date: a denunciation ends the consent before it, once, and a
+           later consent (dated on or after it, rule 5) starts another */
         rc = store_find_latest(self->store, ev.instrument, ev.participant,
-                               CONSENT_MASK | (1u << ACTION_DENUNCIATION), ev.date, &found);
+                               CONSENT_MASK | (1u << ACTION_DENUNCIATION), RDATE_NONE, &found);
         if (rc < 0)
             return s_storage_error(reply, "consent lookup failed");
-        if (rc == 0 || !action_is_consent(found.action))
+        if (rc == 1 && found.action == ACTION_DENUNCIATION)
+            return msg_reply_error(
+                reply, "not_a_party",
+                "%s already denounced %s on %s (event %lld) and has deposited no "
+                "instrument of consent since, so it cannot denounce it again",
+                name, id, rdate_format(found.date, other), (long long) found.seq);
+        if (rc == 0 || found.date > ev.date)
             return msg_reply_error(reply, "not_a_party",
                                    "%s is not a party to %s on %s, so it cannot denounce it", name,
                                    id, date);

@@ -359,10 +359,19 @@ test_rejections(void)
     const int64_t den = s_expect_accepted(s_deposit("UNTOC", "Spain", "denunciation", "2003-10-01"),
                                           "ESP", ACTION_DENUNCIATION, "2003-10-01");
     EXPECT_ERROR(s_deposit("UNTOC", "Spain", "denunciation", "2003-11-01"), "not_a_party", NULL);
+    /* nor dated before it: one consent is denounced once */
+    EXPECT_ERROR(s_deposit("UNTOC", "Spain", "denunciation", "2003-09-01"), "not_a_party",
+                 "already denounced");
+    EXPECT_ERROR(s_deposit("UNTOC", "Spain", "denunciation", "2002-03-01"), "not_a_party",
+                 "already denounced");
     s_expect_duplicate(s_deposit("UNTOC", "Spain", "denunciation", "2003-10-01"), den);
     /* after denouncing, a participant may join again */
     s_expect_accepted(s_deposit("UNTOC", "Spain", "accession", "2003-12-01"), "ESP",
                       ACTION_ACCESSION, "2003-12-01");
+    /* and may denounce that consent, not the first again (not a party
+       between the two) */
+    EXPECT_ERROR(s_deposit("UNTOC", "Spain", "denunciation", "2003-11-15"), "not_a_party",
+                 "is not a party");
 
     /* codec errors come back as they are */
     msgpack_sbuffer buf;
