@@ -336,6 +336,13 @@ s_parties(const s_inst_t *s, rules_party_t **out, size_t *n)
     return REPORT_OK;
 }
 
+/* Returns whether the participation is still running on as_of. */
+static bool
+s_party_active(const rules_party_t *party, rdate_t as_of)
+{
+    return party->end == RDATE_NONE || party->end > as_of;
+}
+
 static int
 s_gather_deposits(report_t *self, s_inst_t *s, const rules_party_t *parties, size_t nparties)
 {
@@ -344,8 +351,17 @@ s_gather_deposits(report_t *self, s_inst_t *s, const rules_party_t *parties, siz
         return REPORT_ENOMEM;
     for (size_t i = 0; i < nparties; i++) {
         const rules_party_t *party = &parties[i];
-        if (party->end != RDATE_NONE && party->end <= self->as_of)
+        if (!s_party_active(party, self->as_of))
             continue; /* no longer a party on the date */
+        /* a participant that joined again while its denunciation was
+           pending is one party (the engine counts it once), listed by its
+           latest instrument; parties are in deposit order */
+        bool later = false;
+        for (size_t j = i + 1; j < nparties && !later; j++)
+            later = s_party_active(&parties[j], self->as_of)
+                    && strcmp(parties[j].participant, party->participant) == 0;
+        if (later)
+            continue;
         const catalog_participant_t *p =
             catalog_participant_by_id(self->catalog, party->participant);
         if (!p)

@@ -369,6 +369,59 @@ done:
     tru_remove_temp(dir);
 }
 
+/* ---- A party that denounced and joined again ---------------------------- */
+
+/* P05 denounces on 1 March 2011 (effect 1 March 2012) and accedes again the
+   next day: while both participations run it is one party, listed once
+   (its latest instrument), as the threshold service counts it. */
+static void
+s_test_rejoin(void)
+{
+    char dir[TRU_PATH_SIZE];
+    catalog_t *catalog = tru_temp_catalog(s_ini, s_participants, s_names, dir);
+    CHECK(catalog != NULL);
+    if (!catalog)
+        return;
+    tru_events_t events = {0};
+    static const char *ids[] = {"P01", "P02", "P03", "P04", "P05"};
+    int64_t seq = 1;
+    for (size_t i = 0; i < 5; i++) {
+        event_t rat = tru_event(seq++, "EVIL", ids[i], ACTION_RATIFICATION, "2009-06-01");
+        tru_push(&events, &rat);
+    }
+    event_t denounce = tru_event(seq++, "EVIL", "P05", ACTION_DENUNCIATION, "2011-03-01");
+    event_t rejoin = tru_event(seq++, "EVIL", "P05", ACTION_ACCESSION, "2011-03-02");
+    tru_push(&events, &denounce);
+    tru_push(&events, &rejoin);
+    static const char *const as_of[] = {"2011-06-01", "2013-01-01"};
+    for (size_t k = 0; k < 2; k++) {
+        int error = 0;
+        report_t *report =
+            report_new(catalog, events.items, events.count, tru_date(as_of[k]), &error);
+        CHECK_INT(error, REPORT_OK);
+        if (!report)
+            continue;
+        CHECK_INT(report_deposit_count(report, 0), 5);
+        int echo = 0;
+        for (size_t j = 0; j < report_deposit_count(report, 0); j++) {
+            const report_deposit_t *d = report_deposit(report, 0, j);
+            if (strcmp(d->participant, "P05") == 0) {
+                echo++;
+                CHECK_INT(d->action, ACTION_ACCESSION);
+                CHECK_INT(d->deposit, tru_date("2011-03-02"));
+            }
+        }
+        CHECK_INT(echo, 1);
+        char *json = s_render(report, render_json);
+        CHECK(json && strstr(json, "\"ratifications\": 5,"));
+        free(json);
+        report_destroy(&report);
+    }
+    free(events.items);
+    catalog_destroy(&catalog);
+    tru_remove_temp(dir);
+}
+
 /* ---- JSON: escaping and layout ---------------------------------------- */
 
 /* Returns true when text is exactly what json_dumps(JSON_INDENT(2) |
@@ -672,6 +725,7 @@ main(void)
     free(events.items);
     catalog_destroy(&catalog);
     s_test_hostile();
+    s_test_rejoin();
     s_test_json_names();
     s_test_strbuf();
     s_test_escape_json();
