@@ -81,6 +81,8 @@ static int
 s_deliver(void *ctx, int64_t seq, const msgpack_object *item)
 {
     s_watch_t *w = ctx;
+    if (w->count > 0 && w->printed >= w->count)
+        return -1; /* --count reached: the rest of a replay batch stays unprinted */
     msgpack_sbuffer buf;
     msgpack_sbuffer_init(&buf);
     msgpack_packer pk;
@@ -206,7 +208,7 @@ cmd_watch(int argc, char **argv)
             zmsg_destroy(&zm);
         }
         /* reads what came; a replay given up is asked again */
-        if (follow && follow_tick(follow) < 0)
+        if (follow && follow_tick(follow) < 0 && (w.count == 0 || w.printed < w.count))
             rc = CLI_FAILED;
         if (w.printed != before)
             last_activity = zclock_mono();

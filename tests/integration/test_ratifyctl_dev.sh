@@ -14,9 +14,14 @@ grep -q '"topic":"event","seq":1,"message":{"v":1,"type":"event","seq":1,"action
   "$RATIFY_DATA_DIR/watch.out" || fail "watch did not show the event: $(cat "$RATIFY_DATA_DIR/watch.out")"
 echo "ok - request -> watch registry"
 
-# --from replays first
+# --from replays first, and --count holds for a replay too
+for p in Belarus Chile Denmark; do
+  ctl deposit UNTOC "$p" signature 2001-11-16 >/dev/null || fail "deposit $p"
+done
 out=$(ctl watch registry --from 1 --count 1 --json)
 [[ "$out" == *'"seq":1'*'"participant":"ARM"'* ]] || fail "watch --from: $out"
+assert_eq "$(ctl watch registry --from 2 --count 2 --json 2>"$RATIFY_DATA_DIR/watch.err" | jq -c .seq | tr '\n' ' ')" "2 3 " "watch --from 2 --count 2 prints two"
+assert_eq "$(cat "$RATIFY_DATA_DIR/watch.err")" "" "and nothing on stderr"
 echo "ok - watch --from replays"
 
 # --raw with missing fields: the service's error reply, exit code 1 (rejected)
