@@ -57,6 +57,25 @@ cli_print_json_value(FILE *out, const json_t *value)
     fflush(out);
 }
 
+void
+cli_print_text(FILE *out, const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *) text; *p; p++) {
+        if (*p == '\n')
+            fputs("\\n", out);
+        else if (*p == '\t')
+            fputs("\\t", out);
+        else if (*p == '\r')
+            fputs("\\r", out);
+        else if (*p == '\\')
+            fputs("\\\\", out);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(out, "\\x%02x", *p);
+        else
+            fputc(*p, out);
+    }
+}
+
 int
 cli_print_json(FILE *out, const msg_in_t *msg)
 {

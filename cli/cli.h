@@ -51,6 +51,11 @@ int cli_print_json(FILE *out, const msg_in_t *msg);
 /* Prints a JSON value as one compact line on out and decrefs nothing. */
 void cli_print_json_value(FILE *out, const json_t *value);
 
+/* Prints text for a terminal, as one line: each C0 control and DEL
+   escaped (\n, \t, \r, \\, else \xHH), so stored text cannot move the
+   cursor, colour the screen or break a one-line-per-item listing. */
+void cli_print_text(FILE *out, const char *text);
+
 /* When reply is an "error", prints "ratifyctl: rejected (code): message"
    on stderr and returns CLI_REJECTED; returns CLI_OK otherwise. */
 int cli_check_error(const msg_in_t *reply);

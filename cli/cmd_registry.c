@@ -70,8 +70,10 @@ s_print_event(const event_t *ev, const catalog_t *catalog, bool duplicate)
     printf("%6lld  %s  %-9s %-28s %s", (long long) ev->seq, rdate_format(ev->date, date),
            ev->instrument, p ? catalog_participant_name_at(p, ev->date) : ev->participant,
            action_name(ev->action));
-    if (ev->action == ACTION_RETRACTION)
-        printf(" of event %lld: %s", (long long) ev->retracts, ev->reason);
+    if (ev->action == ACTION_RETRACTION) {
+        printf(" of event %lld: ", (long long) ev->retracts);
+        cli_print_text(stdout, ev->reason); /* stored before the registry refused controls */
+    }
     if (duplicate)
         printf("  (duplicate: already recorded)");
     putchar('\n');
@@ -159,7 +161,8 @@ static const char *s_retract_usage =
     "\n"
     "Marks event SEQ as erroneous. Nothing is deleted: the retraction is itself an\n"
     "event, and the retracted event no longer counts. Retracting twice is a\n"
-    "duplicate (exit 0).\n"
+    "duplicate (exit 0). TEXT is one line: the registry refuses control characters\n"
+    "(newline, tab, escape) and text that is not UTF-8.\n"
     "\n"
     "Example: ratifyctl retract 40 --reason \"deposit recorded under the wrong date\"\n";
 

@@ -21,6 +21,7 @@
     Each check is an indexed lookup: O(log n) in the size of the log. */
 #include "registry.h"
 
+#include "jsonstr.h"
 #include "log.h"
 #include "service.h"
 
@@ -249,6 +250,26 @@ s_handle_deposit(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sb
 }
 
 static int
+s_discard(void *ctx, const char *bytes, size_t len)
+{
+    (void) ctx;
+    (void) bytes;
+    (void) len;
+    return 0;
+}
+
+/* Returns whether text is well-formed UTF-8 with no C0 control or DEL: a
+   reason is printed on terminals and in one-line listings as it is. */
+static bool
+s_one_line(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *) text; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+    return jsonstr_escape(text, s_discard, NULL) == 0; /* its UTF-8 check */
+}
+
+static int
 s_handle_retract(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sbuffer *reply,
                  event_t *stored)
 {
@@ -258,6 +279,10 @@ s_handle_retract(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sb
         return msg_reply_error(reply, err.code, "%s", err.message);
     if (req.reason[0] == '\0')
         return msg_reply_error(reply, "bad_field", "a retraction needs a reason");
+    if (!s_one_line(req.reason))
+        return msg_reply_error(reply, "bad_field",
+                               "a retraction's reason is one line of UTF-8 text: no control "
+                               "characters (newline, tab, escape...)");
     event_t target, found;
     int rc = store_get(self->store, req.seq, &target);
     if (rc < 0)

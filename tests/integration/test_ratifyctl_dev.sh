@@ -24,6 +24,18 @@ assert_eq "$(ctl watch registry --from 2 --count 2 --json 2>"$RATIFY_DATA_DIR/wa
 assert_eq "$(cat "$RATIFY_DATA_DIR/watch.err")" "" "and nothing on stderr"
 echo "ok - watch --from replays"
 
+# a reason with control characters: refused; one stored before that rule
+# is printed escaped, on one line, by `events`
+expect_ctl_rc() { local want=$1; shift; set +e; ctl "$@" >/dev/null 2>&1; local rc=$?; set -e; assert_eq "$rc" "$want" "ratifyctl $*"; }
+expect_ctl_rc 1 retract 1 --reason $'line1\nline2'
+stop_service registry
+sqlite3 "$RATIFY_DATA_DIR/registry.db" "INSERT INTO events (action, instrument, participant, date, retracts, reason, recorded_ms) VALUES ('retraction', 'UNTOC', 'DNK', '2001-11-17', 4, 'old' || char(10) || char(27) || '[31mred', 0)"
+start_service registry
+out=$(ctl events --from 5)
+assert_eq "$(echo "$out" | wc -l)" 1 "events: one line for it"
+[[ "$out" == *'retraction of event 4: old\n\x1b[31mred'* ]] || fail "events prints the reason escaped: $out"
+echo "ok - retraction reasons: controls refused, old ones printed escaped"
+
 # --raw with missing fields: the service's error reply, exit code 1 (rejected)
 set +e
 out=$(ctl request registry --raw '{"v":1,"type":"deposit","instrument":"UNTOC"}' --json 2>/dev/null); rc=$?

@@ -407,6 +407,12 @@ test_retractions(void)
     EXPECT_ERROR(s_retract(0, "no such event"), "unknown_event", NULL);
     EXPECT_ERROR(s_retract(-1, "no such event"), "unknown_event", NULL);
     EXPECT_ERROR(s_retract(s_armenia, ""), "bad_field", "reason");
+    /* a reason is one line of text: it is printed on terminals as it is */
+    EXPECT_ERROR(s_retract(s_armenia, "line1\nline2"), "bad_field", "control characters");
+    EXPECT_ERROR(s_retract(s_armenia, "\x1b[31mred"), "bad_field", "control characters");
+    EXPECT_ERROR(s_retract(s_armenia, "tab\there"), "bad_field", "control characters");
+    EXPECT_ERROR(s_retract(s_armenia, "del\x7f"), "bad_field", "control characters");
+    EXPECT_ERROR(s_retract(s_armenia, "not \xff UTF-8"), "bad_field", "UTF-8");
 
     /* France ratified on 2004-01-01; the date was wrong */
     s_result_t r = s_deposit("UNTOC", "France", "ratification", "2004-01-01");
