@@ -27,13 +27,39 @@
 #define HOOKURL_NAME_MAX 253 /* bytes of a host name (RFC 1035 in text form) */
 #define HOOKURL_IPV6_MAX 45  /* bytes of the longest IPv6 text inet_pton takes */
 
-/* Writes "'<url>' is not a valid URL: <reason>" (url cut at 200 bytes). */
+void
+hookurl_redact(const char *url, char *out, size_t cap)
+{
+    if (!out || cap == 0)
+        return;
+    const char *auth = url ? strstr(url, "://") : NULL;
+    const char *at = NULL;
+    if (auth) {
+        auth += 3;
+        const size_t alen = strcspn(auth, "/?#");
+        for (const char *q = auth; q < auth + alen; q++)
+            if (*q == '@')
+                at = q;
+    }
+    if (!at) {
+        snprintf(out, cap, "%s", url ? url : "");
+        return;
+    }
+    const char *colon = memchr(auth, ':', (size_t) (at - auth));
+    const char *keep_end = colon ? colon + 1 : auth; /* "user:" kept, or nothing */
+    snprintf(out, cap, "%.*s***%s", (int) (keep_end - url), url, at);
+}
+
+/* Writes "'<url>' is not a valid URL: <reason>" (url, its password hidden,
+   cut at 200 bytes). */
 static void
 s_invalid(char *err, size_t errlen, const char *url, const char *fmt, ...)
 {
     if (!err || errlen == 0)
         return;
-    int n = snprintf(err, errlen, "'%.200s' is not a valid URL: ", url);
+    char shown[ALERT_URL_MAX];
+    hookurl_redact(url, shown, sizeof shown);
+    int n = snprintf(err, errlen, "'%.200s' is not a valid URL: ", shown);
     if (n < 0 || (size_t) n >= errlen)
         return;
     va_list ap;
@@ -223,8 +249,11 @@ s_parse(const char *url, hookurl_t *out, char *err, size_t errlen)
     else if (s == 5 && strncasecmp(url, "https", 5) == 0)
         out->tls = true;
     else {
-        if (err && errlen)
-            snprintf(err, errlen, "'%.200s' is not an http or https URL", url);
+        if (err && errlen) {
+            char shown[ALERT_URL_MAX];
+            hookurl_redact(url, shown, sizeof shown);
+            snprintf(err, errlen, "'%.200s' is not an http or https URL", shown);
+        }
         return -1;
     }
     if (url[s + 1] != '/' || url[s + 2] != '/') {
@@ -270,8 +299,11 @@ s_parse(const char *url, hookurl_t *out, char *err, size_t errlen)
         hlen = colon ? (size_t) (colon - host) : hplen;
     }
     if (hlen == 0) {
-        if (err && errlen)
-            snprintf(err, errlen, "'%.200s' names no host", url);
+        if (err && errlen) {
+            char shown[ALERT_URL_MAX];
+            hookurl_redact(url, shown, sizeof shown);
+            snprintf(err, errlen, "'%.200s' names no host", shown);
+        }
         return -1;
     }
     if (s_host(url, host, hlen, out, err, errlen) != 0)

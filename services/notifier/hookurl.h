@@ -47,8 +47,15 @@ typedef struct {
    its text's suffix; "*" alone matches every host. Pure. */
 bool hookurl_no_proxy(const char *no_proxy, const char *host);
 
+/* Writes into out (cap bytes, cut to fit) url with the password of its
+   userinfo hidden, to be shown in logs and replies: "user:***@host" for
+   "user:secret@host" after the scheme, and "***@host" when the userinfo
+   is one word (a token). Any other text is copied as it is. */
+void hookurl_redact(const char *url, char *out, size_t cap);
+
 /* Parses url into *out. Returns 0, or -1 with a reason in err that names
-   the URL (e.g. "'ftp://x' is not an http or https URL"). Pure. */
+   the URL, its password hidden (hookurl_redact), e.g. "'ftp://x' is not
+   an http or https URL". Pure. */
 int hookurl_parse(const char *url, hookurl_t *out, char *err, size_t errlen);
 
 #endif

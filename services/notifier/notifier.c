@@ -7,6 +7,7 @@
     ALERT_LIST_MAX). */
 #include "notifier.h"
 
+#include "hookurl.h"
 #include "log.h"
 #include "webhook.h"
 
@@ -236,6 +237,17 @@ s_prefix_ok(const char *p)
     return strncmp(p, ALERT_TYPE_PREFIX, n < base ? n : base) == 0;
 }
 
+/* Hides the password of a webhook URL (hookurl_redact) in place: the
+   stored URL keeps it for the deliveries; logs and replies, which readers
+   see, do not show it. */
+static void
+s_hide_password(char *url, size_t cap)
+{
+    char shown[ALERT_URL_MAX];
+    hookurl_redact(url, shown, sizeof shown);
+    snprintf(url, cap, "%s", shown);
+}
+
 static int
 s_handle_add(notifier_t *self, const msg_in_t *in, int64_t now_ms, msgpack_sbuffer *reply)
 {
@@ -260,6 +272,7 @@ s_handle_add(notifier_t *self, const msg_in_t *in, int64_t now_ms, msgpack_sbuff
     alert_hook_t hook;
     if (hookstore_add(self->hooks, req.url, req.type_prefix, req.secret, now_ms, &hook) != 0)
         return s_storage_error(reply, "cannot add the webhook");
+    s_hide_password(hook.url, sizeof hook.url);
     log_info("webhook %lld added: %s (types %s*)", (long long) hook.id, hook.url,
              hook.type_prefix[0] ? hook.type_prefix : ALERT_TYPE_PREFIX);
     alert_encode_hook(&hook, reply);
@@ -278,6 +291,8 @@ s_handle_list(notifier_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
     if (!rows)
         return msg_reply_error(reply, "internal", "out of memory");
     const int n = hookstore_list(self->hooks, rows, cap);
+    for (int i = 0; i < n; i++)
+        s_hide_password(rows[i].url, sizeof rows[i].url);
     if (n < 0)
         s_storage_error(reply, "cannot list the webhooks");
     else
@@ -300,6 +315,7 @@ s_handle_remove(notifier_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
     if (rc == 0)
         return msg_reply_error(reply, "unknown_webhook", "there is no webhook %lld",
                                (long long) id);
+    s_hide_password(hook.url, sizeof hook.url);
     log_info("webhook %lld removed: %s", (long long) hook.id, hook.url);
     alert_encode_hook(&hook, reply);
     return 0;
@@ -317,6 +333,8 @@ s_handle_dead(notifier_t *self, const msg_in_t *in, msgpack_sbuffer *reply)
     if (!rows)
         return msg_reply_error(reply, "internal", "out of memory");
     const int n = hookstore_dead(self->hooks, rows, cap);
+    for (int i = 0; i < n; i++)
+        s_hide_password(rows[i].url, sizeof rows[i].url);
     if (n < 0)
         s_storage_error(reply, "cannot list the dead deliveries");
     else
@@ -348,6 +366,7 @@ s_handle_redeliver(notifier_t *self, const msg_in_t *in, int64_t now_ms, msgpack
     }
     log_info("delivery %lld of %s to webhook %lld: redelivering", (long long) d.id, d.alert,
              (long long) d.webhook);
+    s_hide_password(d.url, sizeof d.url);
     alert_encode_delivery(&d, reply);
     return 1;
 }

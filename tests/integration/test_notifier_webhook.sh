@@ -164,6 +164,17 @@ assert_eq "$(ctl webhook list --json | wc -l)" 8 "eight webhooks after a restart
 ctl webhook list | grep -q "^   3  gone " || fail "webhook 3 still gone after a restart"
 ctl webhook remove 8 | grep -q "webhook 8 removed" || fail "remove"
 assert_eq "$(ctl webhook list --json | wc -l)" 7 "seven webhooks after remove"
+
+# a password in a webhook URL is kept for the deliveries, never shown
+out=$(ctl webhook add "http://user:s3cret@127.0.0.1:$((base + 18))/hooks/auth" --secret "$SECRET") || fail "add with a password"
+[[ "$out" == *"http://user:***@127.0.0.1:"* && "$out" != *s3cret* ]] || fail "the add reply hides the password: $out"
+out=$(ctl webhook list; ctl webhook list --json)
+[[ "$out" == *"user:***@"* && "$out" != *s3cret* ]] || fail "webhook list hides the password: $out"
+assert_eq "$(db_query notifier.db "SELECT url FROM webhooks WHERE url LIKE '%auth'")" "http://user:s3cret@127.0.0.1:$((base + 18))/hooks/auth" "stored as given"
+out=$(ctl webhook remove 9) || fail "remove 9"
+[[ "$out" != *s3cret* ]] || fail "the remove reply hides the password: $out"
+! grep -q s3cret "$d/notifier.log" || fail "the log shows the password"
+echo "ok - a webhook URL's password is not shown in replies or the log"
 stop_service notifier
 stop_service threshold
 stop_service registry

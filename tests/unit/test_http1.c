@@ -61,6 +61,40 @@ s_url_bad(int line, const char *url, const char *want)
 #define URL_OK(...)        s_url_ok(__LINE__, __VA_ARGS__)
 #define URL_BAD(url, want) s_url_bad(__LINE__, url, want)
 
+/* Passwords hidden for logs and replies; a refusal names the URL so too. */
+static void
+test_url_redacted(void)
+{
+    static const char *const cases[][2] = {
+        {"https://user:secret@example.org/hook", "https://user:***@example.org/hook"},
+        {"http://token@127.0.0.1:8080/h?x=1#f", "http://***@127.0.0.1:8080/h?x=1#f"},
+        {"http://a:b@c@example.org/", "http://a:***@example.org/"}, /* the last @ ends it */
+        {"https://user:@example.org", "https://user:***@example.org"},
+        {"https://example.org/path@x?mail=a@b", "https://example.org/path@x?mail=a@b"},
+        {"not a url", "not a url"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[ALERT_URL_MAX];
+        hookurl_redact(cases[i][0], out, sizeof out);
+        CHECK_STR(out, cases[i][1]);
+    }
+    char small[12];
+    hookurl_redact("https://user:secret@example.org/", small, sizeof small);
+    CHECK_STR(small, "https://use"); /* cut, terminated */
+    hookurl_redact(NULL, small, sizeof small);
+    CHECK_STR(small, "");
+    char err[512] = "";
+    CHECK_INT(hookurl_parse("ftp://user:secret@example.org/", &(hookurl_t){0}, err, sizeof err),
+              -1);
+    CHECK(strstr(err, "user:***@") && !strstr(err, "secret"));
+    CHECK_INT(hookurl_parse("https://user:secret@/x", &(hookurl_t){0}, err, sizeof err), -1);
+    CHECK(!strstr(err, "secret"));
+    CHECK_INT(hookurl_parse("https://user:secret@exa mple.org/", &(hookurl_t){0}, err, sizeof err),
+              -1);
+    CHECK(err[0] && !strstr(err, "secret"));
+}
+
 static void
 test_url_accepted(void)
 {
@@ -179,7 +213,7 @@ test_url_refused(void)
     URL_BAD("http://", "'http://' names no host");
     URL_BAD("http:///x", "'http:///x' names no host");
     URL_BAD("http://:80/", "'http://:80/' names no host");
-    URL_BAD("http://u:p@/", "'http://u:p@/' names no host");
+    URL_BAD("http://u:p@/", "'http://u:***@/' names no host"); /* the password hidden */
     URL_BAD("http://?x", "'http://?x' names no host");
     URL_BAD("https://#x", "'https://#x' names no host");
     /* host characters */
@@ -226,7 +260,7 @@ test_url_refused(void)
     URL_BAD("http://h/ ", NULL);
     URL_BAD("http://u:p w@h/", NULL);
     /* userinfo escapes */
-    URL_BAD("http://a%4@h/", "'http://a%4@h/' is not a valid URL: ");
+    URL_BAD("http://a%4@h/", "'http://***@h/' is not a valid URL: ");
     URL_BAD("http://a%@h/", NULL);
     URL_BAD("http://a%zz@h/", NULL);
     URL_BAD("http://a%4g@h/", NULL);
@@ -234,7 +268,7 @@ test_url_refused(void)
     URL_BAD("http://a:b%00c@h/", NULL);
     URL_BAD("http://a:%0@h/", NULL);
     URL_BAD("http://a:%@h/", NULL);
-    URL_BAD("http://a@b@h/", "'http://a@b@h/' is not a valid URL: '@' in the user");
+    URL_BAD("http://a@b@h/", "'http://***@h/' is not a valid URL: '@' in the user");
     URL_BAD("http://a\\b@h/", NULL);
     URL_BAD("http://a[b]@h/", NULL);
     URL_BAD("http://a\"@h/", NULL);
@@ -691,6 +725,7 @@ main(void)
         return 1;
     test_url_accepted();
     test_url_refused();
+    test_url_redacted();
     test_request();
     test_heads();
     test_retry_after();
