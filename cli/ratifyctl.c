@@ -56,6 +56,16 @@ s_usage(FILE *out)
     fprintf(out, "  %-24s %s\n", "RATIFY_CLIENT_KEY", "client: ratifyctl's certificate");
 }
 
+/* Returns whether the command's arguments ask for its help. */
+static bool
+s_asks_help(int argc, char **argv)
+{
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return true;
+    return false;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -85,6 +95,11 @@ main(int argc, char **argv)
         if (strcmp(name, s_commands[i].name) != 0)
             continue;
         char err[512];
+        if (!s_commands[i].offline && !s_asks_help(argc, argv)
+            && config_check_endpoints(err, sizeof err) != 0) {
+            fprintf(stderr, "ratifyctl: %s\n", err);
+            return CLI_USAGE;
+        }
         if (!s_commands[i].offline && security_init(NULL, SECURITY_CLIENT, err, sizeof err) != 0) {
             fprintf(stderr, "ratifyctl: %s\n", err);
             return CLI_FAILED;

@@ -2,8 +2,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 static const struct {
@@ -42,6 +44,48 @@ const char *
 config_default(config_key_t key)
 {
     return key >= 0 && key < CONFIG_KEY_COUNT ? s_keys[key].fallback : NULL;
+}
+
+/* Returns whether value is tcp://HOST:PORT or ipc://PATH. */
+static bool
+s_endpoint_ok(const char *value)
+{
+    if (strncmp(value, "ipc://", 6) == 0)
+        return value[6] != '\0';
+    if (strncmp(value, "tcp://", 6) != 0)
+        return false;
+    const char *host = value + 6;
+    const char *colon = strrchr(host, ':');
+    if (!colon || colon == host || colon[1] == '\0')
+        return false;
+    long port = 0;
+    for (const char *p = colon + 1; *p; p++) {
+        if (*p < '0' || *p > '9' || port > 65535)
+            return false;
+        port = port * 10 + (*p - '0');
+    }
+    return port >= 1 && port <= 65535;
+}
+
+int
+config_check_endpoints(char *err, size_t errlen)
+{
+    static const config_key_t endpoints[] = {
+        CONFIG_REGISTRY_API, CONFIG_REGISTRY_EVENTS, CONFIG_THRESHOLD_API, CONFIG_THRESHOLD_EVENTS,
+        CONFIG_NOTIFIER_API, CONFIG_NOTIFIER_ALERTS, CONFIG_REPORTER_API,
+    };
+    for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++) {
+        const config_key_t key = endpoints[i];
+        const char *value = config_get(key);
+        if (!s_endpoint_ok(value)) {
+            snprintf(err, errlen,
+                     "%s=%s is not a ZeroMQ endpoint: write tcp://HOST:PORT (as its default, %s) "
+                     "or ipc://PATH",
+                     config_name(key), value, config_default(key));
+            return -1;
+        }
+    }
+    return 0;
 }
 
 rdate_t

@@ -51,6 +51,14 @@ const char *config_default(config_key_t key);
    at start-up and refuse to run. */
 rdate_t config_today(void);
 
+/* Checks the ZeroMQ endpoint settings (every RATIFY_*_API, _EVENTS and
+   _ALERTS) that are set: each must be tcp://HOST:PORT (port 1-65535) or
+   ipc://PATH. Returns 0, or -1 with a reason naming the variable, its
+   value and the form to write in err ("RATIFY_REGISTRY_API=127.0.0.1:7101
+   is not a ZeroMQ endpoint: ..."). RATIFY_REPORTER_HTTP is host:port and
+   checked by the reporter. */
+int config_check_endpoints(char *err, size_t errlen);
+
 /* Builds "<RATIFY_DATA_DIR>/<file>" into buf (cap bytes), creating the
    directory when missing. Returns 0, or -1 (errno set) when the path does
    not fit or the directory cannot be created. */

@@ -25,16 +25,34 @@ log_set_output(FILE *out)
     s_out = out;
 }
 
+/* Returns the level RATIFY_LOG_LEVEL names, or -1 (unset, empty or
+   unknown). */
+static int
+s_env_level(void)
+{
+    const char *level = getenv("RATIFY_LOG_LEVEL");
+    if (level)
+        for (int i = RLOG_DEBUG; i <= RLOG_ERROR; i++)
+            if (strcasecmp(level, s_level_names[i]) == 0)
+                return i;
+    return -1;
+}
+
+bool
+log_level_env_ok(void)
+{
+    const char *level = getenv("RATIFY_LOG_LEVEL");
+    return !level || !*level || s_env_level() >= 0;
+}
+
 void
 log_init(const char *service)
 {
     s_service = service;
     setvbuf(stdout, NULL, _IOLBF, 0);
-    const char *level = getenv("RATIFY_LOG_LEVEL");
-    if (level)
-        for (int i = RLOG_DEBUG; i <= RLOG_ERROR; i++)
-            if (strcasecmp(level, s_level_names[i]) == 0)
-                s_threshold = (log_level_t) i;
+    const int level = s_env_level();
+    if (level >= 0)
+        s_threshold = (log_level_t) level;
 }
 
 #define LOG_STAMP_SIZE 32
