@@ -6,7 +6,7 @@
 set -u
 bindir=${1:-build/bin}
 export RATIFY_DATA_DIR=${RATIFY_DATA_DIR:-./var}
-mkdir -p "$RATIFY_DATA_DIR"
+mkdir -p -m 0750 "$RATIFY_DATA_DIR" # as the services create it
 pids=()
 stop() {
   trap - INT TERM
