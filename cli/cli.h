@@ -52,8 +52,10 @@ int cli_print_json(FILE *out, const msg_in_t *msg);
 void cli_print_json_value(FILE *out, const json_t *value);
 
 /* Prints text for a terminal, as one line: each C0 control and DEL
-   escaped (\n, \t, \r, \\, else \xHH), so stored text cannot move the
-   cursor, colour the screen or break a one-line-per-item listing. */
+   escaped (\n, \t, \r, \\, else \xHH), and so each byte of a C1
+   control (U+0080-U+009F) or of what is not UTF-8, so stored text cannot
+   move the cursor, colour the screen or break a one-line-per-item
+   listing. Well-formed UTF-8 text is printed as it is. */
 void cli_print_text(FILE *out, const char *text);
 
 /* When reply is an "error", prints "ratifyctl: rejected (code): message"

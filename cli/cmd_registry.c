@@ -161,8 +161,8 @@ static const char *s_retract_usage =
     "\n"
     "Marks event SEQ as erroneous. Nothing is deleted: the retraction is itself an\n"
     "event, and the retracted event no longer counts. Retracting twice is a\n"
-    "duplicate (exit 0). TEXT is one line: the registry refuses control characters\n"
-    "(newline, tab, escape) and text that is not UTF-8.\n"
+    "duplicate (exit 0). TEXT is one line of at most 511 bytes: the registry\n"
+    "refuses control characters (newline, tab, escape) and text that is not UTF-8.\n"
     "\n"
     "Example: ratifyctl retract 40 --reason \"deposit recorded under the wrong date\"\n";
 
@@ -195,6 +195,11 @@ cmd_retract(int argc, char **argv)
         }
         else if (!reason || !*reason) {
             fprintf(stderr, "ratifyctl retract: --reason TEXT is required\n%s", s_retract_usage);
+            rc = CLI_USAGE;
+        }
+        else if (strlen(reason) >= EVENT_REASON_MAX) {
+            fprintf(stderr, "ratifyctl retract: --reason holds %zu bytes, more than %d\n",
+                    strlen(reason), EVENT_REASON_MAX - 1);
             rc = CLI_USAGE;
         }
         else {

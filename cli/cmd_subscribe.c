@@ -138,8 +138,8 @@ static const char *s_usage =
     "  --type PREFIX  only alerts whose type starts with PREFIX\n"
     "                 (e.g. org.ratify.threshold. or org.ratify.entry_into_force.)\n"
     "  --count N      stop after N alerts\n"
-    "  --timeout S    stop after S seconds (may be fractional) without an alert; also\n"
-    "                 how long the notifier has to answer at start (default 5 s)\n"
+    "  --timeout S    stop after S seconds (may be fractional) without an alert; the\n"
+    "                 notifier has S seconds to answer at start, at most 5\n"
     "  --json         the CloudEvents JSON form, one alert per line\n"
     "Exit 0 when it stopped after --count alerts, --timeout seconds of silence or\n"
     "Ctrl-C; 3 when the notifier does not answer; 4 on a malformed alert.\n"
@@ -196,7 +196,11 @@ cmd_subscribe(int argc, char **argv)
 
     /* asked even with --from: a notifier that is not there is an error */
     int64_t start = 0;
-    int rc = s_last_seq(silence_ms > 0 ? silence_ms : CLI_TIMEOUT_MSEC_DEFAULT, &start);
+    /* the ping fails fast: within --timeout when it is shorter than the default */
+    const int ping_ms = silence_ms > 0 && silence_ms < CLI_TIMEOUT_MSEC_DEFAULT
+                            ? silence_ms
+                            : CLI_TIMEOUT_MSEC_DEFAULT;
+    int rc = s_last_seq(ping_ms, &start);
     if (rc != CLI_OK)
         return rc;
     if (from >= 0)

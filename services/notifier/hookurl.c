@@ -36,7 +36,9 @@ hookurl_redact(const char *url, char *out, size_t cap)
     const char *at = NULL;
     if (auth) {
         auth += 3;
-        const size_t alen = strcspn(auth, "/?#");
+        /* to the path or query: a '#' in a password (which the parser
+           refuses) must not end the userinfo early and show the rest */
+        const size_t alen = strcspn(auth, "/?");
         for (const char *q = auth; q < auth + alen; q++)
             if (*q == '@')
                 at = q;

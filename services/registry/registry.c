@@ -258,15 +258,19 @@ s_discard(void *ctx, const char *bytes, size_t len)
     return 0;
 }
 
-/* Returns whether text is well-formed UTF-8 with no C0 control or DEL: a
-   reason is printed on terminals and in one-line listings as it is. */
-static bool
-s_one_line(const char *text)
+/* Returns NULL when text is one line of text: well-formed UTF-8 with no C0
+   control, DEL or C1 control (U+0080-U+009F, which some terminals also
+   obey); else what is wrong with it. A reason is printed on terminals and
+   in one-line listings as it is. */
+static const char *
+s_not_one_line(const char *text)
 {
+    if (jsonstr_escape(text, s_discard, NULL) != 0) /* its UTF-8 check */
+        return "it is not UTF-8 text";
     for (const unsigned char *p = (const unsigned char *) text; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            return false;
-    return jsonstr_escape(text, s_discard, NULL) == 0; /* its UTF-8 check */
+        if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+            return "it holds a control character (newline, tab, escape...)";
+    return NULL;
 }
 
 static int
@@ -279,10 +283,6 @@ s_handle_retract(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sb
         return msg_reply_error(reply, err.code, "%s", err.message);
     if (req.reason[0] == '\0')
         return msg_reply_error(reply, "bad_field", "a retraction needs a reason");
-    if (!s_one_line(req.reason))
-        return msg_reply_error(reply, "bad_field",
-                               "a retraction's reason is one line of UTF-8 text: no control "
-                               "characters (newline, tab, escape...)");
     event_t target, found;
     int rc = store_get(self->store, req.seq, &target);
     if (rc < 0)
@@ -299,7 +299,11 @@ s_handle_retract(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sb
     if (rc < 0)
         return s_storage_error(reply, "retraction lookup failed");
     if (rc == 1)
-        return s_accepted(reply, &found, true);
+        return s_accepted(reply, &found, true); /* whatever its reason: a retry */
+    const char *wrong = s_not_one_line(req.reason);
+    if (wrong)
+        return msg_reply_error(reply, "bad_field",
+                               "a retraction's reason is one line of UTF-8 text, and %s", wrong);
     event_t ev = {.action = ACTION_RETRACTION, .date = today, .retracts = req.seq};
     memcpy(ev.instrument, target.instrument, sizeof ev.instrument);
     memcpy(ev.participant, target.participant, sizeof ev.participant);

@@ -10,10 +10,13 @@
     gathered from the engine's party list.
 
     Lists are small (a few hundred participants per instrument), so the
-    gathering favours plain code over clever indexes: finding a
-    participant's latest participation is a linear scan, O(p^2) in the
-    parties p of one instrument. */
+    gathering favours plain code over clever indexes: finding a status
+    row's latest participation is a linear scan, O(p^2) in the parties p of
+    one instrument (the deposits list takes each participant's latest
+    running one from a map). */
 #include "report.h"
+
+#include "strmap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -347,25 +350,29 @@ static int
 s_gather_deposits(report_t *self, s_inst_t *s, const rules_party_t *parties, size_t nparties)
 {
     s->deposits = calloc(nparties ? nparties : 1, sizeof(report_deposit_t));
-    if (!s->deposits)
-        return REPORT_ENOMEM;
-    for (size_t i = 0; i < nparties; i++) {
+    /* a participant that joined again while its denunciation was pending
+       is one party (the engine counts it once), listed by its latest
+       instrument: each participant's last running entry, found from the
+       end (parties are in deposit order; the first insert of a key stays) */
+    strmap_t *latest = strmap_new();
+    int rc = s->deposits && latest ? REPORT_OK : REPORT_ENOMEM;
+    for (size_t i = nparties; rc == REPORT_OK && i > 0; i--)
+        if (s_party_active(&parties[i - 1], self->as_of)
+            && strmap_insert(latest, parties[i - 1].participant, (uint32_t) (i - 1)) < 0)
+            rc = REPORT_ENOMEM;
+    for (size_t i = 0; rc == REPORT_OK && i < nparties; i++) {
         const rules_party_t *party = &parties[i];
+        uint32_t last = 0;
         if (!s_party_active(party, self->as_of))
             continue; /* no longer a party on the date */
-        /* a participant that joined again while its denunciation was
-           pending is one party (the engine counts it once), listed by its
-           latest instrument; parties are in deposit order */
-        bool later = false;
-        for (size_t j = i + 1; j < nparties && !later; j++)
-            later = s_party_active(&parties[j], self->as_of)
-                    && strcmp(parties[j].participant, party->participant) == 0;
-        if (later)
-            continue;
+        if (!strmap_get(latest, party->participant, &last) || last != i)
+            continue; /* an earlier participation of a party listed by its latest */
         const catalog_participant_t *p =
             catalog_participant_by_id(self->catalog, party->participant);
-        if (!p)
-            return REPORT_EENGINE;
+        if (!p) {
+            rc = REPORT_EENGINE;
+            break;
+        }
         report_deposit_t *d = &s->deposits[s->ndeposits++];
         *d = (report_deposit_t){
             .participant = catalog_participant_id(p),
@@ -379,9 +386,10 @@ s_gather_deposits(report_t *self, s_inst_t *s, const rules_party_t *parties, siz
         };
         if (s_mark_renames(p, party->deposit, self->as_of, &s->annex_notes, &s->nannex, d->marks,
                            &d->mark_count))
-            return REPORT_ENOMEM;
+            rc = REPORT_ENOMEM;
     }
-    return REPORT_OK;
+    strmap_destroy(&latest);
+    return rc;
 }
 
 /* The note on a participation that ended or will end. */

@@ -211,6 +211,8 @@ for s in SERVICES:
     sc = spec.get("securityContext") or {}
     check(sc.get("runAsNonRoot") is True and sc.get("runAsUser") == UID and sc.get("fsGroup") == UID,
           f"{s}: runs as non-root {UID}, volume group {UID}")
+    check(sc.get("fsGroupChangePolicy") == "OnRootMismatch",
+          f"{s}: the volume's modes are not reset at every start (its databases stay 0600)")
     (c,) = spec["containers"]
     check(c.get("image") == IMAGE, f"{s}: image {c.get('image')}")
     check(c.get("command") == [f"ratify-{s}"], f"{s}: command ratify-{s}")

@@ -29,12 +29,48 @@ echo "ok - watch --from replays"
 expect_ctl_rc() { local want=$1; shift; set +e; ctl "$@" >/dev/null 2>&1; local rc=$?; set -e; assert_eq "$rc" "$want" "ratifyctl $*"; }
 expect_ctl_rc 1 retract 1 --reason $'line1\nline2'
 stop_service registry
-sqlite3 "$RATIFY_DATA_DIR/registry.db" "INSERT INTO events (action, instrument, participant, date, retracts, reason, recorded_ms) VALUES ('retraction', 'UNTOC', 'DNK', '2001-11-17', 4, 'old' || char(10) || char(27) || '[31mred', 0)"
+sqlite3 "$RATIFY_DATA_DIR/registry.db" "INSERT INTO events (action, instrument, participant, date, retracts, reason, recorded_ms) VALUES ('retraction', 'UNTOC', 'DNK', '2001-11-17', 4, 'old' || char(10) || char(27) || '[31mred' || char(155) || CAST(x'9b' AS TEXT) || ' Türkiye', 0)"
 start_service registry
 out=$(ctl events --from 5)
 assert_eq "$(echo "$out" | wc -l)" 1 "events: one line for it"
-[[ "$out" == *'retraction of event 4: old\n\x1b[31mred'* ]] || fail "events prints the reason escaped: $out"
+[[ "$out" == *'retraction of event 4: old\n\x1b[31mred\xc2\x9b\x9b Türkiye' ]] || fail "events prints the reason escaped (C1 and non-UTF-8 bytes too, UTF-8 as is): $out"
+expect_ctl_rc 2 retract 1 --reason "$(printf 'é%.0s' $(seq 1 300))" # 600 bytes
 echo "ok - retraction reasons: controls refused, old ones printed escaped"
+
+# settings that cannot work are refused at start, naming the variable
+set +e
+out=$(RATIFY_REGISTRY_API=127.0.0.1:7101 ctl ping 2>&1); rc=$?
+set -e
+assert_eq "$rc" 2 "ratifyctl with an endpoint that forgets tcp:// exits 2"
+[[ "$out" == *"RATIFY_REGISTRY_API=127.0.0.1:7101 is not a ZeroMQ endpoint: write tcp://HOST:PORT"* ]] || fail "and says why: $out"
+set +e
+out=$(RATIFY_LOG_LEVEL=loud ctl ping 2>&1); rc=$?
+set -e
+assert_eq "$rc" 2 "ratifyctl with RATIFY_LOG_LEVEL=loud exits 2"
+[[ "$out" == *"RATIFY_LOG_LEVEL=loud is not a level"* ]] || fail "and says why: $out"
+for svc in registry threshold notifier reporter; do
+  set +e
+  out=$(RATIFY_NOTIFIER_ALERTS=localhost:7106 "$RATIFY_BIN/ratify-$svc" 2>&1); rc=$?
+  set -e
+  assert_eq "$rc" 1 "ratify-$svc with a bad endpoint exits 1"
+  [[ "$out" == *"RATIFY_NOTIFIER_ALERTS=localhost:7106 is not a ZeroMQ endpoint"* ]] || fail "ratify-$svc says why: $out"
+done
+set +e
+out=$(RATIFY_LOG_LEVEL=loud "$RATIFY_BIN/ratify-registry" 2>&1); rc=$?
+set -e
+assert_eq "$rc" 1 "a service with RATIFY_LOG_LEVEL=loud exits 1"
+[[ "$out" == *"RATIFY_LOG_LEVEL=loud is not a level"* ]] || fail "and says why: $out"
+echo "ok - bad endpoints and log levels are refused, naming the variable"
+
+# subscribe --timeout bounds the wait for a notifier that is not there
+t0=$(date +%s%N)
+set +e
+RATIFY_NOTIFIER_API=tcp://127.0.0.1:$((base + 19)) ctl subscribe --timeout 0.5 >/dev/null 2>&1; rc=$?
+set -e
+elapsed_ms=$((($(date +%s%N) - t0) / 1000000))
+assert_eq "$rc" 3 "subscribe exits 3 when the notifier does not answer"
+[ "$elapsed_ms" -lt 4000 ] || fail "subscribe --timeout 0.5 waited $elapsed_ms ms for the notifier (the default is 5 s)"
+echo "ok - subscribe --timeout 0.5 gave the notifier up after $elapsed_ms ms"
 
 # --raw with missing fields: the service's error reply, exit code 1 (rejected)
 set +e

@@ -71,6 +71,7 @@ test_url_redacted(void)
         {"http://a:b@c@example.org/", "http://a:***@example.org/"}, /* the last @ ends it */
         {"https://user:@example.org", "https://user:***@example.org"},
         {"https://example.org/path@x?mail=a@b", "https://example.org/path@x?mail=a@b"},
+        {"https://bot:abc#def@example.org/x", "https://bot:***@example.org/x"},
         {"not a url", "not a url"},
         {"", ""},
     };
@@ -92,6 +93,9 @@ test_url_redacted(void)
     CHECK(!strstr(err, "secret"));
     CHECK_INT(hookurl_parse("https://user:secret@exa mple.org/", &(hookurl_t){0}, err, sizeof err),
               -1);
+    CHECK(err[0] && !strstr(err, "secret"));
+    CHECK_INT(
+        hookurl_parse("https://bot:abc#secret@example.org/", &(hookurl_t){0}, err, sizeof err), -1);
     CHECK(err[0] && !strstr(err, "secret"));
 }
 
