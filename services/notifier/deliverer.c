@@ -107,23 +107,6 @@ s_transfer_destroy(s_transfer_t **t_p)
     *t_p = NULL;
 }
 
-/* Copies url into out with its userinfo, if any, replaced by "***". */
-static void
-s_redact(const char *url, char *out, size_t outlen)
-{
-    const char *auth = strstr(url, "://");
-    auth = auth ? auth + 3 : url;
-    const size_t alen = strcspn(auth, "/?#");
-    const char *at = NULL;
-    for (const char *q = auth; q < auth + alen; q++)
-        if (*q == '@')
-            at = q;
-    const int n = at ? snprintf(out, outlen, "%.*s***%s", (int) (auth - url), url, at)
-                     : snprintf(out, outlen, "%s", url);
-    if (n < 0 || (size_t) n >= outlen)
-        snprintf(out, outlen, "(a proxy URL too long to show)");
-}
-
 /* Returns whether the authority of url (after "://") gives a port. */
 static bool
 s_has_port(const char *url)
@@ -159,14 +142,11 @@ s_proxy_from_env(const char *const names[], s_proxy_t *out)
         return;
     char url[ALERT_URL_MAX], shown[ALERT_URL_MAX], err[256];
     snprintf(url, sizeof url, "%s%s", strstr(text, "://") ? "" : "http://", text);
-    s_redact(url, shown, sizeof shown);
+    hookurl_redact(url, shown, sizeof shown); /* the password hidden */
     hookurl_t *p = malloc(sizeof *p);
     const char *reason = "out of memory";
-    if (p && hookurl_parse(url, p, err, sizeof err) != 0) {
-        hookurl_t scratch; /* the reason, from the URL without credentials */
-        hookurl_parse(shown, &scratch, err, sizeof err);
-        reason = err;
-    }
+    if (p && hookurl_parse(url, p, err, sizeof err) != 0)
+        reason = err; /* it names the URL with the password hidden too */
     else if (p && p->tls)
         reason = "only http:// proxies are supported";
     else if (p) {
