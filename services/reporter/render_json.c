@@ -17,6 +17,7 @@
 #include "render_json.h"
 
 #include "escape.h"
+#include "milestone.h"
 
 #include <stdint.h>
 
@@ -235,7 +236,8 @@ s_instrument(s_writer_t *w, const report_t *report, size_t i)
     s_int(w, "counted", inst->counted);
     s_date(w, "threshold_date", inst->threshold_date);
     s_date(w, "entry_into_force", inst->eif);
-    s_str(w, "stage", report_stage_name(inst->stage));
+    /* the protocol's token (status.reply, milestones), not the tables' label */
+    s_str(w, "stage", milestone_stage_name(inst->stage));
     s_bool(w, "waiting_for_parent", inst->waiting_for_parent);
     s_projection(w, &inst->projection);
     s_objects(w, "deposits", report, i, report_deposit_count, s_deposit);

@@ -414,6 +414,8 @@ s_test_rejoin(void)
         CHECK_INT(echo, 1);
         char *json = s_render(report, render_json);
         CHECK(json && strstr(json, "\"ratifications\": 5,"));
+        /* the protocol's stage token, as ratifyctl status --json gives it */
+        CHECK(json && strstr(json, "\"stage\": \"in_force\""));
         free(json);
         report_destroy(&report);
     }
