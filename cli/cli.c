@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "config.h"
+#include "jsonstr.h"
 #include "security.h"
 #include "wirejson.h"
 
@@ -57,32 +58,6 @@ cli_print_json_value(FILE *out, const json_t *value)
     fflush(out);
 }
 
-/* Returns the length (2 to 4) of the well-formed UTF-8 sequence at p, or
-   0 (RFC 3629: no overlong form, no surrogate, nothing past U+10FFFF). */
-static size_t
-s_utf8_len(const unsigned char *p)
-{
-    size_t n;
-    unsigned min;
-    unsigned cp;
-    if (p[0] >= 0xc2 && p[0] <= 0xdf)
-        n = 2, min = 0x80, cp = p[0] & 0x1fu;
-    else if (p[0] >= 0xe0 && p[0] <= 0xef)
-        n = 3, min = 0x800, cp = p[0] & 0x0fu;
-    else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-        n = 4, min = 0x10000, cp = p[0] & 0x07u;
-    else
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0; /* a NUL ends it too */
-        cp = (cp << 6) | (p[i] & 0x3fu);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
-}
-
 void
 cli_print_text(FILE *out, const char *text)
 {
@@ -99,7 +74,7 @@ cli_print_text(FILE *out, const char *text)
         else if (*p < 0x20 || *p == 0x7f)
             fprintf(out, "\\x%02x", *p);
         else if (*p >= 0x80) {
-            const size_t n = s_utf8_len(p);
+            const size_t n = jsonstr_utf8_len((const char *) p);
             if (n == 0 || (n == 2 && p[0] == 0xc2 && p[1] <= 0x9f)) {
                 /* not UTF-8 (a stray 0x9b is a C1 CSI to some terminals),
                    or a C1 control: its bytes escaped */

@@ -8,7 +8,6 @@
 #include "sock.h"
 
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -96,18 +95,11 @@ main(int argc, char **argv)
         if (strcmp(name, s_commands[i].name) != 0)
             continue;
         char err[512];
-        if (!s_commands[i].offline && !s_asks_help(argc, argv)) {
-            if (config_check_endpoints(err, sizeof err) != 0) {
-                fprintf(stderr, "ratifyctl: %s\n", err);
-                return CLI_USAGE;
-            }
-            if (!log_level_env_ok()) {
-                fprintf(stderr,
-                        "ratifyctl: RATIFY_LOG_LEVEL=%s is not a level: debug, info, warn or "
-                        "error\n",
-                        getenv("RATIFY_LOG_LEVEL"));
-                return CLI_USAGE;
-            }
+        if (!s_commands[i].offline && !s_asks_help(argc, argv)
+            && (config_check_endpoints(err, sizeof err) != 0
+                || log_check_env(err, sizeof err) != 0)) {
+            fprintf(stderr, "ratifyctl: %s\n", err);
+            return CLI_USAGE;
         }
         if (!s_commands[i].offline && security_init(NULL, SECURITY_CLIENT, err, sizeof err) != 0) {
             fprintf(stderr, "ratifyctl: %s\n", err);

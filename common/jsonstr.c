@@ -4,14 +4,10 @@
 
 #include <stdio.h>
 
-/* Returns the length (2 to 4) of the well-formed UTF-8 sequence of a
-   non-ASCII code point starting at p, or 0 when it is not one: a stray
-   continuation byte, an overlong form, a surrogate, a code point past
-   U+10FFFF, or a sequence the NUL cuts short (a NUL is never a
-   continuation byte, so the walk never reads past it). */
-static size_t
-s_utf8_len(const unsigned char *p)
+size_t
+jsonstr_utf8_len(const char *text)
 {
+    const unsigned char *p = (const unsigned char *) text;
     size_t len;
     unsigned long cp;
     if (p[0] >= 0xC2 && p[0] <= 0xDF) {
@@ -47,7 +43,7 @@ jsonstr_escape(const char *text, jsonstr_sink_fn *sink, void *ctx)
     while (*p) {
         unsigned char c = (unsigned char) *p;
         if (c >= 0x80) {
-            size_t len = s_utf8_len((const unsigned char *) p);
+            size_t len = jsonstr_utf8_len(p);
             if (len == 0)
                 return -1;
             p += len;

@@ -38,11 +38,14 @@ s_env_level(void)
     return -1;
 }
 
-bool
-log_level_env_ok(void)
+int
+log_check_env(char *err, size_t errlen)
 {
     const char *level = getenv("RATIFY_LOG_LEVEL");
-    return !level || !*level || s_env_level() >= 0;
+    if (!level || !*level || s_env_level() >= 0)
+        return 0;
+    snprintf(err, errlen, "RATIFY_LOG_LEVEL=%s is not a level: debug, info, warn or error", level);
+    return -1;
 }
 
 void

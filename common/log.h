@@ -17,11 +17,11 @@ typedef enum { RLOG_DEBUG = 0, RLOG_INFO, RLOG_WARN, RLOG_ERROR } log_level_t;
    `service` must outlive all logging (a string literal). */
 void log_init(const char *service);
 
-/* Returns whether RATIFY_LOG_LEVEL is unset, empty, or names a level
-   (debug, info, warn, error, any case): log_init ignores anything else,
-   so a service refuses it at start rather than log at a level nobody
-   chose. */
-bool log_level_env_ok(void);
+/* Checks RATIFY_LOG_LEVEL: unset, empty, or a level (debug, info, warn,
+   error, any case). log_init ignores anything else, so a service and
+   ratifyctl refuse it at start rather than log at a level nobody chose.
+   Returns 0, or -1 with the reason in err. */
+int log_check_env(char *err, size_t errlen);
 
 /* Sends the records to `out` instead of stdout (ratifyctl: stderr, so its
    own output on stdout stays clean). `out` must outlive all logging. */

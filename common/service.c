@@ -11,7 +11,6 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -51,13 +50,8 @@ service_start(const char *name, int argc, char **argv, service_usage_fn *usage)
         log_error("RATIFY_TODAY=%s is not a date YYYY-MM-DD", config_get(CONFIG_TODAY));
         return 1;
     }
-    if (!log_level_env_ok()) {
-        log_error("RATIFY_LOG_LEVEL=%s is not a level: debug, info, warn or error",
-                  getenv("RATIFY_LOG_LEVEL"));
-        return 1;
-    }
     char err[512];
-    if (config_check_endpoints(err, sizeof err) != 0) {
+    if (log_check_env(err, sizeof err) != 0 || config_check_endpoints(err, sizeof err) != 0) {
         log_error("%s", err);
         return 1;
     }

@@ -52,22 +52,35 @@ hookurl_redact(const char *url, char *out, size_t cap)
     snprintf(out, cap, "%.*s***%s", (int) (keep_end - url), url, at);
 }
 
-/* Writes "'<url>' is not a valid URL: <reason>" (url, its password hidden,
-   cut at 200 bytes). */
+/* Writes "'<url>' <what>" (url, its password hidden, cut at 200 bytes),
+   what formatted from fmt. */
 static void
-s_invalid(char *err, size_t errlen, const char *url, const char *fmt, ...)
+s_refuse(char *err, size_t errlen, const char *url, const char *fmt, ...)
 {
     if (!err || errlen == 0)
         return;
     char shown[ALERT_URL_MAX];
     hookurl_redact(url, shown, sizeof shown);
-    int n = snprintf(err, errlen, "'%.200s' is not a valid URL: ", shown);
+    int n = snprintf(err, errlen, "'%.200s' ", shown);
     if (n < 0 || (size_t) n >= errlen)
         return;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err + n, errlen - (size_t) n, fmt, ap);
     va_end(ap);
+}
+
+/* Writes "'<url>' is not a valid URL: <reason>" (s_refuse), the reason
+   formatted from fmt. */
+static void
+s_invalid(char *err, size_t errlen, const char *url, const char *fmt, ...)
+{
+    char reason[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    s_refuse(err, errlen, url, "is not a valid URL: %s", reason);
 }
 
 static bool
@@ -251,11 +264,7 @@ s_parse(const char *url, hookurl_t *out, char *err, size_t errlen)
     else if (s == 5 && strncasecmp(url, "https", 5) == 0)
         out->tls = true;
     else {
-        if (err && errlen) {
-            char shown[ALERT_URL_MAX];
-            hookurl_redact(url, shown, sizeof shown);
-            snprintf(err, errlen, "'%.200s' is not an http or https URL", shown);
-        }
+        s_refuse(err, errlen, url, "is not an http or https URL");
         return -1;
     }
     if (url[s + 1] != '/' || url[s + 2] != '/') {
@@ -301,11 +310,7 @@ s_parse(const char *url, hookurl_t *out, char *err, size_t errlen)
         hlen = colon ? (size_t) (colon - host) : hplen;
     }
     if (hlen == 0) {
-        if (err && errlen) {
-            char shown[ALERT_URL_MAX];
-            hookurl_redact(url, shown, sizeof shown);
-            snprintf(err, errlen, "'%.200s' names no host", shown);
-        }
+        s_refuse(err, errlen, url, "names no host");
         return -1;
     }
     if (s_host(url, host, hlen, out, err, errlen) != 0)

@@ -249,28 +249,27 @@ s_handle_deposit(registry_t *self, const msg_in_t *in, rdate_t today, msgpack_sb
     return s_store(self, &ev, reply, stored);
 }
 
-static int
-s_discard(void *ctx, const char *bytes, size_t len)
-{
-    (void) ctx;
-    (void) bytes;
-    (void) len;
-    return 0;
-}
-
 /* Returns NULL when text is one line of text: well-formed UTF-8 with no C0
    control, DEL or C1 control (U+0080-U+009F, which some terminals also
-   obey); else what is wrong with it. A reason is printed on terminals and
-   in one-line listings as it is. */
+   obey); else what is wrong with it, UTF-8 first. A reason is printed on
+   terminals and in one-line listings as it is. */
 static const char *
 s_not_one_line(const char *text)
 {
-    if (jsonstr_escape(text, s_discard, NULL) != 0) /* its UTF-8 check */
-        return "it is not UTF-8 text";
-    for (const unsigned char *p = (const unsigned char *) text; *p; p++)
-        if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
-            return "it holds a control character (newline, tab, escape...)";
-    return NULL;
+    bool control = false;
+    for (const unsigned char *p = (const unsigned char *) text; *p;) {
+        if (*p < 0x80) {
+            control |= *p < 0x20 || *p == 0x7f;
+            p++;
+            continue;
+        }
+        const size_t n = jsonstr_utf8_len((const char *) p);
+        if (n == 0)
+            return "it is not UTF-8 text";
+        control |= p[0] == 0xc2 && p[1] <= 0x9f;
+        p += n;
+    }
+    return control ? "it holds a control character (newline, tab, escape...)" : NULL;
 }
 
 static int

@@ -1,6 +1,6 @@
 /*  test_config: the environment checks every service and ratifyctl run at
     start: ZeroMQ endpoints (config_check_endpoints) and RATIFY_LOG_LEVEL
-    (log_level_env_ok), each refusal naming the variable and the form. */
+    (log_check_env), each refusal naming the variable and the form. */
 #include "check.h"
 #include "config.h"
 #include "log.h"
@@ -67,17 +67,18 @@ test_endpoints(void)
 static void
 test_log_level(void)
 {
+    char err[256];
     unsetenv("RATIFY_LOG_LEVEL");
-    CHECK(log_level_env_ok());
+    CHECK(log_check_env(err, sizeof err) == 0);
     static const char *const good[] = {"", "debug", "info", "warn", "error", "WARN"};
     for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
         setenv("RATIFY_LOG_LEVEL", good[i], 1);
-        CHECK(log_level_env_ok());
+        CHECK(log_check_env(err, sizeof err) == 0);
     }
     static const char *const bad[] = {"loud", "warning", "0", " info"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         setenv("RATIFY_LOG_LEVEL", bad[i], 1);
-        CHECK(!log_level_env_ok());
+        CHECK(log_check_env(err, sizeof err) != 0);
     }
     unsetenv("RATIFY_LOG_LEVEL");
 }
